@@ -1,0 +1,1 @@
+"""youthbot: the Youth Voices for Change Telegram bot."""

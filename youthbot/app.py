@@ -1,0 +1,152 @@
+"""The composition root: `build_application(settings)` wires everything; nothing at import."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from .bot import errors, menu, placeholders
+from .bot.runtime import (
+    BotContext,
+    Content,
+    Deps,
+    Router,
+    command_callback,
+    on_button,
+    on_private_message,
+)
+from .config import Settings
+from .core.quiz_content import check_quizzes, default_quiz_dir, load_quizzes
+from .core.yamlsource import ContentInvalid, Problem
+from .db import migrate
+from .db.engine import Database
+from .i18n import N_, Catalogs, _, activate, deactivate
+
+logger = logging.getLogger(__name__)
+
+# (command, description) shown in Telegram's command menu, per language.
+PUBLIC_COMMANDS = (
+    ("start", N_("Start or restart the bot")),
+    ("menu", N_("Main menu")),
+    ("help", N_("Get help now")),
+    ("language", N_("Change language")),
+    ("cancel", N_("Cancel what you are doing")),
+)
+
+
+def build_router() -> Router:
+    """Every feature registers its buttons, commands and flows here, explicitly and in order."""
+    router = Router()
+    menu.register(router)
+    placeholders.register(router)
+    return router
+
+
+def check_content(settings: Settings) -> tuple[list[Problem], list[str]]:
+    """Every problem in every content file, and notes (services due for review)."""
+    quiz_dir = settings.content_dir / "quizzes" if settings.content_dir else default_quiz_dir()
+    _quizzes, problems = check_quizzes(quiz_dir)
+    return problems, []
+
+
+def load_content(settings: Settings) -> Content:
+    """Load and validate the content files; invalid content raises ContentInvalid."""
+    problems, _notes = check_content(settings)
+    if problems:
+        raise ContentInvalid(problems)
+    quiz_dir = settings.content_dir / "quizzes" if settings.content_dir else default_quiz_dir()
+    return Content(quizzes=load_quizzes(quiz_dir))
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    rate_limit: bool = False,
+    database: Database | None = None,
+) -> Application:
+    """The Application with every handler, our dependencies in bot_data, start-up and shutdown."""
+    builder = (
+        Application.builder()
+        .token(settings.token or "offline")
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(startup)
+        .post_shutdown(shutdown)
+        .concurrent_updates(False)
+    )
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    router = build_router()
+    deps = Deps(
+        settings=settings,
+        db=database or Database(settings.database_url),
+        catalogs=Catalogs(settings.locales_dir, settings.default_language),
+        content=load_content(settings),
+        router=router,
+    )
+    application.bot_data["deps"] = deps
+    register_handlers(application, router)
+    return application
+
+
+def register_handlers(application: Application, router: Router) -> None:
+    for route in router.commands:
+        application.add_handler(CommandHandler(list(route.names), command_callback(route)))
+    application.add_handler(CallbackQueryHandler(on_button))
+    private = filters.ChatType.PRIVATE
+    application.add_handler(
+        MessageHandler(private & ~filters.UpdateType.EDITED, on_private_message)
+    )
+    application.add_error_handler(errors.on_error)
+
+
+async def startup(application: Application) -> None:
+    """Migrate, run the features' start-up hooks, register commands (failures only logged)."""
+    deps: Deps = application.bot_data["deps"]
+    if deps.settings.auto_migrate:
+        await migrate.upgrade(deps.db)
+    for hook in deps.router.startup:
+        await hook(application)
+    await register_commands(application)
+
+
+async def register_commands(application: Application) -> None:
+    """Commands and description per language; Telegram refusing them must not stop the bot."""
+    deps: Deps = application.bot_data["deps"]
+    for language in deps.catalogs.languages:
+        token = activate(deps.catalogs.get(language))
+        try:
+            commands = [BotCommand(name, _(text)) for name, text in PUBLIC_COMMANDS]
+            codes = [language] + ([None] if language == deps.settings.default_language else [])
+            for code in codes:
+                await application.bot.set_my_commands(commands, language_code=code)
+                await application.bot.set_my_short_description(
+                    _("Quizzes, youth activities and help, for young people."), language_code=code
+                )
+        except TelegramError as exc:
+            logger.warning("could not register commands for %s: %s", language, type(exc).__name__)
+        finally:
+            deactivate(token)
+
+
+async def shutdown(application: Application) -> None:
+    deps: Deps = application.bot_data["deps"]
+    await deps.db.dispose()

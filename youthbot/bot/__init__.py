@@ -1,0 +1,1 @@
+"""Telegram side: handlers per feature, keyboards and callback data, views."""

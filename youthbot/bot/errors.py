@@ -1,0 +1,63 @@
+"""The one error handler: log the traceback (no personal data), alert staff, be kind."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, NetworkError, TelegramError
+
+from ..i18n import _, activate, deactivate
+from .runtime import BotContext
+
+logger = logging.getLogger("youthbot.errors")
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log what failed (update id and exception only), tell staff and the person."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, Forbidden):
+        logger.info("update %s: the person has blocked the bot", update_id)
+        return
+    if isinstance(error, NetworkError):
+        logger.warning(
+            "update %s: network error talking to Telegram: %s", update_id, type(error).__name__
+        )
+        return
+    logger.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
+    deps = context.deps
+    if deps.settings.staff_chat_id is not None:
+        token = activate(deps.catalogs.get(deps.settings.default_language))
+        try:
+            await context.bot.send_message(
+                deps.settings.staff_chat_id,
+                _(
+                    "⚠️ The bot could not handle an update ({error}). The details are in the logs."
+                ).format(error=type(error).__name__),
+            )
+        except TelegramError:
+            logger.warning("could not alert the staff chat about an error")
+        finally:
+            deactivate(token)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    user = update.effective_user
+    translator = deps.catalogs.get(
+        deps.catalogs.resolve(None, user.language_code if user else None)
+    )
+    token = activate(translator)
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            _(
+                "Sorry, something went wrong on our side. Please try again in a moment. If you "
+                "need help now, write /help."
+            ),
+        )
+    except TelegramError:
+        logger.warning("could not tell the person about an error in update %s", update_id)
+    finally:
+        deactivate(token)

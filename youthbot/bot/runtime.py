@@ -1,0 +1,432 @@
+"""What every handler stands on: dependencies, one `Turn` per update, and the router.
+
+A turn is one database transaction: the person and their conversation state are loaded in one
+query, the handler changes what it must, the transaction commits, and only then are the
+queued Bot API calls made. No network call happens while a write lock is held, and a handler
+that fails sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from ..config import Settings
+from ..core import users
+from ..core.roles import Role, effective_role, is_allowed
+from ..db.engine import Database
+from ..db.models import ChatState, User
+from ..db.types import utcnow
+from ..i18n import Catalogs, Translator, _, activate, deactivate
+from . import callbacks
+
+logger = logging.getLogger(__name__)
+
+PRIVATE, GROUP, STAFF, ANY = "private", "group", "staff", "any"
+Markup = InlineKeyboardMarkup | None
+
+
+@dataclass
+class Content:
+    """Validated content loaded at start: quizzes, services, places, danger words."""
+
+    quizzes: list[Any] = field(default_factory=list)
+    services: list[Any] = field(default_factory=list)
+    countries: list[Any] = field(default_factory=list)
+    danger: Any = None
+
+
+@dataclass
+class Deps:
+    """Everything handlers need, built once by `build_application`."""
+
+    settings: Settings
+    db: Database
+    catalogs: Catalogs
+    content: Content
+    router: Router
+    clock: Callable[[], datetime] = utcnow
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """PTB's context with typed access to our dependencies."""
+
+    @property
+    def deps(self) -> Deps:
+        return self.application.bot_data["deps"]
+
+
+def deps_of(application: Application) -> Deps:
+    return application.bot_data["deps"]
+
+
+# Keyboards --------------------------------------------------------------------------------
+
+
+def button(label: str, action: str, *args: Any) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=callbacks.pack(action, *args))
+
+
+def url_button(label: str, url: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, url=url)
+
+
+def keyboard(*rows: Iterable[InlineKeyboardButton] | InlineKeyboardButton) -> InlineKeyboardMarkup:
+    """Rows of buttons; a lone button is a row of its own. Empty rows are dropped."""
+    built = []
+    for row in rows:
+        items = [row] if isinstance(row, InlineKeyboardButton) else list(row)
+        if items:
+            built.append(items)
+    return InlineKeyboardMarkup(built)
+
+
+# The turn ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Turn:
+    """One update being handled: who, in which language, their state, and what to send."""
+
+    update: Update
+    context: BotContext
+    session: AsyncSession
+    user: User | None
+    state: ChatState | None
+    role: Role
+    translator: Translator
+    now: datetime
+    _sends: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    _answer: tuple[str | None, bool] | None = None
+
+    @property
+    def deps(self) -> Deps:
+        return self.context.deps
+
+    @property
+    def settings(self) -> Settings:
+        return self.deps.settings
+
+    @property
+    def bot(self) -> ExtBot:
+        return self.context.bot
+
+    @property
+    def user_id(self) -> int:
+        return self.update.effective_user.id
+
+    @property
+    def chat_id(self) -> int:
+        return self.update.effective_chat.id
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def language(self) -> str:
+        return self.translator.language
+
+    @property
+    def is_private(self) -> bool:
+        chat = self.update.effective_chat
+        return chat is not None and chat.type == ChatType.PRIVATE
+
+    @property
+    def text(self) -> str:
+        message = self.update.effective_message
+        return (message.text or message.caption or "") if message else ""
+
+    @property
+    def anonymous(self) -> bool:
+        return self.user is None or users.is_anonymous(self.user)
+
+    # Queued Bot API calls, made after the transaction commits ---------------------------
+
+    def reply(self, text: str, markup: Markup = None, **kwargs: Any) -> None:
+        """Send a new message to the chat this update came from."""
+        self.send(self.chat_id, text, markup, **kwargs)
+
+    def send(self, chat_id: int, text: str, markup: Markup = None, **kwargs: Any) -> None:
+        self._sends.append(
+            lambda: self.bot.send_message(chat_id, text, reply_markup=markup, **kwargs)
+        )
+
+    def edit(self, text: str, markup: Markup = None) -> None:
+        """Replace the message whose button was pressed; a new message otherwise."""
+        query = self.update.callback_query
+        message = query.message if query else None
+        if not isinstance(message, Message):
+            self.reply(text, markup)
+            return
+
+        async def edit() -> None:
+            try:
+                await self.bot.edit_message_text(
+                    text,
+                    chat_id=message.chat_id,
+                    message_id=message.message_id,
+                    reply_markup=markup,
+                )
+            except BadRequest as exc:
+                if "not modified" not in str(exc).lower():
+                    raise
+
+        self._sends.append(edit)
+
+    def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+        """Answer the pressed button (a short toast, or an alert)."""
+        self._answer = (text, alert)
+
+    def later(self, call: Callable[[], Awaitable[Any]]) -> None:
+        """Run `call` after commit, in order with the sends (for calls needing their result)."""
+        self._sends.append(call)
+
+    async def flush(self) -> None:
+        query = self.update.callback_query
+        if query is not None:
+            text, alert = self._answer or (None, False)
+            await query.answer(text, show_alert=alert)
+        for send in self._sends:
+            await send()
+        self._sends.clear()
+
+    def switch_language(self, language: str) -> bool:
+        """Store a language we have a catalog for and speak it for the rest of this turn."""
+        catalogs = self.deps.catalogs
+        if language not in catalogs.languages or self.user is None:
+            return False
+        self.user.language = language
+        self.translator = catalogs.get(language)
+        activate(self.translator)
+        return True
+
+    # Conversation state ----------------------------------------------------------------
+
+    async def set_state(self, flow: str, step: str, **data: Any) -> None:
+        self.state = await users.set_state(
+            self.session, self.state, user_id=self.user_id, flow=flow, step=step, data=data
+        )
+
+    async def clear_state(self) -> None:
+        if self.state is not None:
+            await self.session.delete(self.state)
+            self.state = None
+
+
+TurnHandler = Callable[..., Awaitable[Any]]
+
+
+async def run_turn(
+    update: Update,
+    context: BotContext,
+    fn: TurnHandler,
+    args: tuple = (),
+    *,
+    roles: Iterable[Role] | None = None,
+    create_user: bool = True,
+) -> None:
+    """Load the person, resolve their language, check their role, run `fn`, commit, send."""
+    tg_user = update.effective_user
+    if tg_user is None or tg_user.is_bot:
+        return
+    deps = context.deps
+    now = deps.clock()
+    async with deps.db.session() as session:
+        user, state = await users.load_user(session, tg_user.id)
+        if user is None and create_user:
+            language = deps.catalogs.resolve(None, tg_user.language_code)
+            user = await users.create_user(
+                session, user_id=tg_user.id, language=language, today=now.date()
+            )
+        elif user is not None:
+            users.touch_user(user, now.date())
+        language = deps.catalogs.resolve(user.language if user else None, tg_user.language_code)
+        translator = deps.catalogs.get(language)
+        role = effective_role(user.role if user else None, tg_user.id, deps.settings.admin_ids)
+        turn = Turn(update, context, session, user, state, role, translator, now)
+        token = activate(translator)
+        try:
+            if is_allowed(role, roles):
+                await fn(turn, *args)
+            else:
+                logger.info("refused %s for role %s", getattr(fn, "__name__", fn), role)
+                refuse(turn)
+        finally:
+            deactivate(token)
+    token = activate(translator)
+    try:
+        await turn.flush()
+    finally:
+        deactivate(token)
+
+
+def refuse(turn: Turn) -> None:
+    """Tell the person, kindly, that this is not theirs to do; change nothing."""
+    text = _("Sorry, that is not something you can do here.")
+    if turn.update.callback_query is not None:
+        turn.answer(text, alert=True)
+    else:
+        turn.reply(text)
+
+
+# The router -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    action: str
+    fn: TurnHandler
+    arg_types: tuple[type, ...]
+    roles: frozenset[Role] | None
+    chats: str
+
+
+@dataclass(frozen=True)
+class CommandRoute:
+    names: tuple[str, ...]
+    fn: TurnHandler
+    roles: frozenset[Role] | None
+    chats: str
+
+
+class Router:
+    """Buttons, commands and text flows of every feature, registered explicitly at build."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.commands: list[CommandRoute] = []
+        self.flows: dict[str, TurnHandler] = {}
+        self.interceptors: list[TurnHandler] = []
+        self.startup: list[Callable[[Application], Awaitable[None]]] = []
+        self.fallback: TurnHandler | None = None
+        self.settings_items: list[Callable[[Turn], list[InlineKeyboardButton]]] = []
+        self.arg_types: dict[str, tuple[type, ...]] = {}
+
+    def button(
+        self,
+        action: str,
+        *arg_types: type,
+        roles: Iterable[Role] | None = None,
+        chats: str = PRIVATE,
+    ) -> Callable[[TurnHandler], TurnHandler]:
+        """Register `fn(turn, *args)` for buttons packed with `action` and these arg types."""
+
+        def register(fn: TurnHandler) -> TurnHandler:
+            if action in self.routes:
+                raise ValueError(f"action {action} registered twice")
+            frozen = frozenset(roles) if roles is not None else None
+            self.routes[action] = Route(action, fn, arg_types, frozen, chats)
+            self.arg_types[action] = arg_types
+            return fn
+
+        return register
+
+    def command(
+        self, *names: str, roles: Iterable[Role] | None = None, chats: str = PRIVATE
+    ) -> Callable[[TurnHandler], TurnHandler]:
+        def register(fn: TurnHandler) -> TurnHandler:
+            frozen = frozenset(roles) if roles is not None else None
+            self.commands.append(CommandRoute(names, fn, frozen, chats))
+            return fn
+
+        return register
+
+    def flow(self, name: str) -> Callable[[TurnHandler], TurnHandler]:
+        """Register the handler for free text while a person's state is in flow `name`."""
+
+        def register(fn: TurnHandler) -> TurnHandler:
+            self.flows[name] = fn
+            return fn
+
+        return register
+
+    def intercept(self, fn: TurnHandler) -> TurnHandler:
+        """Register a check run first on every private message; True means it handled it."""
+        self.interceptors.append(fn)
+        return fn
+
+    def on_startup(self, fn: Callable[[Application], Awaitable[None]]):
+        self.startup.append(fn)
+        return fn
+
+
+def chat_matches(update: Update, chats: str, settings: Settings) -> bool:
+    chat = update.effective_chat
+    if chat is None:
+        return chats == ANY
+    if chats == PRIVATE:
+        return chat.type == ChatType.PRIVATE
+    if chats == STAFF:
+        return settings.staff_chat_id is not None and chat.id == settings.staff_chat_id
+    if chats == GROUP:
+        return chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+    return True
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """Every button press: parse and validate the data, check chat and role, dispatch."""
+    deps = context.deps
+    parsed = callbacks.parse(update.callback_query.data, deps.router.arg_types)
+    route = deps.router.routes.get(parsed[0]) if parsed else None
+    if route is None or not chat_matches(update, route.chats, deps.settings):
+        logger.info("stale or malformed button data from update %s", update.update_id)
+        await run_turn(update, context, _stale, create_user=False)
+        return
+    await run_turn(
+        update, context, route.fn, parsed[1], roles=route.roles, create_user=route.chats == PRIVATE
+    )
+
+
+async def _stale(turn: Turn) -> None:
+    turn.answer(_("This button no longer works. Please use the latest message."))
+
+
+async def on_private_message(update: Update, context: BotContext) -> None:
+    await run_turn(update, context, _dispatch_message)
+
+
+async def _dispatch_message(turn: Turn) -> None:
+    """Safety checks first, then the active conversation, else a kind hint and the menu."""
+    router = turn.deps.router
+    for interceptor in router.interceptors:
+        if await interceptor(turn):
+            return
+    if turn.text.startswith("/"):
+        if router.fallback is not None:
+            await router.fallback(turn)
+        return
+    if turn.state is not None and turn.state.flow in router.flows:
+        await router.flows[turn.state.flow](turn)
+        return
+    if router.fallback is not None:
+        await router.fallback(turn)
+
+
+def command_callback(route: CommandRoute) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """A PTB callback for a command route, with its chat and role checks."""
+
+    async def callback(update: Update, context: BotContext) -> None:
+        if not chat_matches(update, route.chats, context.deps.settings):
+            return
+        await run_turn(
+            update, context, route.fn, roles=route.roles, create_user=route.chats == PRIVATE
+        )
+
+    callback.__name__ = route.fn.__name__
+    return callback
