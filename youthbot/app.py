@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from telegram import BotCommand
 from telegram.error import TelegramError
@@ -28,10 +29,14 @@ from .bot.runtime import (
     on_private_message,
 )
 from .config import Settings
+from .core.danger import DangerMatcher, check_danger_words, default_danger_words_path
+from .core.directory import check_services, default_services_path, load_services
 from .core.quiz_content import check_quizzes, default_quiz_dir, load_quizzes
+from .core.regions import check_regions, default_regions_path, load_regions, region_ids
 from .core.yamlsource import ContentInvalid, Problem
 from .db import migrate
 from .db.engine import Database
+from .db.types import utcnow
 from .i18n import N_, Catalogs, _, activate, deactivate
 
 logger = logging.getLogger(__name__)
@@ -54,11 +59,31 @@ def build_router() -> Router:
     return router
 
 
+def _content_path(settings: Settings, name: str, default: Path) -> Path:
+    return settings.content_dir / name if settings.content_dir else default
+
+
 def check_content(settings: Settings) -> tuple[list[Problem], list[str]]:
-    """Every problem in every content file, and notes (services due for review)."""
-    quiz_dir = settings.content_dir / "quizzes" if settings.content_dir else default_quiz_dir()
-    _quizzes, problems = check_quizzes(quiz_dir)
-    return problems, []
+    """Every problem in every content file, and notes (services due for review soon)."""
+    _quizzes, problems = check_quizzes(
+        _content_path(settings, "quizzes", default_quiz_dir())
+    )
+    countries, region_problems = check_regions(
+        _content_path(settings, "regions.yaml", default_regions_path())
+    )
+    _services, service_problems, due = check_services(
+        _content_path(settings, "services.yaml", default_services_path()),
+        today=utcnow().date(),
+        region_ids=region_ids(countries),
+    )
+    _phrases, danger_problems = check_danger_words(
+        _content_path(settings, "danger_words.yaml", default_danger_words_path())
+    )
+    notes = [
+        f"review due {service.review_due.isoformat()}: {service.id} ({service.status})"
+        for service in sorted(due, key=lambda s: s.review_due)
+    ]
+    return problems + region_problems + service_problems + danger_problems, notes
 
 
 def load_content(settings: Settings) -> Content:
@@ -66,8 +91,19 @@ def load_content(settings: Settings) -> Content:
     problems, _notes = check_content(settings)
     if problems:
         raise ContentInvalid(problems)
-    quiz_dir = settings.content_dir / "quizzes" if settings.content_dir else default_quiz_dir()
-    return Content(quizzes=load_quizzes(quiz_dir))
+    countries = load_regions(_content_path(settings, "regions.yaml", default_regions_path()))
+    return Content(
+        quizzes=load_quizzes(_content_path(settings, "quizzes", default_quiz_dir())),
+        countries=countries,
+        services=load_services(
+            _content_path(settings, "services.yaml", default_services_path()),
+            today=utcnow().date(),
+            region_ids=region_ids(countries),
+        ),
+        danger=DangerMatcher.from_file(
+            _content_path(settings, "danger_words.yaml", default_danger_words_path())
+        ),
+    )
 
 
 def build_application(

@@ -115,7 +115,7 @@ def check_danger_words(
     categories = _check_categories(data, report)
     phrases = _check_phrases(data, categories, languages, report)
     _check_ordinary(data, DangerMatcher(phrases), report)
-    return phrases, report.problems
+    return phrases, sorted(report.problems)
 
 
 def _check_top(data: Any, report: Report) -> bool:

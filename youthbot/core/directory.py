@@ -143,7 +143,7 @@ def check_services(
         seen.setdefault(service.id, line)
         services.append(service)
     due = [s for s in services if s.review_due <= today + REVIEW_WARNING]
-    return services, report.problems, due
+    return services, sorted(report.problems), due
 
 
 def load_services(

@@ -146,7 +146,7 @@ def check_regions(
             report.add(line, f"country {country.id!r} is listed twice (first at line {first})")
         seen.setdefault(country.id, line)
         countries.append(country)
-    return countries, report.problems
+    return countries, sorted(report.problems)
 
 
 def load_regions(

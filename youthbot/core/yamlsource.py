@@ -60,6 +60,7 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[int, Any]] = []
+        self.bad_dates: list[tuple[int, str]] = []
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -84,6 +85,16 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """A date such as 2027-02-30 looks like one but is not: a problem, not a crash."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        loader.bad_dates.append((node.start_mark.line + 1, str(node.value)))
+        return None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -109,4 +120,6 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, list[Problem
     finally:
         loader.dispose()
     problems = [Problem(name, line, f"duplicate key {key!r}") for line, key in loader.duplicates]
+    problems += [Problem(name, line, f"{value!r} is not a real date") for line, value
+                 in loader.bad_dates]
     return data, problems
