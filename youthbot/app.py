@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from .bot import errors, menu, placeholders
+from .bot import admin, errors, menu, placeholders
 from .bot.runtime import (
     BotContext,
     Content,
@@ -55,6 +55,7 @@ def build_router() -> Router:
     """Every feature registers its buttons, commands and flows here, explicitly and in order."""
     router = Router()
     menu.register(router)
+    admin.register(router)
     placeholders.register(router)
     return router
 

@@ -6,8 +6,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from ..core import users
 from ..core.errors import InviteInvalid
-from ..core.roles import Role
 from ..i18n import _, pgettext
+from .admin import role_name
 from .runtime import ANY, Router, Turn, button, keyboard
 
 # Actions owned by other features; the menu only links to them.
@@ -248,8 +248,7 @@ async def redeem(turn: Turn, code: str) -> None:
             )
         )
         return
-    names = {Role.LEADER: _("youth group leader"), Role.MODERATOR: _("moderator")}
-    turn.reply(_("Welcome! Your new role: {role}.").format(role=names.get(role, role)))
+    turn.reply(_("Welcome! Your new role: {role}.").format(role=role_name(role)))
     show_main_menu(turn)
 
 
