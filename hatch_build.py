@@ -25,4 +25,6 @@ class CustomBuildHook(BuildHookInterface):
             with mo.open("wb") as dst:
                 write_mo(dst, catalog)
             build_data["force_include"][str(po)] = f"youthbot/locales/{relative}"
-            build_data["force_include"][str(mo)] = f"youthbot/locales/{relative.with_suffix('.mo')}"
+            build_data["force_include"][str(mo)] = (
+                f"youthbot/locales/{relative.with_suffix('.mo')}"
+            )

@@ -88,7 +88,10 @@ async def test_language_command_switches_at_any_time(bot, persona):
     assert labels(calls)[:2] == ["Español", "English"]
     message, _ = person.find_button(action="lang")
     calls = await person.press_data(callbacks.pack("lang", other), message)
-    expected = {"en": "Done: I will talk to you in English.", "es": "Listo: te hablaré en español."}
+    expected = {
+        "en": "Done: I will talk to you in English.",
+        "es": "Listo: te hablaré en español.",
+    }
     assert texts(calls)[0] == expected[other]
     assert labels(calls) == MENU[other]
     assert (await read_user(bot, persona.id)).language == other
@@ -141,8 +144,16 @@ async def test_every_menu_entry_answers(bot):
 
 @pytest.mark.parametrize(
     "data",
-    ["", "garbage", "1|lang|xx|extra", "2|menu", "1|nosuchaction", "1|consent|notanint",
-     "1|age|<script>", "1|lang|" + "ñ" * 30],
+    [
+        "",
+        "garbage",
+        "1|lang|xx|extra",
+        "2|menu",
+        "1|nosuchaction",
+        "1|consent|notanint",
+        "1|age|<script>",
+        "1|lang|" + "ñ" * 30,
+    ],
 )
 async def test_malformed_button_data_changes_nothing(bot, data):
     person = bot.person(YOUNG)
@@ -156,7 +167,10 @@ async def test_malformed_button_data_changes_nothing(bot, data):
     assert [c.method for c in calls] == ["answerCallbackQuery"]
     after = await read_user(bot, YOUNG.id)
     assert (after.language, after.role, after.age_band) == (
-        before.language, before.role, before.age_band)
+        before.language,
+        before.role,
+        before.age_band,
+    )
 
 
 async def test_a_language_without_a_catalog_is_refused(bot):

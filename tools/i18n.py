@@ -1,9 +1,10 @@
 """Catalog maintenance, a thin wrapper over Babel (see README, "Translations").
 
-    python tools/i18n.py update              # pybabel extract + update; English filled from source
-    python tools/i18n.py translate es F.json # merge {"msgid": "msgstr"} (context: "ctx\\u0004msgid";
-                                             #  plurals: a list of forms) into a catalog
-    python tools/i18n.py missing es          # list untranslated or fuzzy entries
+    python tools/i18n.py update               # extract + update; English filled from source
+    python tools/i18n.py translate es F.json  # merge {"msgid": "msgstr"} into a catalog
+    python tools/i18n.py missing es           # list untranslated or fuzzy entries
+
+In F.json a message with a context is keyed "ctx\\u0004msgid"; plurals take a list of forms.
 
 English is the source language: its catalog's translations are the msgids themselves, so the
 English catalog is filled automatically. Every whole-file rewrite holds a lock on
@@ -49,21 +50,56 @@ def _read(path: Path):
 
 def _write(path: Path, catalog) -> None:
     with path.open("wb") as f:
-        write_po(f, catalog, width=99, omit_header=False, sort_output=True,
-                 include_previous=False, no_location=True)
+        write_po(
+            f,
+            catalog,
+            width=99,
+            omit_header=False,
+            sort_output=True,
+            include_previous=False,
+            no_location=True,
+        )
 
 
 def update() -> None:
     with locked():
-        CommandLineInterface().run([
-            "pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "pgettext:1c,2",
-            "-k", "N_", "--no-location", "--sort-output", "--project", "youthbot",
-            "--copyright-holder", "Youth Voices for Change", "-o", str(POT), str(ROOT),
-        ])
-        CommandLineInterface().run([
-            "pybabel", "-q", "update", "-i", str(POT), "-d", str(LOCALES), "-D", "youthbot",
-            "--no-fuzzy-matching", "--ignore-obsolete",
-        ])
+        CommandLineInterface().run(
+            [
+                "pybabel",
+                "-q",
+                "extract",
+                "-F",
+                str(ROOT / "babel.cfg"),
+                "-k",
+                "pgettext:1c,2",
+                "-k",
+                "N_",
+                "--no-location",
+                "--sort-output",
+                "--project",
+                "youthbot",
+                "--copyright-holder",
+                "Youth Voices for Change",
+                "-o",
+                str(POT),
+                str(ROOT),
+            ]
+        )
+        CommandLineInterface().run(
+            [
+                "pybabel",
+                "-q",
+                "update",
+                "-i",
+                str(POT),
+                "-d",
+                str(LOCALES),
+                "-D",
+                "youthbot",
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+            ]
+        )
         source = _read(po_path(SOURCE_LANGUAGE))
         for message in source:
             if not message.id:
@@ -74,7 +110,9 @@ def update() -> None:
     for language in languages():
         count = len(missing(language))
         if count:
-            print(f"{language}: {count} message(s) to translate (tools/i18n.py missing {language})")
+            print(
+                f"{language}: {count} message(s) to translate (tools/i18n.py missing {language})"
+            )
 
 
 def languages() -> list[str]:
@@ -82,9 +120,11 @@ def languages() -> list[str]:
 
 
 def missing(language: str) -> list:
-    return [m for m in _read(po_path(language))
-            if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple)
-                                         else m.string))]
+    return [
+        m
+        for m in _read(po_path(language))
+        if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
+    ]
 
 
 def translate(language: str, source: Path) -> None:
@@ -96,8 +136,16 @@ def translate(language: str, source: Path) -> None:
             context, _, msgid = key.rpartition("\u0004")
             message = catalog.get(msgid, context or None)
             if message is None:
-                plural = next((m for m in catalog if isinstance(m.id, tuple)
-                               and m.id[0] == msgid and m.context == (context or None)), None)
+                plural = next(
+                    (
+                        m
+                        for m in catalog
+                        if isinstance(m.id, tuple)
+                        and m.id[0] == msgid
+                        and m.context == (context or None)
+                    ),
+                    None,
+                )
                 message = plural
             if message is None:
                 unknown.append(key)
