@@ -178,6 +178,11 @@ async def register_commands(application: Application) -> None:
                 await application.bot.set_my_short_description(
                     _("Quizzes, youth activities and help, for young people."), language_code=code
                 )
+                await application.bot.set_my_description(
+                    _("Youth Voices for Change: learn about your rights with short quizzes, "
+                      "find youth activities, and get help safely and privately. Press Start."),
+                    language_code=code,
+                )
         except TelegramError as exc:
             logger.warning("could not register commands for %s: %s", language, type(exc).__name__)
         finally:
