@@ -8,23 +8,22 @@ and asserted empty after each update.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from harness import ADMIN, STAFF_CHAT_ID, TOKEN, BotHarness
+from harness import ADMIN, STAFF_CHAT_ID, TOKEN, BotHarness, start_harness
 from sqlalchemy import text
 
-from youthbot.app import build_application
 from youthbot.config import Settings
 from youthbot.db import migrate
 from youthbot.db.engine import Database
 from youthbot.db.models import Base
-from youthbot.offline import OfflineBotAPI, OfflineRequest
 
 PG_URL = os.environ.get("YOUTHBOT_TEST_DATABASE_URL")
 DB_KINDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -38,6 +37,30 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         raise RuntimeError("network access attempted in a test")
 
     monkeypatch.setattr(httpx.AsyncClient, "send", refuse)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shipped_content_loaded_once() -> Iterator[None]:
+    """Parsing and validating the shipped content takes ~0.5 s; do it once per session.
+
+    Each application gets its own copy of the Content record (the items inside are immutable);
+    tests with their own CONTENT_DIR still load theirs.
+    """
+    import youthbot.app as app_module
+
+    original = app_module.load_content
+    shipped: list[Any] = []
+
+    def load_content(settings: Settings) -> Any:
+        if settings.content_dir is not None:
+            return original(settings)
+        if not shipped:
+            shipped.append(original(settings))
+        return dataclasses.replace(shipped[0])  # a test may swap a field of its own copy
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app_module, "load_content", load_content)
+        yield
 
 
 # Databases -----------------------------------------------------------------------------------
@@ -118,16 +141,7 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 async def bot(settings: Settings, database: Database) -> AsyncIterator[BotHarness]:
-    api = OfflineBotAPI()
-    application = build_application(settings, request=OfflineRequest(api), database=database)
-    harness = BotHarness(application, api, database)
-
-    async def collect(update: object, context: Any) -> None:
-        harness.errors.append(context.error)
-
-    application.add_error_handler(collect)
-    await application.initialize()
-    await application.post_init(application)
+    harness = await start_harness(settings, database)
     yield harness
-    await application.shutdown()
+    await harness.app.shutdown()
     assert not harness.errors

@@ -189,3 +189,40 @@ def labels(calls: list[Call]) -> list[str]:
         if call.buttons:
             return call.button_labels
     return []
+
+
+async def start_harness(
+    settings: Any, database: Database, api: OfflineBotAPI | None = None
+) -> BotHarness:
+    """A started Application on the offline Bot API whose handler errors are collected.
+
+    Used by the `bot` fixture, and by tests that need a second one on the same database
+    (a restart, or another replica). Stop it with `await harness.app.shutdown()`.
+    """
+    from youthbot.app import build_application
+    from youthbot.offline import OfflineRequest
+
+    api = api or OfflineBotAPI()
+    application = build_application(settings, request=OfflineRequest(api), database=database)
+    harness = BotHarness(application, api, database)
+
+    async def collect(update: object, context: Any) -> None:
+        harness.errors.append(context.error)
+
+    application.add_error_handler(collect)
+    await application.initialize()
+    await application.post_init(application)
+    return harness
+
+
+def sample_args(types: tuple[type, ...]) -> list:
+    """One valid value per declared callback argument type (for role and privacy sweeps)."""
+    values: list[Any] = []
+    for kind in types:
+        if kind is int:
+            values.append(1)
+        elif isinstance(kind, type) and hasattr(kind, "__members__"):
+            values.append(next(iter(kind)))
+        else:
+            values.append("x")
+    return values

@@ -12,11 +12,9 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from harness import YOUNG, BotHarness, labels, texts
+from harness import YOUNG, labels, start_harness, texts
 
-from youthbot.app import build_application
 from youthbot.bot import callbacks
-from youthbot.offline import OfflineBotAPI, OfflineRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
@@ -126,16 +124,8 @@ def locales_with_pseudo(tmp_path: Path) -> Path:
 
 async def test_a_new_language_needs_only_a_catalog(settings, database, locales_with_pseudo):
     settings = settings.model_copy(update={"locales_dir": locales_with_pseudo})
-    api = OfflineBotAPI()
-    application = build_application(settings, request=OfflineRequest(api), database=database)
-    harness = BotHarness(application, api, database)
-
-    async def collect(update, context):
-        harness.errors.append(context.error)
-
-    application.add_error_handler(collect)
-    await application.initialize()
-    await application.post_init(application)
+    harness = await start_harness(settings, database)
+    api, application = harness.api, harness.app
     try:
         commands = [c for c in api.calls if c.method == "setMyCommands"]
         assert {c.params.get("language_code") for c in commands} >= {"es", "en", "qu"}

@@ -10,24 +10,43 @@ from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
-from .bot import admin, errors, menu, placeholders
+from .bot import (
+    activities,
+    admin,
+    announce,
+    cases,
+    errors,
+    help,
+    menu,
+    privacy,
+    quiz,
+    quiz_group,
+    quiz_stats,
+    safety,
+    services,
+    talk,
+    tracking,
+)
 from .bot.runtime import (
     BotContext,
     Content,
     Deps,
     Router,
     command_callback,
+    command_filter,
     on_button,
     on_private_message,
 )
+from .bot.tracking import MessageTracker, TrackingBot
 from .config import Settings
 from .core.danger import DangerMatcher, check_danger_words, default_danger_words_path
 from .core.directory import check_services, default_services_path, load_services
@@ -48,15 +67,27 @@ PUBLIC_COMMANDS = (
     ("help", N_("Get help now")),
     ("language", N_("Change language")),
     ("cancel", N_("Cancel what you are doing")),
+    ("salir", N_("Quick exit: clear this chat")),
 )
 
 
 def build_router() -> Router:
     """Every feature registers its buttons, commands and flows here, explicitly and in order."""
     router = Router()
+    safety.register(router)  # first: the danger-word check runs before every other handler
+    tracking.register(router)
     menu.register(router)
+    privacy.register(router)
     admin.register(router)
-    placeholders.register(router)
+    help.register(router)
+    talk.register_conversation(router)
+    cases.register(router)
+    services.register(router)
+    quiz.register(router)
+    quiz_group.register(router)
+    quiz_stats.register(router)
+    activities.register(router)
+    announce.register(router)
     return router
 
 
@@ -113,23 +144,18 @@ def build_application(
     request: BaseRequest | None = None,
     rate_limit: bool = False,
     database: Database | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
 ) -> Application:
     """The Application with every handler, our dependencies in bot_data, start-up and shutdown."""
+    safety.quiet_library_loggers()
     builder = (
         Application.builder()
-        .token(settings.token or "offline")
+        .bot(build_bot(settings, request=request, rate_limit=rate_limit))
         .context_types(ContextTypes(context=BotContext))
         .post_init(startup)
         .post_shutdown(shutdown)
-        .concurrent_updates(False)
+        .concurrent_updates(update_processor or False)
     )
-    if settings.telegram_api_base_url:
-        base = settings.telegram_api_base_url.rstrip("/")
-        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = builder.build()
     router = build_router()
     deps = Deps(
@@ -144,10 +170,35 @@ def build_application(
     return application
 
 
+def build_bot(
+    settings: Settings, *, request: BaseRequest | None, rate_limit: bool
+) -> TrackingBot:
+    """PTB's bot, noting the message ids quick exit may delete (bot/tracking.py)."""
+    base = (settings.telegram_api_base_url or "https://api.telegram.org").rstrip("/")
+    return TrackingBot(
+        settings.token or "offline",
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(connection_pool_size=1),
+        rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,
+        tracker=MessageTracker(),
+    )
+
+
 def register_handlers(application: Application, router: Router) -> None:
+    settings = application.bot_data["deps"].settings
     for route in router.commands:
-        application.add_handler(CommandHandler(list(route.names), command_callback(route)))
+        application.add_handler(
+            CommandHandler(
+                list(route.names),
+                command_callback(route),
+                filters=command_filter(route.chats, settings),
+            )
+        )
     application.add_handler(CallbackQueryHandler(on_button))
+    for handler in router.extra_handlers:
+        application.add_handler(handler)
     private = filters.ChatType.PRIVATE
     application.add_handler(
         MessageHandler(private & ~filters.UpdateType.EDITED, on_private_message)
@@ -191,4 +242,5 @@ async def register_commands(application: Application) -> None:
 
 async def shutdown(application: Application) -> None:
     deps: Deps = application.bot_data["deps"]
+    await tracking.flush_pending(application)
     await deps.db.dispose()

@@ -10,6 +10,7 @@ from collections.abc import Callable, Coroutine
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from . import activities_cli, announce_cli, quiz_cli
 from .config import ConfigError, Settings, load_settings
 from .core.roles import Role
 from .core.yamlsource import ContentInvalid
@@ -71,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="database (default: youthbot-console.sqlite3 here)",
     )
     console.add_argument("--no-start", action="store_true", help="do not send /start first")
+    console.add_argument(
+        "--moderator",
+        type=int,
+        nargs="?",
+        const=20002,
+        metavar="ID",
+        help="also act as moderator ID (default 20002) in the simulated staff chat: "
+        "'/staff TEXT' writes there, 'sN' presses its buttons (grants the role in this database)",
+    )
     console.set_defaults(func=cmd_console, overrides=lambda a: {"database_url": a.database})
 
     db = sub.add_parser("db", help="database migrations")
@@ -99,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("role", choices=[Role.LEADER, Role.MODERATOR, Role.ADMIN])
         action.set_defaults(func=func)
     roles_sub.add_parser("list", help="everyone with a role").set_defaults(func=cmd_roles_list)
+
+    stats = sub.add_parser("stats", help="figures for coordinators (aggregates only)")
+    stats_sub = stats.add_subparsers(metavar="WHAT", required=True)
+    quiz_cli.add_stats_command(stats_sub)
+    announce_cli.add_announce_command(sub)
+    activities_cli.add_export_parser(sub)
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser
@@ -132,7 +148,11 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(logging.WARNING)
     return run_async(
         run_console(
-            settings, user_id=args.as_user, language_code=args.lang, send_start=not args.no_start
+            settings,
+            user_id=args.as_user,
+            language_code=args.lang,
+            send_start=not args.no_start,
+            moderator_id=args.moderator,
         )
     )
 

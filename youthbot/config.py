@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     staff_hours: str = "08:00-20:00"
     timezone: str = "America/Lima"
     flood_messages_per_minute: int = Field(default=20, ge=1, le=1000)
+    announce_rate: float = Field(default=28.0, gt=0, le=1000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

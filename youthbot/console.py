@@ -2,6 +2,12 @@
 
 Buttons are printed as `[N] label`; typing N (or the label) presses it. Works the same when the
 input is a pipe, so a conversation can be scripted.
+
+A staff chat is simulated too (STAFF_CHAT_ID, or a made-up one; it has forum topics). What
+reaches it is printed as `staff chat [topic T]: …`. With `--moderator [ID]` you can also act
+there as a moderator: `/staff TEXT` writes TEXT in the newest case topic (`/staff /note …`
+sends a command there), and the staff chat's buttons are printed as `[sN] label`: typing `sN`
+presses one as the moderator.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from .app import build_application
 from .config import Settings
 from .offline import Call, OfflineBotAPI, OfflineRequest, UpdateFactory, message_of
 
+CONSOLE_STAFF_CHAT_ID = -1000000000001
+STAFF_PREFIX = "/staff"
 QUIET_METHODS = {
     "getMe",
     "setMyCommands",
@@ -25,6 +33,7 @@ QUIET_METHODS = {
     "deleteWebhook",
     "getUpdates",
     "setChatMenuButton",
+    "getChat",
 }
 
 
@@ -46,6 +55,8 @@ class Console:
         user_id: int,
         language_code: str,
         out: TextIO,
+        staff_chat_id: int | None = None,
+        moderator_id: int | None = None,
     ) -> None:
         self.application = application
         self.api = api
@@ -54,11 +65,20 @@ class Console:
         self.out = out
         self.factory = UpdateFactory(application.bot)
         self.choices: list[Choice] = []
+        self.staff_chat_id = staff_chat_id
+        self.moderator_id = moderator_id
+        self.staff_choices: list[Choice] = []
+        self.staff_thread: int | None = None
 
     async def handle(self, line: str) -> None:
         """Turn one line of input into an update, process it, print what the bot did."""
         line = line.strip()
         if not line:
+            return
+        if self._is_staff_line(line):
+            update = self._staff_update(line)
+            if update is not None:
+                await self._process(update, staff=True)
             return
         choice = self._choice_for(line)
         if choice is not None:
@@ -73,9 +93,43 @@ class Console:
             update = self.factory.message(
                 user_id=self.user_id, text=line, first_name="You", language_code=self.language_code
             )
+        await self._process(update)
+
+    async def _process(self, update: Any, *, staff: bool = False) -> None:
         start = len(self.api.calls)
         await self.application.process_update(update)
-        self.render(self.api.calls[start:])
+        self.render(self.api.calls[start:], staff=staff)
+
+    def _is_staff_line(self, line: str) -> bool:
+        """`/staff …` always; `sN` only when acting as a moderator with a staff button N."""
+        if line == STAFF_PREFIX or line.startswith(STAFF_PREFIX + " "):
+            return True
+        return (
+            self.moderator_id is not None
+            and line[:1] == "s"
+            and line[1:].isdigit()
+            and 1 <= int(line[1:]) <= len(self.staff_choices)
+        )
+
+    def _staff_update(self, line: str) -> Any:
+        """The moderator's update in the staff chat for a staff line, or None after a hint."""
+        if self.moderator_id is None:
+            self.out.write("  (start the console with --moderator to act in the staff chat)\n")
+            return None
+        if not line.startswith(STAFF_PREFIX):
+            choice = self.staff_choices[int(line[1:]) - 1]
+            return self.factory.callback(
+                user_id=self.moderator_id, data=choice.data, message=choice.message,
+                first_name="Moderator",
+            )
+        text = line[len(STAFF_PREFIX):].strip()
+        if not text:
+            self.out.write("  (write: /staff TEXT)\n")
+            return None
+        return self.factory.message(
+            user_id=self.moderator_id, text=text, chat_id=self.staff_chat_id,
+            thread_id=self.staff_thread, first_name="Moderator",
+        )
 
     def _choice_for(self, line: str) -> Choice | None:
         if line.isdigit() and 1 <= int(line) <= len(self.choices):
@@ -85,15 +139,56 @@ class Console:
                 return choice
         return None
 
-    def render(self, calls: list[Call]) -> None:
+    def render(self, calls: list[Call], *, staff: bool = False) -> None:
         new_choices: list[Choice] = []
+        new_staff: list[Choice] = []
         for call in calls:
             if call.method in QUIET_METHODS:
+                continue
+            if staff and call.method == "answerCallbackQuery":
+                if call.params.get("text"):
+                    self.out.write(f"staff chat (notice to you): {call.params['text']}\n")
+                continue
+            if self.staff_chat_id is not None and call.chat_id == self.staff_chat_id:
+                self._print_staff_call(call, new_staff)
                 continue
             self._print_call(call, new_choices)
         if new_choices:
             self.choices = new_choices
+        if new_staff:
+            self.staff_choices = new_staff
         self.out.flush()
+
+    def _print_staff_call(self, call: Call, choices: list[Choice]) -> None:
+        """What the staff chat receives; its buttons are `[sN]` when acting as a moderator."""
+        write = self.out.write
+        if not isinstance(call.result, dict | bool | list):
+            write(f"  (Telegram refused {call.method} in the staff chat)\n")
+            return
+        if call.method == "createForumTopic":
+            self.staff_thread = call.result["message_thread_id"]
+            write(f"staff chat: (new topic {self.staff_thread}: {call.params.get('name')})\n")
+            return
+        thread = call.params.get("message_thread_id")
+        if thread is not None:
+            self.staff_thread = int(thread)
+        where = f"staff chat [topic {thread}]" if thread is not None else "staff chat"
+        if call.method.startswith("edit"):
+            write(f"{where} (edited message {call.params.get('message_id')}): {call.text}\n")
+        elif call.method.startswith("send"):
+            write(f"{where}: {call.text}\n")
+        else:
+            return
+        message = message_of(call)
+        for row in call.buttons:
+            for item in row:
+                if self.moderator_id is not None and message is not None and (
+                    "callback_data" in item
+                ):
+                    choices.append(Choice(item["text"], item["callback_data"], message))
+                    write(f"  [s{len(choices)}] {item['text']}\n")
+                else:
+                    write(f"  [·] {item['text']}\n")
 
     def _print_call(self, call: Call, choices: list[Choice]) -> None:
         write = self.out.write
@@ -136,6 +231,26 @@ class Console:
                     write(f"  [·] {item['text']}\n")
 
 
+async def grant_console_moderator(application: Application, moderator_id: int) -> None:
+    """Give the console's moderator the role, in the console's own database."""
+    from .core import users
+    from .core.roles import Role, effective_role
+
+    deps = application.bot_data["deps"]
+    async with deps.db.session() as session:
+        user, _state = await users.load_user(session, moderator_id)
+        role = effective_role(user.role if user else None, moderator_id, deps.settings.admin_ids)
+        if role not in (Role.MODERATOR, Role.ADMIN):
+            await users.grant_role(
+                session,
+                actor_id=None,
+                user_id=moderator_id,
+                role=Role.MODERATOR,
+                default_language=deps.settings.default_language,
+                today=deps.clock().date(),
+            )
+
+
 async def run_console(
     settings: Settings,
     *,
@@ -144,17 +259,36 @@ async def run_console(
     send_start: bool = True,
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
+    moderator_id: int | None = None,
 ) -> None:
     api = OfflineBotAPI()
+    if settings.staff_chat_id is None:
+        settings = settings.model_copy(update={"staff_chat_id": CONSOLE_STAFF_CHAT_ID})
+    api.forum_chats.add(settings.staff_chat_id)
     application = build_application(settings, request=OfflineRequest(api))
     await application.initialize()
     await application.post_init(application)
-    console = Console(application, api, user_id=user_id, language_code=language_code, out=out)
+    if moderator_id is not None:
+        await grant_console_moderator(application, moderator_id)
+    console = Console(
+        application,
+        api,
+        user_id=user_id,
+        language_code=language_code,
+        out=out,
+        staff_chat_id=settings.staff_chat_id,
+        moderator_id=moderator_id,
+    )
     interactive = stdin.isatty()
     out.write(
         "youthbot console: type a message or a /command; a number presses a button; "
         "Ctrl-D quits.\n"
     )
+    if moderator_id is not None:
+        out.write(
+            f"You are also moderator {moderator_id} in the staff chat: '/staff TEXT' writes in "
+            "the newest case topic, 'sN' presses staff button N.\n"
+        )
     try:
         if send_start:
             out.write("> /start\n")

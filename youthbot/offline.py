@@ -159,7 +159,9 @@ class OfflineBotAPI:
             thread = next(self._ids) + 100
             return {"message_thread_id": thread, "name": params.get("name", ""), "icon_color": 0}
         if name == "getchat":
-            return {**self._chat(params["chat_id"]), "accent_color_id": 0}
+            # PTB 22.8's ChatFullInfo requires max_reaction_count (Bot API 7.x+).
+            chat = self._chat(params["chat_id"])
+            return {**chat, "accent_color_id": 0, "max_reaction_count": 11}
         if name == "getchatmember":
             return {
                 "status": "member",
@@ -179,16 +181,25 @@ class OfflineBotAPI:
         poll = {
             "id": str(next(self._ids) + 5_000_000),
             "question": params.get("question", ""),
-            "options": [{"text": t, "voter_count": 0} for t in texts],
+            # Bot API 9.6: options carry a persistent id; revoting and members_only are required.
+            "options": [
+                {"text": t, "voter_count": 0, "persistent_id": str(i)} for i, t in enumerate(texts)
+            ],
             "total_voter_count": 0,
             "is_closed": closed,
             "is_anonymous": params.get("is_anonymous", True),
             "type": params.get("type", "regular"),
             "allows_multiple_answers": False,
+            "allows_revoting": False,
+            "members_only": False,
         }
-        correct = params.get("correct_option_ids") or params.get("correct_option_id")
+        correct = params.get("correct_option_ids")
+        if isinstance(correct, str):
+            correct = json.loads(correct)
+        if correct is None and params.get("correct_option_id") is not None:
+            correct = [params["correct_option_id"]]
         if correct is not None:
-            poll["correct_option_id"] = correct[0] if isinstance(correct, list) else correct
+            poll["correct_option_ids"] = [int(c) for c in correct]
         return poll
 
     def _media(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -245,12 +256,18 @@ class OfflineRequest(BaseRequest):
         return status, json.dumps(body).encode()
 
 
+# Update ids are recorded once handled (exactly-once updates), so every factory of a process
+# shares one sequence, and each process starts past the previous one (a console session on
+# the same database must not look like a repetition of the last).
+_UPDATE_IDS = itertools.count(time.time_ns() // 1000)
+
+
 @dataclass
 class UpdateFactory:
     """Builds the updates Telegram would send, as PTB `Update` objects."""
 
     bot: Any
-    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _update_ids: itertools.count = field(default_factory=lambda: _UPDATE_IDS)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(100_000))
 
     def _user(
@@ -352,6 +369,7 @@ class UpdateFactory:
                     "poll_id": poll_id,
                     "user": self._user(user_id, first_name, username, None),
                     "option_ids": option_ids,
+                    "option_persistent_ids": [str(i) for i in option_ids],
                 }
             }
         )

@@ -147,11 +147,19 @@ def register(router: Router) -> None:
                 ),
             )
             return
+        text = _(
+            "That is fine. We keep only your language. You can still get help at any time. "
+            "To play quizzes and join activities, you need to agree first."
+        )
+        if turn.user is not None and turn.user.consent_version is not None:
+            # They agreed to an earlier notice: nothing new is kept, the old stays until asked.
+            text = _(
+                "That is fine: from now on we keep nothing new about you. What you shared "
+                "before stays until you delete it with /borrar. You can still get help at any "
+                "time."
+            )
         turn.edit(
-            _(
-                "That is fine. We keep only your language. You can still get help at any time. "
-                "To play quizzes and join activities, you need to agree first."
-            ),
+            text,
             keyboard(
                 help_button(), button(pgettext("button", "Read the notice again"), "consent.again")
             ),

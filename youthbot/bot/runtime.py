@@ -22,21 +22,26 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot, filters
 
 from ..config import Settings
 from ..core import users
+from ..core.announce import set_blocked
 from ..core.roles import Role, effective_role, is_allowed
+from ..core.updates import claim_update
 from ..db.engine import Database
 from ..db.models import ChatState, User
 from ..db.types import utcnow
 from ..i18n import Catalogs, Translator, _, activate, deactivate
 from . import callbacks
+from .longtext import split_text
 
 logger = logging.getLogger(__name__)
 
 PRIVATE, GROUP, STAFF, ANY = "private", "group", "staff", "any"
+# Groups other than the staff group: where nothing personal may ever be posted.
+PUBLIC_GROUP = "public-group"
 Markup = InlineKeyboardMarkup | None
 
 
@@ -64,7 +69,14 @@ class Deps:
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
-    """PTB's context with typed access to our dependencies."""
+    """PTB's context with typed access to our dependencies.
+
+    One context serves every handler group of one update: `recorded_update` remembers that a
+    turn of this update already committed its id, so later groups do not mistake it for a
+    repetition.
+    """
+
+    recorded_update: int | None = None
 
     @property
     def deps(self) -> Deps:
@@ -113,6 +125,7 @@ class Turn:
     now: datetime
     _sends: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
     _answer: tuple[str | None, bool] | None = None
+    _unreachable: set[int] = field(default_factory=set)
 
     @property
     def deps(self) -> Deps:
@@ -163,9 +176,24 @@ class Turn:
         self.send(self.chat_id, text, markup, **kwargs)
 
     def send(self, chat_id: int, text: str, markup: Markup = None, **kwargs: Any) -> None:
-        self._sends.append(
-            lambda: self.bot.send_message(chat_id, text, reply_markup=markup, **kwargs)
-        )
+        """Send to any chat; a text over Telegram's limit goes as several messages."""
+        parts = split_text(text)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            self._sends.append(self._sender(chat_id, part, markup if last else None, kwargs))
+
+    def _sender(
+        self, chat_id: int, text: str, markup: Markup, kwargs: dict[str, Any]
+    ) -> Callable[[], Awaitable[Any]]:
+        async def send() -> Any:
+            try:
+                return await self.bot.send_message(chat_id, text, reply_markup=markup, **kwargs)
+            except Forbidden:
+                if chat_id > 0:  # a person's private chat: they blocked the bot
+                    self._unreachable.add(chat_id)
+                raise
+
+        return send
 
     def edit(self, text: str, markup: Markup = None) -> None:
         """Replace the message whose button was pressed; a new message otherwise."""
@@ -174,6 +202,7 @@ class Turn:
         if not isinstance(message, Message):
             self.reply(text, markup)
             return
+        text, *more = split_text(text)
 
         async def edit() -> None:
             try:
@@ -181,13 +210,16 @@ class Turn:
                     text,
                     chat_id=message.chat_id,
                     message_id=message.message_id,
-                    reply_markup=markup,
+                    reply_markup=None if more else markup,
                 )
             except BadRequest as exc:
                 if "not modified" not in str(exc).lower():
                     raise
 
         self._sends.append(edit)
+        for index, part in enumerate(more):
+            last = index == len(more) - 1
+            self._sends.append(self._sender(message.chat_id, part, markup if last else None, {}))
 
     def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         """Answer the pressed button (a short toast, or an alert)."""
@@ -241,13 +273,28 @@ async def run_turn(
     roles: Iterable[Role] | None = None,
     create_user: bool = True,
 ) -> None:
-    """Load the person, resolve their language, check their role, run `fn`, commit, send."""
+    """Load the person, resolve their language, check their role, run `fn`, commit, send.
+
+    The update id is recorded in the turn's transaction (with the person's advisory lock on
+    PostgreSQL): a repeated update stops here and changes nothing. Several handler groups may
+    run turns for one update; the first to commit records it for all of them.
+    """
     tg_user = update.effective_user
     if tg_user is None or tg_user.is_bot:
         return
     deps = context.deps
     now = deps.clock()
+    recorded = context.recorded_update == update.update_id
     async with deps.db.session() as session:
+        fresh = await claim_update(
+            session,
+            update_id=None if recorded else update.update_id,
+            lock_key=tg_user.id,
+            now=now,
+        )
+        if not fresh:
+            logger.info("update %s was handled before; repetition ignored", update.update_id)
+            raise ApplicationHandlerStop
         user, state = await users.load_user(session, tg_user.id)
         if user is None and create_user:
             language = deps.catalogs.resolve(None, tg_user.language_code)
@@ -262,6 +309,8 @@ async def run_turn(
         turn = Turn(update, context, session, user, state, role, translator, now)
         token = activate(translator)
         try:
+            for hook in deps.router.turn_hooks:
+                await hook(turn)
             if is_allowed(role, roles):
                 await fn(turn, *args)
             else:
@@ -269,9 +318,18 @@ async def run_turn(
                 refuse(turn)
         finally:
             deactivate(token)
+    context.recorded_update = update.update_id
     token = activate(translator)
     try:
         await turn.flush()
+    except Forbidden:
+        if not turn._unreachable:
+            raise
+        async with deps.db.session() as session:
+            await set_blocked(session, user_ids=turn._unreachable, blocked=True)
+        logger.info("update %s: a person has blocked the bot; marked", update.update_id)
+        if turn._unreachable != {turn.chat_id}:
+            raise
     finally:
         deactivate(token)
 
@@ -317,6 +375,13 @@ class Router:
         self.fallback: TurnHandler | None = None
         self.settings_items: list[Callable[[Turn], list[InlineKeyboardButton]]] = []
         self.arg_types: dict[str, tuple[type, ...]] = {}
+        # Flows whose free text is programme content written by leaders or staff (activity
+        # forms): the danger-word interrupt leaves such text alone for people with a role.
+        self.content_flows: set[str] = set()
+        # Run in every turn's transaction before its handler (e.g. noting message ids).
+        self.turn_hooks: list[Callable[[Turn], Awaitable[None]]] = []
+        # PTB handlers for updates that are not messages or buttons (e.g. poll answers).
+        self.extra_handlers: list[Any] = []
 
     def button(
         self,
@@ -376,7 +441,23 @@ def chat_matches(update: Update, chats: str, settings: Settings) -> bool:
         return settings.staff_chat_id is not None and chat.id == settings.staff_chat_id
     if chats == GROUP:
         return chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+    if chats == PUBLIC_GROUP:
+        return chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and (
+            chat.id != settings.staff_chat_id
+        )
     return True
+
+
+def command_filter(chats: str, settings: Settings) -> filters.BaseFilter | None:
+    """The PTB filter of a command route's chats, so routes sharing a name in different chats
+    each get their own updates (PTB runs only the first matching handler of a group)."""
+    staff = filters.Chat(settings.staff_chat_id) if settings.staff_chat_id else filters.Chat()
+    return {
+        PRIVATE: filters.ChatType.PRIVATE,
+        GROUP: filters.ChatType.GROUPS,
+        STAFF: staff,
+        PUBLIC_GROUP: filters.ChatType.GROUPS & ~staff,
+    }.get(chats)
 
 
 async def on_button(update: Update, context: BotContext) -> None:

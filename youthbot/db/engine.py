@@ -17,7 +17,8 @@ class Database:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.is_postgresql = self.url.get_backend_name() == "postgresql"
-        kwargs: dict = {"echo": echo}
+        # Statement parameters are people's text: never put them into exception messages/logs.
+        kwargs: dict = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30}
         else:

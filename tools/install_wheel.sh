@@ -1,0 +1,23 @@
+#!/bin/sh
+# The one way the bot is built and installed: the Dockerfile and CI (.ci/run) both run this.
+#   tools/install_wheel.sh build SOURCE_DIR WHEEL_DIR    # the youthbot wheel, catalogs compiled
+#   tools/install_wheel.sh install WHEEL_DIR VENV_DIR    # a clean venv with the wheel and deps
+set -eu
+PYTHON="${PYTHON:-python3}"
+case "${1:-}" in
+  build)
+    "$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$3" "$2"
+    ;;
+  install)
+    "$PYTHON" -m venv "$3"
+    "$3/bin/pip" install --quiet --no-cache-dir "$2"/youthbot-*.whl
+    # the catalogs must be in the wheel, compiled (run from / so the source tree is not seen)
+    cd / && "$3/bin/python" -c "import pathlib, youthbot; \
+mo = sorted(pathlib.Path(youthbot.__file__).parent.glob('locales/*/LC_MESSAGES/youthbot.mo')); \
+assert mo, 'no compiled catalogs in the wheel'; print('catalogs:', ' '.join(p.parts[-3] for p in mo))"
+    ;;
+  *)
+    echo "usage: $0 build SOURCE_DIR WHEEL_DIR | install WHEEL_DIR VENV_DIR" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,125 @@
+"""Safety first: the danger-word interrupt, groups kept impersonal, and logs kept clean.
+
+`register` must run before every other feature's: its interceptor is checked first on every
+private message, mid-quiz and mid-form included.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ..core import cases as case_service
+from ..core import help as help_service
+from ..core import safety as safety_service
+from ..core.roles import Role
+from ..i18n import N_, _
+from . import help as help_screens
+from .runtime import PUBLIC_GROUP, Router, Turn
+from .staff import render_emergency_lines
+
+logger = logging.getLogger(__name__)
+
+# Libraries whose debug output holds people's messages and names (PTB logs every update and
+# every request; database drivers log statement parameters) or the token (httpx logs URLs).
+QUIET_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "telegram": logging.INFO,
+    "sqlalchemy": logging.WARNING,
+    "aiosqlite": logging.WARNING,
+    "asyncpg": logging.WARNING,
+}
+
+GENTLE = {
+    "suicide": N_(
+        "Thank you for telling me how you feel. 💙 It sounds really hard right now, and you do "
+        "not have to go through it alone. Talking to someone can help."
+    ),
+    "image_threat": N_(
+        "Thank you for telling me. 💙 This is not your fault. Do not send more pictures or "
+        "money. Keep the messages as proof, and then block that person."
+    ),
+}
+GENTLE_DEFAULT = N_(
+    "Thank you for telling me. 💙 What you describe sounds serious, and it is not your fault. "
+    "You deserve to be safe, and you are not alone."
+)
+
+
+def quiet_library_loggers() -> None:
+    """Keep those libraries above their revealing levels, whatever the root level becomes."""
+    root = logging.getLogger().getEffectiveLevel()
+    for name, level in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(max(level, root))
+
+
+async def interrupt_on_danger(turn: Turn) -> bool:
+    """Free text saying someone may be in danger: a gentle word, the emergency numbers and
+    the offer of a person, before anything else. Shown once in a while, never as a nag."""
+    matcher = turn.deps.content.danger
+    text = turn.text
+    if matcher is None or not text or text.startswith("/"):
+        return False
+    if (
+        turn.state is not None
+        and turn.state.flow in turn.deps.router.content_flows
+        and turn.role is not Role.YOUNG
+    ):
+        return False  # a leader describing a workshop on sextortion is not a disclosure
+    category = matcher.match(text)
+    if category is None:
+        return False
+    first = await safety_service.start_danger_notice(
+        turn.session, user_id=turn.user_id, category=category, now=turn.now
+    )
+    logger.info("danger words (%s): %s", category, "interrupt" if first else "quiet")
+    if await case_service.find_open_case(turn.session, turn.user_id) is not None:
+        # Already talking with the team: the message goes on to them; the numbers help now.
+        if first:
+            await show_interrupt(turn, category, offer=False)
+        return False
+    if first:
+        await show_interrupt(turn, category)
+        return True
+    if turn.state is not None:
+        return False  # mid-form, just after an interrupt: the text is the form's answer
+    turn.reply(
+        _(
+            "I am here. 💙 The numbers above work at any time, and the button above connects "
+            "you with a person from our team."
+        )
+    )
+    return True
+
+
+async def show_interrupt(turn: Turn, category: str, *, offer: bool = True) -> None:
+    """The gentle message with the emergency numbers of the person's country, then the offer
+    of a person."""
+    country = turn.user.country if turn.user is not None else None
+    lines = await help_service.emergency_lines(
+        turn.session, turn.deps.content.services, country=country, today=turn.today
+    )
+    text = _(GENTLE.get(category, GENTLE_DEFAULT))
+    text += "\n\n" + _("If you are in danger right now, call:") + "\n"
+    text += render_emergency_lines(lines, turn.language)
+    if turn.state is not None:
+        text += "\n\n" + _("What you were doing is still there: go on whenever you are ready.")
+    turn.reply(text)
+    if offer:
+        await help_screens.offer_person(turn, urgent=True, country=country)
+
+
+def register(router: Router) -> None:
+    """Register the danger-word interrupt (first of all) and /start in groups."""
+    router.intercept(interrupt_on_danger)
+
+    @router.command("start", chats=PUBLIC_GROUP)
+    async def start_in_group(turn: Turn) -> None:
+        """/start in a group: quizzes only here, anything personal in a private chat."""
+        turn.reply(
+            _(
+                "Hi! In groups I only run quizzes for everyone: a youth leader can start one "
+                "with /quiz. For anything personal, like asking for help, write to me in a "
+                "private chat: {link}"
+            ).format(link=f"https://t.me/{turn.bot.username}")
+        )

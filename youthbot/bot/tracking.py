@@ -1,0 +1,131 @@
+"""Which messages quick exit may delete: the ids of both sides of every private chat.
+
+Outgoing: `TrackingBot` notes the id of every message it sends, copies or forwards into a
+private chat, whoever sends it (a handler, a relay from a moderator's turn, a reminder job).
+Incoming: a turn hook notes the message a person sent. To cost no extra transaction, the bot's
+ids wait in memory and are written with the next turn (whatever person it is for), or by a job
+every minute; quick exit is itself a turn, so it always sees its own chat's ids. Ids are
+forgotten after 48 hours, when Telegram no longer lets a bot delete them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram.error import TelegramError
+from telegram.ext import Application, ExtBot
+
+from ..core import safety
+from ..db.types import utcnow
+from .runtime import Router, Turn, deps_of
+
+logger = logging.getLogger(__name__)
+
+FLUSH_EVERY = timedelta(minutes=1)
+DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
+_MAKES_MESSAGES = ("send", "copyMessage", "copyMessages", "forwardMessage", "forwardMessages")
+
+
+class MessageTracker:
+    """Ids of messages the bot sent to private chats, not yet written to the database."""
+
+    def __init__(self, clock: Callable[[], datetime] = utcnow) -> None:
+        self.clock = clock
+        self.pending: list[tuple[int, int, datetime]] = []
+
+    def note(self, chat_id: int, message_ids: list[int]) -> None:
+        at = self.clock()
+        self.pending.extend((chat_id, message_id, at) for message_id in message_ids)
+
+    def take(self) -> list[tuple[int, int, datetime]]:
+        rows, self.pending = self.pending, []
+        return rows
+
+
+class TrackingBot(ExtBot):
+    """PTB's bot, noting the ids of the messages it creates in private chats."""
+
+    def __init__(self, *args: Any, tracker: MessageTracker, **kwargs: Any) -> None:
+        self._tracker = tracker
+        super().__init__(*args, **kwargs)
+
+    @property
+    def tracker(self) -> MessageTracker:
+        return self._tracker
+
+    async def _do_post(self, endpoint: str, data: dict, **kwargs: Any) -> Any:
+        result = await super()._do_post(endpoint, data, **kwargs)
+        if endpoint.startswith(_MAKES_MESSAGES) and endpoint != "sendChatAction":
+            chat_id, ids = _created(data, result)
+            if chat_id is not None and chat_id > 0 and ids:  # > 0: a person, not a group
+                self._tracker.note(chat_id, ids)
+        return result
+
+
+def _created(data: dict, result: Any) -> tuple[int | None, list[int]]:
+    """The chat and the ids of the messages a send-like call created."""
+    items = result if isinstance(result, list) else [result]
+    ids = [int(i["message_id"]) for i in items if isinstance(i, dict) and "message_id" in i]
+    chat = data.get("chat_id")
+    if isinstance(result, dict) and isinstance(result.get("chat"), dict):
+        chat = result["chat"].get("id")
+    try:
+        return (int(chat) if chat is not None else None), ids
+    except (TypeError, ValueError):  # a channel's @username
+        return None, ids
+
+
+def tracker_of(bot: Any) -> MessageTracker | None:
+    return getattr(bot, "tracker", None)
+
+
+async def remember_messages(turn: Turn) -> None:
+    """Turn hook: write the bot's pending ids and the message this person just sent."""
+    tracker = tracker_of(turn.bot)
+    rows = tracker.take() if tracker is not None else []
+    message = turn.update.message
+    if message is not None and turn.is_private:
+        rows.append((turn.chat_id, message.message_id, turn.now))
+    if rows:
+        await safety.record_messages(turn.session, rows)
+
+
+async def flush_pending(application: Application) -> None:
+    """Write ids waiting in memory (used by the minute job and at shutdown)."""
+    tracker = tracker_of(application.bot)
+    rows = tracker.take() if tracker is not None else []
+    if rows:
+        async with deps_of(application).db.session() as session:
+            await safety.record_messages(session, rows)
+
+
+async def delete_messages(bot: ExtBot, chat_id: int, message_ids: list[int]) -> None:
+    """Delete messages from a private chat; ones already gone or too old are skipped."""
+    for start in range(0, len(message_ids), DELETE_BATCH):
+        try:
+            await bot.delete_messages(chat_id, message_ids[start : start + DELETE_BATCH])
+        except TelegramError as exc:
+            logger.warning("quick exit: could not delete messages: %s", type(exc).__name__)
+
+
+def register(router: Router) -> None:
+    """Note incoming message ids in every turn; flush the bot's ids every minute."""
+    router.turn_hooks.append(remember_messages)
+
+    @router.on_startup
+    async def schedule_flush(application: Application) -> None:
+        tracker = tracker_of(application.bot)
+        if tracker is not None:
+            deps = deps_of(application)
+            tracker.clock = lambda: deps.clock()
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                _flush_job, interval=FLUSH_EVERY, first=FLUSH_EVERY, name="tracking.flush"
+            )
+
+
+async def _flush_job(context: Any) -> None:
+    await flush_pending(context.application)

@@ -1,0 +1,213 @@
+"""Quiz play in private chats: attempts, answers, progress and the badge; answer counters.
+
+Every answer, private or in a group, adds to `quiz_question_stats` in the same transaction,
+with one atomic upsert: the figures never need the personal rows, and survive their deletion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..db.models.quiz import (
+    ACTIVE,
+    FINISHED,
+    QuizAnswer,
+    QuizAttempt,
+    QuizBadge,
+    QuizQuestionStat,
+)
+from .errors import DomainError
+from .quiz_content import Question, Quiz
+
+
+class StaleAnswer(DomainError):
+    """The button is not (or no longer) this person's current question: nothing changes."""
+
+
+def find_quiz(quizzes: Sequence[Quiz], quiz_id: str) -> Quiz | None:
+    return next((quiz for quiz in quizzes if quiz.id == quiz_id), None)
+
+
+def dialect_insert(session: AsyncSession, model: type):
+    """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
+    name = session.get_bind().dialect.name
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(model)
+
+
+async def count_answer(
+    session: AsyncSession, *, quiz_id: str, question_id: str, correct: bool
+) -> None:
+    """Add one answer (and one right answer if `correct`) to the question's counters."""
+    right = 1 if correct else 0
+    statement = (
+        dialect_insert(session, QuizQuestionStat)
+        .values(quiz_id=quiz_id, question_id=question_id, answers=1, correct=right)
+        .on_conflict_do_update(
+            index_elements=["quiz_id", "question_id"],
+            set_={
+                "answers": QuizQuestionStat.answers + 1,
+                "correct": QuizQuestionStat.correct + right,
+            },
+        )
+    )
+    await session.execute(statement)
+
+
+# Private play -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A person's progress on one quiz: best finished score, and the open question if any."""
+
+    best: int | None = None
+    position: int | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.best is not None
+
+
+async def quiz_progress(session: AsyncSession, *, user_id: int) -> dict[str, Progress]:
+    """Progress per quiz id, in one query (quizzes never played are absent)."""
+    rows = await session.execute(
+        select(
+            QuizAttempt.quiz_id,
+            QuizAttempt.status,
+            func.max(QuizAttempt.score),
+            func.max(QuizAttempt.position),
+        )
+        .where(QuizAttempt.user_id == user_id)
+        .group_by(QuizAttempt.quiz_id, QuizAttempt.status)
+    )
+    best: dict[str, int] = {}
+    position: dict[str, int] = {}
+    for quiz_id, status, score, at in rows:
+        if status == FINISHED:
+            best[quiz_id] = score
+        elif status == ACTIVE:
+            position[quiz_id] = at
+    return {
+        quiz_id: Progress(best.get(quiz_id), position.get(quiz_id))
+        for quiz_id in best.keys() | position.keys()
+    }
+
+
+async def start_attempt(
+    session: AsyncSession, *, user_id: int, quiz: Quiz, now: datetime
+) -> QuizAttempt:
+    """The person's open attempt at `quiz` (to resume it), or a new one from question 1."""
+    attempt = await session.scalar(
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.quiz_id == quiz.id,
+            QuizAttempt.status == ACTIVE,
+        )
+        .order_by(QuizAttempt.id.desc())
+        .limit(1)
+    )
+    if attempt is not None and attempt.position < len(quiz.questions):
+        return attempt
+    if attempt is not None:  # the quiz was shortened since: start again
+        await session.delete(attempt)
+    attempt = QuizAttempt(
+        user_id=user_id, quiz_id=quiz.id, position=0, score=0, status=ACTIVE, started_at=now
+    )
+    session.add(attempt)
+    await session.flush()
+    return attempt
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """What happened when a person answered: right or not, and where the quiz stands now."""
+
+    quiz: Quiz
+    question: Question
+    index: int
+    option: int
+    correct: bool
+    attempt_id: int
+    score: int
+    finished: bool
+    badge: bool
+
+
+async def answer_question(
+    session: AsyncSession,
+    *,
+    attempt_id: int,
+    user_id: int,
+    index: int,
+    option: int,
+    quizzes: Sequence[Quiz],
+    anonymous: bool,
+    now: datetime,
+) -> AnswerResult:
+    """Record an answer to the current question of the person's own active attempt.
+
+    Anything else (someone else's attempt, a finished one, another question, an option that
+    does not exist) raises StaleAnswer and changes nothing.
+    """
+    attempt = await session.get(QuizAttempt, attempt_id, with_for_update=True)
+    if attempt is None or attempt.user_id != user_id or attempt.status != ACTIVE:
+        raise StaleAnswer(attempt_id)
+    quiz = find_quiz(quizzes, attempt.quiz_id)
+    if quiz is None or attempt.position != index or index >= len(quiz.questions):
+        raise StaleAnswer(attempt_id)
+    question = quiz.questions[index]
+    if not 0 <= option < len(question.options):
+        raise StaleAnswer(attempt_id)
+    correct = option == question.correct
+    attempt.score += 1 if correct else 0
+    attempt.position = index + 1
+    if not anonymous:
+        session.add(
+            QuizAnswer(
+                user_id=user_id,
+                quiz_id=quiz.id,
+                question_id=question.id,
+                option=option,
+                correct=correct,
+                answered_at=now,
+            )
+        )
+    await count_answer(session, quiz_id=quiz.id, question_id=question.id, correct=correct)
+    finished = attempt.position >= len(quiz.questions)
+    badge = False
+    if finished:
+        attempt.status, attempt.finished_at = FINISHED, now
+        if anonymous:
+            await session.delete(attempt)
+        else:
+            badge = await _award_badge(session, user_id=user_id, quizzes=quizzes, now=now)
+    return AnswerResult(
+        quiz, question, index, option, correct, attempt_id, attempt.score, finished, badge
+    )
+
+
+async def _award_badge(
+    session: AsyncSession, *, user_id: int, quizzes: Sequence[Quiz], now: datetime
+) -> bool:
+    """Give the badge when every quiz has been finished at least once; True only the first time."""
+    await session.flush()
+    finished = set(
+        await session.scalars(
+            select(QuizAttempt.quiz_id)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.status == FINISHED)
+            .distinct()
+        )
+    )
+    if not {quiz.id for quiz in quizzes} <= finished:
+        return False
+    if await session.get(QuizBadge, user_id) is not None:
+        return False
+    session.add(QuizBadge(user_id=user_id, awarded_at=now))
+    return True

@@ -1,0 +1,205 @@
+"""Quiz figures for coordinators: answers and % correct per quiz and per question.
+
+Read only from the anonymous counters (`quiz_question_stats`), never from anyone's answers.
+The chart is drawn with matplotlib's Agg backend (no display, safe on a server).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..db.models.quiz import QuizQuestionStat
+from .quiz_content import Quiz
+
+LOW_PERCENT = 50  # questions under this are drawn in a warning colour: misconceptions
+CSV_COLUMNS = (
+    "level",
+    "quiz_id",
+    "quiz_title",
+    "question_number",
+    "question_id",
+    "question",
+    "answers",
+    "correct",
+    "percent_correct",
+)
+
+
+def percent(correct: int, answers: int) -> float | None:
+    return round(100 * correct / answers, 1) if answers else None
+
+
+@dataclass(frozen=True)
+class QuestionFigure:
+    number: int
+    question_id: str
+    text: str
+    answers: int
+    correct: int
+
+    @property
+    def percent(self) -> float | None:
+        return percent(self.correct, self.answers)
+
+
+@dataclass(frozen=True)
+class QuizFigure:
+    quiz_id: str
+    title: str
+    questions: tuple[QuestionFigure, ...]
+
+    @property
+    def answers(self) -> int:
+        return sum(q.answers for q in self.questions)
+
+    @property
+    def correct(self) -> int:
+        return sum(q.correct for q in self.questions)
+
+    @property
+    def percent(self) -> float | None:
+        return percent(self.correct, self.answers)
+
+
+async def quiz_figures(
+    session: AsyncSession, *, quizzes: Sequence[Quiz], language: str
+) -> list[QuizFigure]:
+    """Every quiz and question of the current content with its counters (0 if never answered)."""
+    rows = await session.execute(
+        select(
+            QuizQuestionStat.quiz_id,
+            QuizQuestionStat.question_id,
+            QuizQuestionStat.answers,
+            QuizQuestionStat.correct,
+        )
+    )
+    counts = {(quiz_id, qid): (answers, correct) for quiz_id, qid, answers, correct in rows}
+    figures = []
+    for quiz in quizzes:
+        questions = tuple(
+            QuestionFigure(
+                number,
+                question.id,
+                question.text_in(language),
+                *counts.get((quiz.id, question.id), (0, 0)),
+            )
+            for number, question in enumerate(quiz.questions, start=1)
+        )
+        figures.append(QuizFigure(quiz.id, quiz.title_in(language), questions))
+    return figures
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _show(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def format_table(figures: Sequence[QuizFigure], *, width: int = 48) -> str:
+    """A plain-text table (for the terminal): one line per quiz, then one per question."""
+    header = f"{'quiz / question':<{width + 4}} {'answers':>8} {'correct':>8} {'% correct':>10}"
+    lines = [header, "-" * len(header)]
+    for quiz in figures:
+        name = _shorten(f"{quiz.quiz_id}: {quiz.title}", width + 4)
+        lines.append(
+            f"{name:<{width + 4}} {quiz.answers:>8} {quiz.correct:>8} {_show(quiz.percent):>10}"
+        )
+        for q in quiz.questions:
+            label = f"  {q.number:>2} {_shorten(q.text, width)}"
+            lines.append(
+                f"{label:<{width + 4}} {q.answers:>8} {q.correct:>8} {_show(q.percent):>10}"
+            )
+    return "\n".join(lines)
+
+
+def write_csv(figures: Sequence[QuizFigure], stream: TextIO) -> None:
+    """One row per quiz (level "quiz") and per question (level "question")."""
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    for quiz in figures:
+        writer.writerow(
+            [
+                "quiz",
+                quiz.quiz_id,
+                quiz.title,
+                "",
+                "",
+                "",
+                quiz.answers,
+                quiz.correct,
+                "" if quiz.percent is None else quiz.percent,
+            ]
+        )
+        for q in quiz.questions:
+            writer.writerow(
+                [
+                    "question",
+                    quiz.quiz_id,
+                    quiz.title,
+                    q.number,
+                    q.question_id,
+                    q.text,
+                    q.answers,
+                    q.correct,
+                    "" if q.percent is None else q.percent,
+                ]
+            )
+
+
+def _drawable(text: str) -> str:
+    """Drop emoji and other symbols the chart's font cannot draw (matplotlib would warn)."""
+    kept = (c for c in text if ord(c) <= 0xFFFF and unicodedata.category(c) != "So")
+    return " ".join("".join(kept).split())
+
+
+def render_chart(
+    figures: Sequence[QuizFigure], *, title: str, axis_label: str, no_answers: str
+) -> bytes:
+    """A PNG bar chart of % correct per question, grouped by quiz; labels as given."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    labels, values, colors, notes = [], [], [], []
+    for quiz in figures:
+        for q in quiz.questions:
+            labels.append(
+                _drawable(f"{_shorten(quiz.title, 24)} · {q.number}. {_shorten(q.text, 44)}")
+            )
+            values.append(q.percent or 0)
+            low = q.percent is not None and q.percent < LOW_PERCENT
+            colors.append("#d9534f" if low else "#2b7bb9")
+            notes.append(
+                _drawable(no_answers) if q.percent is None else f"{q.percent:.0f}% (n={q.answers})"
+            )
+    figure = Figure(figsize=(11, 1.2 + 0.32 * max(len(labels), 1)), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    positions = list(range(len(labels)))
+    axes.barh(positions, values, color=colors)
+    axes.set_yticks(positions, labels, fontsize=8)
+    axes.invert_yaxis()
+    axes.margins(y=0.01)
+    axes.set_xlim(0, 115)
+    axes.axvline(LOW_PERCENT, color="#999999", linewidth=0.8, linestyle="--")
+    for y, (value, note) in enumerate(zip(values, notes, strict=True)):
+        axes.text(value + 1, y, note, va="center", fontsize=7)
+    axes.set_xlabel(_drawable(axis_label))
+    axes.set_title(_drawable(title))
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -1,0 +1,68 @@
+"""Exactly-once updates: each Telegram update id is recorded in the transaction of its effects.
+
+Telegram delivers an update again when a webhook answer is late or lost, and long polling
+repeats the updates after a crash. The first transaction that records an update id owns the
+update; any later delivery finds the id and changes nothing. Recording is done in the same
+statement that takes the person's PostgreSQL advisory transaction lock, so a turn costs one
+round trip more than the handler's own work, not two.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, delete, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..db.models import ProcessedUpdate
+
+# Telegram keeps an undelivered update for at most 24 hours; ids older than this are forgotten.
+KEEP_PROCESSED_DAYS = 3
+
+
+async def claim_update(
+    session: AsyncSession, *, update_id: int | None, lock_key: int | None, now: datetime
+) -> bool:
+    """Record `update_id`; False when it was recorded before (the update is a repetition).
+
+    With `update_id` None (a later handler group of an update already recorded) only the lock
+    is taken.
+
+    On PostgreSQL `lock_key` (the person's id) is locked with `pg_advisory_xact_lock` first, in
+    the same statement, and stays locked until the transaction ends: two replicas never
+    interleave one person's turns. On SQLite the transaction itself is already exclusive.
+    """
+    table = ProcessedUpdate.__table__
+    postgres = session.bind.dialect.name == "postgresql"
+    if update_id is None:
+        if postgres and lock_key is not None:
+            await session.execute(select(_lock(lock_key)))
+        return True
+    if postgres:
+        source = select(literal(update_id, BigInteger), literal(now, table.c.at.type))
+        if lock_key is not None:
+            source = source.select_from(select(_lock(lock_key)).subquery())
+        statement = (
+            postgresql.insert(table)
+            .from_select(["update_id", "at"], source)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+        )
+    else:
+        statement = (
+            sqlite.insert(table)
+            .values(update_id=update_id, at=now)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+        )
+    result = await session.execute(statement.returning(table.c.update_id))
+    return result.first() is not None
+
+
+def _lock(key: int):
+    return func.pg_advisory_xact_lock(literal(key, BigInteger)).label("locked")
+
+
+async def prune_processed(session: AsyncSession, *, before: datetime) -> int:
+    """Forget update ids recorded before `before`; returns how many."""
+    result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.at < before))
+    return result.rowcount or 0

@@ -1,0 +1,105 @@
+"""Youth-led activities: the activities themselves (drafts included), their reports, and who
+joined them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..types import BigIntPK, UTCDateTime, utcnow
+from .base import DELETE, NULLIFY, Base, person
+
+
+class Activity(Base):
+    """One activity a leader registers; a row with status "draft" is the leader's draft.
+
+    Nullable fields are filled step by step while it is a draft; a submitted activity has all
+    of them except district (optional) and region (online activities).
+    """
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        Index("ix_activities_status_starts_at", "status", "starts_at"),
+        Index("ix_activities_leader_id_status", "leader_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    leader_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), info=person(NULLIFY)
+    )
+    status: Mapped[str] = mapped_column(String(12))
+    draft_step: Mapped[str | None] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(String(80))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    pathway: Mapped[str | None] = mapped_column(String(16))
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    country: Mapped[str | None] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(20))
+    district: Mapped[str | None] = mapped_column(String(60))
+    online: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    expected: Mapped[int | None] = mapped_column(Integer)
+    review_note: Mapped[str | None] = mapped_column(String(300))
+    reviewed_by: Mapped[int | None] = mapped_column(BigInteger, info=person(NULLIFY))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    report_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ActivityReport(Base):
+    """What happened at an activity: participants by age band and gender, a description, and
+    optionally a photo (its Telegram file id only). Counted only once `submitted_at` is set."""
+
+    __tablename__ = "activity_reports"
+
+    activity_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("activities.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    reporter_id: Mapped[int | None] = mapped_column(BigInteger, info=person(NULLIFY))
+    step: Mapped[str | None] = mapped_column(String(16))
+    under12_female: Mapped[int | None] = mapped_column(Integer)
+    under12_male: Mapped[int | None] = mapped_column(Integer)
+    under12_other: Mapped[int | None] = mapped_column(Integer)
+    age12_17_female: Mapped[int | None] = mapped_column(Integer)
+    age12_17_male: Mapped[int | None] = mapped_column(Integer)
+    age12_17_other: Mapped[int | None] = mapped_column(Integer)
+    age18_25_female: Mapped[int | None] = mapped_column(Integer)
+    age18_25_male: Mapped[int | None] = mapped_column(Integer)
+    age18_25_other: Mapped[int | None] = mapped_column(Integer)
+    adults_female: Mapped[int | None] = mapped_column(Integer)
+    adults_male: Mapped[int | None] = mapped_column(Integer)
+    adults_other: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(String(500))
+    photo_file_id: Mapped[str | None] = mapped_column(String(200))
+    photo_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class ActivityJoin(Base):
+    """A young person who joined an activity, and whether their reminder has been sent."""
+
+    __tablename__ = "activity_joins"
+
+    activity_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("activities.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    user_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+        index=True,
+        info=person(DELETE),
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

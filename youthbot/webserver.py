@@ -1,0 +1,174 @@
+"""The bot's small HTTP server: Telegram's webhook (behind its secret) and `/healthz`.
+
+PTB's built-in webhook server has no health endpoint, so this one is ours (tornado, which
+PTB's webhooks extra installs). A webhook request must carry the exact secret in
+`X-Telegram-Bot-Api-Secret-Token`, else it gets 403 and nothing is read or stored. A verified
+update goes onto `application.update_queue` (so the update processor orders it) and the answer
+is sent once it has been processed: if this replica dies first, Telegram delivers it again and
+the processed-updates record keeps the effect single.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+
+from sqlalchemy import text
+from telegram import Update
+from telegram.ext import Application
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application as WebApplication
+from tornado.web import RequestHandler
+
+from .bot.processor import PerUserUpdateProcessor
+from .db.engine import Database
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_PATH = "/healthz"
+MAX_BODY_BYTES = 1 << 20
+# Telegram waits about a minute for an answer; answer before it gives up.
+ANSWER_WITHIN_SECONDS = 50.0
+
+
+class ServerClosing(Exception):
+    """The server stopped before the update was processed: Telegram should send it again."""
+
+
+class WebServer:
+    """Serves the webhook at `webhook_path` (None: health only, for long polling)."""
+
+    def __init__(
+        self,
+        application: Application,
+        db: Database,
+        *,
+        webhook_path: str | None,
+        secret: str | None,
+        answer_within: float = ANSWER_WITHIN_SECONDS,
+    ) -> None:
+        if webhook_path is not None and not secret:
+            raise ValueError("a webhook needs a secret")
+        self.application = application
+        self.db = db
+        self.webhook_path = webhook_path
+        self._secret = (secret or "").encode()
+        self.answer_within = answer_within
+        self._pending: set[asyncio.Future[None]] = set()
+        self._server: HTTPServer | None = None
+        self.port: int | None = None
+
+    def _routes(self) -> list:
+        routes: list = [(re.escape(HEALTH_PATH), HealthHandler, {"server": self})]
+        if self.webhook_path is not None:
+            routes.append((re.escape(self.webhook_path), UpdateHandler, {"server": self}))
+        return routes
+
+    async def start(self, listen: str, port: int) -> int:
+        """Listen (port 0: any free port); returns the port."""
+        web = WebApplication(self._routes(), log_function=lambda handler: None)
+        sockets = bind_sockets(port, address=listen)
+        self._server = HTTPServer(web, max_body_size=MAX_BODY_BYTES, xheaders=True)
+        self._server.add_sockets(sockets)
+        self.port = sockets[0].getsockname()[1]
+        return self.port
+
+    def stop_accepting(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+
+    async def close(self) -> None:
+        """Answer 503 to whatever was not processed, and close every connection."""
+        for future in list(self._pending):
+            if not future.done():
+                future.set_exception(ServerClosing())
+        self.stop_accepting()
+        if self._server is not None:
+            await self._server.close_all_connections()
+
+    def authorized(self, header: str | None) -> bool:
+        return header is not None and hmac.compare_digest(header.encode(), self._secret)
+
+    async def submit(self, update: Update) -> int:
+        """Queue a verified update; the HTTP status once processed (or after a long wait)."""
+        processor = self.application.update_processor
+        if not isinstance(processor, PerUserUpdateProcessor):
+            await self.application.update_queue.put(update)
+            return 200
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.add(done)
+        processor.when_done(update, lambda: done.done() or done.set_result(None))
+        try:
+            await self.application.update_queue.put(update)
+            await asyncio.wait_for(asyncio.shield(done), self.answer_within)
+            return 200
+        except TimeoutError:
+            processor.forget(update)
+            return 200  # still queued here; a redelivery would be recognised anyway
+        except ServerClosing:
+            return 503
+        finally:
+            self._pending.discard(done)
+
+    async def database_ok(self) -> bool:
+        try:
+            async with asyncio.timeout(3):
+                async with self.db.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+            logger.warning("health check: the database does not answer")
+            return False
+        return True
+
+
+class UpdateHandler(RequestHandler):
+    """POST from Telegram: check the secret first, then parse and queue the update."""
+
+    def initialize(self, server: WebServer) -> None:
+        self.server = server
+
+    async def post(self) -> None:
+        if not self.server.authorized(self.request.headers.get(SECRET_HEADER)):
+            logger.warning("webhook request without the right secret refused")
+            self.set_status(403)
+            return
+        update = parse_update(self.request.body, self.server.application.bot)
+        if update is None:
+            self.set_status(400)
+            return
+        self.set_status(await self.server.submit(update))
+
+
+def parse_update(body: bytes, bot) -> Update | None:
+    """The update in a request body, or None when it is not one."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        return None
+    try:
+        return Update.de_json(data, bot)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+class HealthHandler(RequestHandler):
+    """GET /healthz: 200 when the database answers, 503 otherwise."""
+
+    def initialize(self, server: WebServer) -> None:
+        self.server = server
+
+    async def get(self) -> None:
+        healthy = await self.server.database_ok()
+        self.set_status(200 if healthy else 503)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish("ok\n" if healthy else "database unavailable\n")
+
+    async def head(self) -> None:
+        self.set_status(200 if await self.server.database_ok() else 503)
