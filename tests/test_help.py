@@ -121,12 +121,18 @@ async def test_danger_yes_shows_emergency_numbers_in_the_very_first_reply(bot, p
     assert labels(calls)[:2] == [T[lang]["yes"], T[lang]["no"]]
 
     calls = await person.press(T[lang]["yes"])
-    shown = texts(calls)
+    assert [c.chat_id for c in calls if c.method != "answerCallbackQuery"][0] == persona.id
+    shown = texts(calls, persona.id)
     assert shown[0].startswith(T[lang]["numbers"])
     assert "📞 105" in shown[0] and "📞 100" in shown[0]  # Peru's police and Línea 100
     assert shown[1].startswith(T[lang]["offer"])
-    assert labels(calls)[0] == T[lang]["person"]
-    # nothing was asked before the numbers, nothing is stored
+    assert labels([c for c in calls if c.chat_id == persona.id])[0] == T[lang]["person"]
+    # the team is alerted as urgent at once, without anything that identifies the person
+    to_staff = texts(calls, STAFF_CHAT_ID)
+    assert len(to_staff) == 1 and to_staff[0].startswith("🚨 Alguien acaba de decir")
+    for secret in (persona.first_name, persona.username, str(persona.id)):
+        assert secret not in to_staff[0]
+    # nothing was asked before the numbers; no case opens until they ask for a person
     async with bot.db.session() as s:
         assert (await s.scalars(select(Case))).all() == []
 

@@ -241,8 +241,10 @@ def register(router: Router) -> None:
     async def answer_danger(turn: Turn, in_danger: int) -> None:
         """Yes: emergency numbers at once, then a person. No: what is it about?"""
         if in_danger:
-            await _mark_open_case_urgent(turn)
-            await show_emergency(turn, urgent=True)
+            had_case = await _mark_open_case_urgent(turn)
+            await show_emergency(turn, urgent=True)  # the person's numbers go out first
+            if not had_case:
+                await staff.signal_danger_later(turn, country=_country_of_person(turn))
             return
         turn.edit(
             _("What is it about? Choose what fits best. You don't have to tell more than you "
@@ -336,9 +338,16 @@ def register(router: Router) -> None:
         )
 
 
-async def _mark_open_case_urgent(turn: Turn) -> None:
-    """Someone with an open case says they are in danger: their case becomes urgent."""
+def _country_of_person(turn: Turn) -> str | None:
+    return turn.user.country if turn.user is not None else None
+
+
+async def _mark_open_case_urgent(turn: Turn) -> bool:
+    """Someone with an open case says they are in danger: their case becomes urgent.
+
+    True when they have an open case (the team is then alerted through it)."""
     case = await case_service.find_open_case(turn.session, turn.user_id)
     if case is not None and not case.urgent:
         case_service.mark_urgent(case)
         await staff.alert_urgent_later(turn, case)
+    return case is not None

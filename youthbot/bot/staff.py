@@ -437,6 +437,28 @@ def render_urgent(case: Case) -> str:
              "it now.").format(number=case.number)
 
 
+async def signal_danger_later(turn: Turn, *, country: str | None) -> None:
+    """Someone without a case said they are in danger: tell the team at once, with mentions.
+
+    No case and no identity: whether a person writes to them stays their choice (a message
+    arriving unasked on a watched phone could put them at risk). If they accept, an urgent
+    case opens and is announced as usual.
+    """
+    chat_id = turn.settings.staff_chat_id
+    if chat_id is None:
+        return
+    moderators = await case_service.on_duty_moderators(turn.session)
+    deps = turn.deps
+    with speaking(deps, deps.settings.default_language):
+        text = _(
+            "🚨 Someone has just said they are in danger right now (country: {country}, "
+            "language: {language}). They were shown the emergency numbers and offered a "
+            "person: if they accept, an urgent case opens here at once."
+        ).format(country=country or "?", language=turn.language)
+        text, entities = mention_moderators(text, moderators)
+    turn.send(chat_id, text, entities=entities or None)
+
+
 async def alert_urgent_later(turn: Turn, case: Case) -> None:
     """An open case just became urgent: alert with mentions and update the card."""
     moderators = await case_service.on_duty_moderators(turn.session)
