@@ -16,6 +16,7 @@ from youthbot.announce_cli import AnnouncementFileError, read_texts
 from youthbot.bot.outbox import AnnouncementSender
 from youthbot.cli import main
 from youthbot.core import announce
+from youthbot.core.users import CONSENT_VERSION
 from youthbot.db.models import AnnouncementDelivery, User
 from youthbot.db.models.announce import BLOCKED, DOUBT, SENT, STOPPED
 from youthbot.db.types import utcnow
@@ -42,6 +43,7 @@ async def add_recipients(bot, ids: list[int], language: str = "es") -> None:
                     language=language,
                     role="young",
                     notify_announcements=True,
+                    consent_version=CONSENT_VERSION,
                     notify_reminders=True,
                     blocked=False,
                     created_on=utcnow().date(),
@@ -149,6 +151,17 @@ async def test_a_skipped_language_gets_the_first_languages_text(bot):
     await admin.press("📣 Enviar")
     await sender(bot).run(until_idle=True)
     assert received(bot, "Solo en español") == {YOUNG_EN.id: 1}
+
+
+async def test_only_people_who_agreed_to_the_current_notice_are_recipients(bot):
+    await opt_in(bot, YOUNG)
+    await add_recipients(bot, [901, 902])
+    async with bot.db.session() as session:
+        assert await announce.recipients_by_language(session) == {"es": 3}
+        await session.execute(update(User).where(User.id == 902).values(consent_version=0))
+        await session.execute(update(User).where(User.id == 901).values(consent_version=None))
+    async with bot.db.session() as session:
+        assert await announce.recipients_by_language(session) == {"es": 1}
 
 
 async def test_announcing_is_for_admins_only(bot):
@@ -326,8 +339,8 @@ def test_the_command_line_queues_and_reports(tmp_path: Path, sqlite_template: Pa
     with sqlite3.connect(database) as conn:
         conn.executemany(
             "INSERT INTO users (id, language, role, notify_announcements, notify_reminders, "
-            "blocked, created_on, last_seen_on) VALUES (?, ?, 'young', ?, 1, 0, '2026-01-01', "
-            "'2026-01-01')",
+            "blocked, created_on, last_seen_on, consent_version) VALUES (?, ?, 'young', ?, 1, "
+            "0, '2026-01-01', '2026-01-01', 1)",
             [(1, "es", 1), (2, "en", 1), (3, "es", 0)],
         )
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{database}")
@@ -343,3 +356,13 @@ def test_the_command_line_queues_and_reports(tmp_path: Path, sqlite_template: Pa
     assert "1\tsending" in capsys.readouterr().out
     assert main(["announce", "--cancel", "1"]) == 0
     assert "2 people will not get it" in capsys.readouterr().out
+
+
+async def test_an_announcement_about_exploitation_is_not_taken_for_a_disclosure(bot):
+    admin = bot.person(ADMIN)
+    await admin.onboard()
+    await admin.send("/announce")
+    text = "Taller: qué hacer si alguien dice «me obligan a trabajar» o te amenaza con fotos."
+    calls = await admin.send(text)
+    assert "English" in texts(calls)[0] and labels(calls) == ["Saltar este idioma"]
+    assert not any("Si estás en peligro" in t for t in texts(calls))

@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
-from harness import ADMIN, YOUNG, YOUNG_EN, BotHarness, texts
+from harness import ADMIN, LEADER, YOUNG, YOUNG_EN, BotHarness, texts
 from sqlalchemy import func, select
 from telegram.ext import CommandHandler, MessageHandler, TypeHandler, filters
 
@@ -18,8 +18,16 @@ from youthbot.bot import callbacks
 from youthbot.bot.processor import PerUserUpdateProcessor
 from youthbot.bot.runtime import run_turn
 from youthbot.core import users
+from youthbot.core.roles import Role
 from youthbot.db.engine import Database
-from youthbot.db.models import AuditEntry, ProcessedUpdate, QuizAnswer, QuizAttempt, User
+from youthbot.db.models import (
+    Activity,
+    AuditEntry,
+    ProcessedUpdate,
+    QuizAnswer,
+    QuizAttempt,
+    User,
+)
 from youthbot.offline import ApiError, OfflineBotAPI, OfflineRequest
 
 
@@ -188,8 +196,25 @@ async def test_one_persons_updates_in_order_different_people_concurrently(settin
 # Two replicas on one database -------------------------------------------------------------
 
 
-async def test_two_applications_on_one_database_carry_one_conversation(settings, database):
-    """Onboarding and a quiz, alternating update by update between two Application instances."""
+class Replicas:
+    """Two Application instances on one database (two engines), as two replicas would be."""
+
+    def __init__(self, harnesses: list[BotHarness]) -> None:
+        self.harnesses = harnesses
+        self.turn = 0
+
+    def person(self, persona):
+        return self.harnesses[0].person(persona)
+
+    def switch(self, person) -> None:
+        """The person's next update goes to the other replica."""
+        self.turn += 1
+        person.harness = self.harnesses[self.turn % 2]
+        person.harness.messages.update(self.harnesses[(self.turn + 1) % 2].messages)
+
+
+@pytest.fixture
+async def replicas(settings, database):
     api = OfflineBotAPI()
     harnesses = []
     for db in (database, Database(settings.database_url)):
@@ -203,47 +228,78 @@ async def test_two_applications_on_one_database_carry_one_conversation(settings,
         await application.initialize()
         await application.post_init(application)
         harnesses.append(harness)
-    one, other = harnesses
-    person = one.person(YOUNG)
-    turn = 0
+    yield Replicas(harnesses)
+    for harness in harnesses:
+        await harness.app.shutdown()
+        assert not harness.errors
+    await harnesses[1].db.dispose()
 
-    def switch() -> None:
-        nonlocal turn
-        turn += 1
-        person.harness = harnesses[turn % 2]
-        person.harness.messages.update(harnesses[(turn + 1) % 2].messages)
 
-    try:
-        await person.send("/start")
-        for action, arg in (("lang.first", "es"), ("consent", 1), ("age", "14-17")):
-            switch()
-            message, _ = person.find_button(action=action)
-            await person.press_data(callbacks.pack(action, arg), message)
-        switch()
-        await person.send("/quiz")
-        switch()
-        await person.press(action="quiz.open")
-        switch()
-        await person.press(action="quiz.start")
-        for _ in range(3):
-            switch()
-            await person.press(action="quiz.ans")
-        switch()
-        calls = await person.send("/quiz")
-        assert texts(calls)
-        for harness in harnesses:
-            assert not harness.errors
-        async with database.session() as session:
-            user = await session.get(User, YOUNG.id)
-            attempt = (await session.execute(select(QuizAttempt))).scalar_one()
-            answers = await session.scalar(select(func.count()).select_from(QuizAnswer))
-        assert users.has_consented(user) and user.age_band == "14-17"
-        assert attempt.position == 3 and answers == 3
-        assert 0 <= attempt.score <= 3
-    finally:
-        for harness in harnesses:
-            await harness.app.shutdown()
-        await harnesses[1].db.dispose()
+async def test_two_applications_on_one_database_carry_one_conversation(replicas, database):
+    """Onboarding and a quiz, alternating update by update between two Application instances."""
+    person = replicas.person(YOUNG)
+    await person.send("/start")
+    for action, arg in (("lang.first", "es"), ("consent", 1), ("age", "14-17")):
+        replicas.switch(person)
+        message, _ = person.find_button(action=action)
+        await person.press_data(callbacks.pack(action, arg), message)
+    replicas.switch(person)
+    await person.send("/quiz")
+    replicas.switch(person)
+    await person.press(action="quiz.open")
+    replicas.switch(person)
+    await person.press(action="quiz.start")
+    for _ in range(3):
+        replicas.switch(person)
+        await person.press(action="quiz.ans")
+    replicas.switch(person)
+    calls = await person.send("/quiz")
+    assert texts(calls)
+    async with database.session() as session:
+        user = await session.get(User, YOUNG.id)
+        attempt = (await session.execute(select(QuizAttempt))).scalar_one()
+        answers = await session.scalar(select(func.count()).select_from(QuizAnswer))
+    assert users.has_consented(user) and user.age_band == "14-17"
+    assert attempt.position == 3 and answers == 3
+    assert 0 <= attempt.score <= 3
+
+
+async def test_two_applications_on_one_database_carry_an_activity_draft(replicas, database):
+    """A leader registers an activity, each step on the other replica, typed steps included."""
+    from activities_support import set_clock, tap
+
+    for harness in replicas.harnesses:
+        set_clock(harness)
+    await replicas.harnesses[0].grant(LEADER, Role.LEADER)
+    leader = replicas.person(LEADER)
+    await leader.onboard()
+    steps = [
+        lambda: leader.send("/menu"),
+        lambda: leader.press(action="act.menu"),
+        lambda: leader.press(action="act.new"),
+        lambda: leader.send("Feria comunitaria"),
+        lambda: tap(leader, "act.kind", draft["id"], "community"),
+        lambda: tap(leader, "act.path", draft["id"], "community"),
+        lambda: leader.send("25/12/2026 16:00"),
+        lambda: tap(leader, "act.region", draft["id"], "PE", "puno"),
+        lambda: tap(leader, "act.district", draft["id"], 1),
+        lambda: leader.send("120"),
+        lambda: tap(leader, "act.submit", draft["id"]),
+    ]
+    draft: dict[str, int] = {}
+    for index, step in enumerate(steps):
+        replicas.switch(leader)
+        await step()
+        if index == 2:
+            async with database.session() as session:
+                draft["id"] = await session.scalar(
+                    select(Activity.id).where(Activity.leader_id == LEADER.id)
+                )
+    async with database.session() as session:
+        activity = await session.get(Activity, draft["id"])
+    assert (activity.title, activity.status, activity.region, activity.expected) == (
+        "Feria comunitaria", "pending", "puno", 120
+    )
 
 
 # Rate limits ------------------------------------------------------------------------------

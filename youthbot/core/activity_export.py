@@ -14,14 +14,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from matplotlib.figure import Figure
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +25,10 @@ from ..i18n import N_, _, current
 from .activities import KIND_LABELS, PATHWAY_LABELS, STATUS_LABELS, Status
 from .activity_reports import AGE_BANDS, BAND_LABELS, COUNT_COLUMNS, GENDER_LABELS, GENDERS
 from .regions import Country
+
+if TYPE_CHECKING:  # matplotlib and openpyxl (~50 MB) load only when an export is made
+    from matplotlib.figure import Figure
+    from openpyxl.cell import WriteOnlyCell
 
 FIXED_HEADERS = (
     N_("Activity id"), N_("Title"), N_("Type"), N_("Pathway"), N_("Country"), N_("Region"),
@@ -197,6 +196,10 @@ def write_csv(rows: Sequence[ExportRow], stream: IO[str], countries: Sequence[Co
 
 def write_xlsx(rows: Sequence[ExportRow], stream: IO[bytes], countries: Sequence[Country]) -> None:
     """An XLSX workbook: dates as dates, counts as numbers, header frozen and filterable."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     labels = Labels(countries)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Activities"))
@@ -217,6 +220,8 @@ def write_xlsx(rows: Sequence[ExportRow], stream: IO[bytes], countries: Sequence
 
 
 def _cell(sheet, value, **style) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     for key, item in style.items():
         setattr(cell, key, item)
@@ -253,6 +258,8 @@ def _chart_by_month(rows: Sequence[ExportRow]) -> bytes:
         month = r.starts.strftime("%Y-%m")
         activities[r.pathway][month] += 1
         people[r.pathway][month] += r.total
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(max(8, 0.5 * len(months) + 4), 8), layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True)
     for axes, data, title in (
@@ -286,6 +293,8 @@ def _chart_by_region(rows: Sequence[ExportRow], labels: Labels) -> bytes:
     rest = [n for n in activities if n not in top]
     count = [activities[n] for n in top] + ([sum(activities[n] for n in rest)] if rest else [])
     total = [people[n] for n in top] + ([sum(people[n] for n in rest)] if rest else [])
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(12, max(4, 0.4 * len(names) + 2)), layout="constrained")
     left, right = figure.subplots(1, 2, sharey=True)
     left.barh(names[::-1], count[::-1], color="#2a7ab0")

@@ -37,6 +37,7 @@ from ..db.models.announce import (
     AnnouncementDelivery,
 )
 from .errors import NotFound
+from .users import CONSENT_VERSION
 
 Delivery = AnnouncementDelivery
 FINISHED = (SENT, FAILED, BLOCKED, SKIPPED, DOUBT, STOPPED)
@@ -69,7 +70,12 @@ class Progress:
 
 
 def _opted_in():
-    return (User.notify_announcements.is_(True)) & (User.blocked.is_(False))
+    """Opted in, not blocking the bot, and agreed to the current privacy notice."""
+    return (
+        User.notify_announcements.is_(True)
+        & User.blocked.is_(False)
+        & (User.consent_version == CONSENT_VERSION)
+    )
 
 
 async def recipients_by_language(session: AsyncSession) -> dict[str, int]:
