@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+# As long as SQLite's own busy timeout: a transaction waiting longer fails as it would there.
+SQLITE_WRITER_WAIT = 30
 
 
 class Database:
@@ -27,12 +31,25 @@ class Database:
         if self.is_sqlite:
             _tune_sqlite(self.engine.sync_engine)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time and every transaction here begins IMMEDIATE. Waiting
+        # for it inside SQLite's busy handler means sleeping with back-off while the database
+        # sits idle; queueing in-process instead hands the lock over at once (in order).
+        self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error."""
-        async with self.sessionmaker() as session, session.begin():
-            yield session
+        if self._sqlite_writer is None:
+            async with self.sessionmaker() as session, session.begin():
+                yield session
+            return
+        async with asyncio.timeout(SQLITE_WRITER_WAIT):
+            await self._sqlite_writer.acquire()
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                yield session
+        finally:
+            self._sqlite_writer.release()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
