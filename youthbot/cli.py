@@ -94,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("current", help="show the database's revision").set_defaults(
         func=cmd_db_current
     )
+    revision = db_sub.add_parser(
+        "revision", help="write a new migration from the models' differences (review it!)"
+    )
+    revision.add_argument("-m", "--message", required=True)
+    revision.set_defaults(func=cmd_db_revision)
 
     content = sub.add_parser("content", help="content files")
     content_sub = content.add_subparsers(metavar="ACTION", required=True)
@@ -194,6 +199,16 @@ def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
         current = await migrate.current_revision(db)
         head = migrate.head_revision()
         print(f"database at revision {current or 'none'} (latest: {head})")
+
+    return run_async(_with_db(settings, action))
+
+
+def cmd_db_revision(args: argparse.Namespace, settings: Settings) -> int:
+    from .db import migrate
+
+    async def action(db) -> None:
+        await migrate.upgrade(db)
+        print(f"wrote {await migrate.autogenerate(db, args.message)}")
 
     return run_async(_with_db(settings, action))
 

@@ -47,6 +47,26 @@ async def _run(db: Database, action) -> None:
         await conn.run_sync(run)
 
 
+async def autogenerate(db: Database, message: str) -> str:
+    """Write a migration for what the models have and the (up-to-date) database lacks.
+
+    The new revision id follows the last one (0007, 0008…); returns the file's path.
+    """
+    head = head_revision() or "0000"
+    rev_id = f"{int(head) + 1:04d}" if head.isdigit() else None
+    written: list[str] = []
+
+    def run(sync_conn) -> None:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = sync_conn
+        script = command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id)
+        written.append(script.path)
+
+    async with db.engine.begin() as conn:
+        await conn.run_sync(run)
+    return written[0]
+
+
 async def current_revision(db: Database) -> str | None:
     async with db.engine.connect() as conn:
         return await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
