@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..types import BigIntPK, UTCDateTime, utcnow
-from .base import DELETE, NULLIFY, Base, person
+from .base import NULLIFY, Base, owned_by_person, person
 
 
 class Activity(Base):
@@ -93,13 +93,6 @@ class ActivityJoin(Base):
         primary_key=True,
         autoincrement=False,
     )
-    user_id: Mapped[int] = mapped_column(
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-        index=True,
-        info=person(DELETE),
-    )
+    user_id: Mapped[int] = owned_by_person(primary_key=True, autoincrement=False, index=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..types import BigIntPK, UTCDateTime, utcnow
-from .base import DELETE, NULLIFY, Base, person
+from .base import NULLIFY, Base, owned_by_person, person
 
 # Announcement status
 DRAFT, SENDING, DONE, CANCELLED = "draft", "sending", "done", "cancelled"
@@ -71,12 +71,7 @@ class AnnouncementDelivery(Base):
     announcement_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("announcements.id", ondelete="CASCADE")
     )
-    user_id: Mapped[int] = mapped_column(
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        index=True,
-        info=person(DELETE),
-    )
+    user_id: Mapped[int] = owned_by_person(index=True)
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(8), default=PENDING)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, MetaData
+from sqlalchemy.orm import DeclarativeBase, MappedColumn, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -31,3 +33,11 @@ def person(policy: str) -> dict[str, str]:
     if policy not in (DELETE, NULLIFY):
         raise ValueError(policy)
     return {PERSON: policy}
+
+
+def owned_by_person(**kwargs: Any) -> MappedColumn[Any]:
+    """A `user_id` column for rows that belong to one person: they go when the person does
+    (ON DELETE CASCADE, and the registry's DELETE policy). `kwargs`: primary_key, index…"""
+    return mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), info=person(DELETE), **kwargs
+    )

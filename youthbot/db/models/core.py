@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..types import BigIntPK, UTCDateTime, utcnow
-from .base import DELETE, NULLIFY, Base, person
+from .base import DELETE, NULLIFY, Base, owned_by_person, person
 
 
 class User(Base):
@@ -53,12 +53,7 @@ class ChatState(Base):
 
     __tablename__ = "chat_states"
 
-    user_id: Mapped[int] = mapped_column(
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        info=person(DELETE),
-    )
+    user_id: Mapped[int] = owned_by_person(primary_key=True)
     flow: Mapped[str] = mapped_column(String(24))
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..types import BigIntPK, UTCDateTime, utcnow
-from .base import DELETE, NULLIFY, Base, person
+from .base import DELETE, NULLIFY, Base, owned_by_person, person
 
 ACTIVE = "active"
 FINISHED = "finished"
@@ -24,12 +24,7 @@ class QuizAttempt(Base):
     __tablename__ = "quiz_attempts"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        index=True,
-        info=person(DELETE),
-    )
+    user_id: Mapped[int] = owned_by_person(index=True)
     quiz_id: Mapped[str] = mapped_column(String(24))
     position: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[int] = mapped_column(Integer, default=0)
@@ -44,12 +39,7 @@ class QuizAnswer(Base):
     __tablename__ = "quiz_answers"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        index=True,
-        info=person(DELETE),
-    )
+    user_id: Mapped[int] = owned_by_person(index=True)
     quiz_id: Mapped[str] = mapped_column(String(24))
     question_id: Mapped[str] = mapped_column(String(12))
     option: Mapped[int] = mapped_column(Integer)
@@ -77,13 +67,7 @@ class QuizBadge(Base):
 
     __tablename__ = "quiz_badges"
 
-    user_id: Mapped[int] = mapped_column(
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-        info=person(DELETE),
-    )
+    user_id: Mapped[int] = owned_by_person(primary_key=True, autoincrement=False)
     awarded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
