@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import date
 
+import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 
+from youthbot.db import engine
 from youthbot.db.models import User
 
 
@@ -35,4 +39,56 @@ async def test_sqlite_pragmas(database):
     async with database.engine.connect() as conn:
         assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
-        assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 30000
+        assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 0
+
+
+async def test_sqlite_write_lock_held_elsewhere_waits_without_freezing_the_loop(
+    database, monkeypatch
+):
+    """Another process (a shell command) holding SQLite's write lock delays a turn's
+    transaction; the event loop keeps serving meanwhile, and the write lands afterwards."""
+    if not database.is_sqlite:
+        return
+    other = sqlite3.connect(database.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.001)
+
+    async def write() -> None:
+        async with database.session() as session:
+            session.add(User(id=7, language="es", role="young", created_on=date(2026, 1, 1),
+                             last_seen_on=date(2026, 1, 1), consent_version=0))
+
+    ticker = asyncio.create_task(tick())
+    writer = asyncio.create_task(write())
+    await asyncio.sleep(0.1)
+    assert not writer.done()
+    assert ticks > 5  # the loop was not blocked by the waiting writer
+    other.execute("COMMIT")
+    await asyncio.wait_for(writer, 5)
+    ticker.cancel()
+    other.close()
+    async with database.session() as session:
+        assert (await session.get(User, 7)) is not None
+
+
+async def test_sqlite_write_lock_never_released_fails_the_transaction(database, monkeypatch):
+    if not database.is_sqlite:
+        return
+    monkeypatch.setattr(engine, "SQLITE_WRITER_WAIT", 0.05)
+    other = sqlite3.connect(database.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            async with database.session() as session:
+                await session.execute(text("SELECT 1"))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    async with database.session() as session:  # the connection is usable again
+        assert (await session.execute(text("SELECT 1"))).scalar() == 1

@@ -10,6 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
+from . import sqlite_inloop
+
 # As long as SQLite's own busy timeout: a transaction waiting longer fails as it would there.
 SQLITE_WRITER_WAIT = 30
 
@@ -23,11 +25,13 @@ class Database:
         self.is_postgresql = self.url.get_backend_name() == "postgresql"
         # Statement parameters are people's text: never put them into exception messages/logs.
         kwargs: dict = {"echo": echo, "hide_parameters": True}
+        engine_url = self.url
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": 30}
+            # Any SQLite URL (the documented one says aiosqlite) runs on the loop's thread.
+            engine_url = self.url.set(drivername=sqlite_inloop.DRIVERNAME)
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
-        self.engine = create_async_engine(self.url, **kwargs)
+        self.engine = create_async_engine(engine_url, **kwargs)
         if self.is_sqlite:
             _tune_sqlite(self.engine.sync_engine)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -56,7 +60,7 @@ class Database:
 
 
 def _tune_sqlite(sync_engine) -> None:
-    """WAL, a busy timeout, foreign keys, and `BEGIN IMMEDIATE` so writers queue, not race.
+    """WAL, foreign keys, and `BEGIN IMMEDIATE` so writers queue, not race.
 
     pysqlite's own transaction handling begins lazily and lost concurrent read-modify-writes
     in our measurements; we take over BEGIN ourselves (SQLAlchemy's documented recipe).
@@ -67,11 +71,10 @@ def _tune_sqlite(sync_engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        sqlite_inloop.begin_immediate(conn.connection.driver_connection, SQLITE_WRITER_WAIT)
