@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,10 +44,22 @@ async def count_answer(
     session: AsyncSession, *, quiz_id: str, question_id: str, correct: bool
 ) -> None:
     """Add one answer (and one right answer if `correct`) to the question's counters."""
-    right = 1 if correct else 0
-    statement = (
-        dialect_insert(session, QuizQuestionStat)
-        .values(quiz_id=quiz_id, question_id=question_id, answers=1, correct=right)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    await session.execute(
+        _COUNT_ANSWER_PG if postgres else _COUNT_ANSWER_SQLITE,
+        {"quiz_id": quiz_id, "question_id": question_id, "right": 1 if correct else 0},
+    )
+
+
+def _count_answer(insert):
+    """Built once per dialect: every answer in every quiz runs it."""
+    right = bindparam("right", type_=Integer)
+    return (
+        insert(QuizQuestionStat)
+        .values(
+            quiz_id=bindparam("quiz_id"), question_id=bindparam("question_id"), answers=1,
+            correct=right,
+        )
         .on_conflict_do_update(
             index_elements=["quiz_id", "question_id"],
             set_={
@@ -56,7 +68,10 @@ async def count_answer(
             },
         )
     )
-    await session.execute(statement)
+
+
+_COUNT_ANSWER_PG = _count_answer(postgresql.insert)
+_COUNT_ANSWER_SQLITE = _count_answer(sqlite.insert)
 
 
 # Private play -------------------------------------------------------------------------------
@@ -76,16 +91,7 @@ class Progress:
 
 async def quiz_progress(session: AsyncSession, *, user_id: int) -> dict[str, Progress]:
     """Progress per quiz id, in one query (quizzes never played are absent)."""
-    rows = await session.execute(
-        select(
-            QuizAttempt.quiz_id,
-            QuizAttempt.status,
-            func.max(QuizAttempt.score),
-            func.max(QuizAttempt.position),
-        )
-        .where(QuizAttempt.user_id == user_id)
-        .group_by(QuizAttempt.quiz_id, QuizAttempt.status)
-    )
+    rows = await session.execute(_PROGRESS, {"user_id": user_id})
     best: dict[str, int] = {}
     position: dict[str, int] = {}
     for quiz_id, status, score, at in rows:
@@ -97,6 +103,18 @@ async def quiz_progress(session: AsyncSession, *, user_id: int) -> dict[str, Pro
         quiz_id: Progress(best.get(quiz_id), position.get(quiz_id))
         for quiz_id in best.keys() | position.keys()
     }
+
+
+_PROGRESS = (
+    select(
+        QuizAttempt.quiz_id,
+        QuizAttempt.status,
+        func.max(QuizAttempt.score),
+        func.max(QuizAttempt.position),
+    )
+    .where(QuizAttempt.user_id == bindparam("user_id"))
+    .group_by(QuizAttempt.quiz_id, QuizAttempt.status)
+)
 
 
 async def start_attempt(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, delete, func, literal, select
+from sqlalchemy import BigInteger, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,33 +33,45 @@ async def claim_update(
     the same statement, and stays locked until the transaction ends: two replicas never
     interleave one person's turns. On SQLite the transaction itself is already exclusive.
     """
-    table = ProcessedUpdate.__table__
     postgres = session.bind.dialect.name == "postgresql"
     if update_id is None:
         if postgres and lock_key is not None:
-            await session.execute(select(_lock(lock_key)))
+            await session.execute(_LOCK_ONLY, {"key": lock_key})
         return True
     if postgres:
-        source = select(literal(update_id, BigInteger), literal(now, table.c.at.type))
-        if lock_key is not None:
-            source = source.select_from(select(_lock(lock_key)).subquery())
-        statement = (
-            postgresql.insert(table)
-            .from_select(["update_id", "at"], source)
-            .on_conflict_do_nothing(index_elements=["update_id"])
-        )
+        statement = _CLAIM_LOCKED_PG if lock_key is not None else _CLAIM_PG
     else:
-        statement = (
-            sqlite.insert(table)
-            .values(update_id=update_id, at=now)
-            .on_conflict_do_nothing(index_elements=["update_id"])
-        )
-    result = await session.execute(statement.returning(table.c.update_id))
+        statement = _CLAIM_SQLITE
+    result = await session.execute(statement, {"update_id": update_id, "at": now, "key": lock_key})
     return result.first() is not None
 
 
-def _lock(key: int):
-    return func.pg_advisory_xact_lock(literal(key, BigInteger)).label("locked")
+# Built once: these run in every turn, and building a statement costs more than running it.
+_TABLE = ProcessedUpdate.__table__
+_LOCK = func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger)).label("locked")
+_LOCK_ONLY = select(_LOCK)
+_CLAIMED = select(
+    bindparam("update_id", type_=BigInteger), bindparam("at", type_=_TABLE.c.at.type)
+)
+
+
+def _claim_pg(source):
+    return (
+        postgresql.insert(_TABLE)
+        .from_select(["update_id", "at"], source)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(_TABLE.c.update_id)
+    )
+
+
+_CLAIM_PG = _claim_pg(_CLAIMED)
+_CLAIM_LOCKED_PG = _claim_pg(_CLAIMED.select_from(_LOCK_ONLY.subquery()))
+_CLAIM_SQLITE = (
+    sqlite.insert(_TABLE)
+    .values(update_id=bindparam("update_id"), at=bindparam("at"))
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(_TABLE.c.update_id)
+)
 
 
 async def prune_processed(session: AsyncSession, *, before: datetime) -> int:

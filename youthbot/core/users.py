@@ -6,7 +6,7 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db.models import AuditEntry, ChatState, InviteCode, User
@@ -22,14 +22,16 @@ INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 async def load_user(session: AsyncSession, user_id: int) -> tuple[User | None, ChatState | None]:
     """The person and their conversation state, in one round trip."""
-    row = (
-        await session.execute(
-            select(User, ChatState)
-            .outerjoin(ChatState, ChatState.user_id == User.id)
-            .where(User.id == user_id)
-        )
-    ).first()
+    row = (await session.execute(_LOAD_USER, {"user_id": user_id})).first()
     return (row[0], row[1]) if row else (None, None)
+
+
+# Built once: it runs in every turn.
+_LOAD_USER = (
+    select(User, ChatState)
+    .outerjoin(ChatState, ChatState.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
+)
 
 
 async def create_user(session: AsyncSession, *, user_id: int, language: str, today: date) -> User:
