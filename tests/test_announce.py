@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from harness import ADMIN, FRIEND, YOUNG, YOUNG_EN, labels, texts
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from youthbot.announce_cli import AnnouncementFileError, read_texts
 from youthbot.bot.outbox import AnnouncementSender
@@ -251,6 +252,29 @@ async def test_the_outbox_resumes_after_a_crash_without_duplicates_or_gaps(bot):
     async with bot.db.session() as session:
         current = await announce.progress(session, announcement_id=announcement_id)
     assert (current.sent, current.left, current.doubt) == (11, 0, 1)
+
+
+async def test_delivery_goes_on_after_the_database_fails_for_a_moment(bot, monkeypatch):
+    """A database error mid-delivery (PostgreSQL restarting) does not end the sender: it
+    tries again, and the row that was in flight is counted as in doubt, not sent twice."""
+    recipients = list(range(7100, 7112))
+    await add_recipients(bot, recipients)
+    announcement_id = await queue(bot, {"es": "Noticia"})
+    record = announce.record_outcome
+    failures = []
+
+    async def flaky_record(session, **kwargs):
+        if len(received(bot, "Noticia")) == 5 and not failures:
+            failures.append(kwargs["user_id"])
+            raise OperationalError("UPDATE", None, ConnectionResetError("server closed"))
+        return await record(session, **kwargs)
+
+    monkeypatch.setattr(announce, "record_outcome", flaky_record)
+    await sender(bot, lanes=1, poll_seconds=0.01).run(until_idle=True)
+    got = received(bot, "Noticia")
+    assert failures and set(got) == set(recipients)
+    assert max(got.values()) == 1
+    assert await statuses(bot, announcement_id) == {SENT: 11, DOUBT: 1}
 
 
 async def test_a_graceful_stop_leaves_nothing_in_doubt(bot):

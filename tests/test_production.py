@@ -9,8 +9,8 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
-from harness import ADMIN, LEADER, YOUNG, YOUNG_EN, BotHarness, texts
-from sqlalchemy import func, select
+from harness import ADMIN, LEADER, YOUNG, YOUNG_EN, BotHarness, labels, texts
+from sqlalchemy import func, select, text
 from telegram.ext import CommandHandler, MessageHandler, TypeHandler, filters
 
 from youthbot.app import build_application
@@ -401,6 +401,27 @@ async def test_blocking_and_unblocking_the_bot_is_recorded(bot):
     # someone the bot never met blocking it leaves no trace
     await bot.process(membership(bot, ADMIN, "kicked"))
     assert await read_user(bot, ADMIN.id) is None
+
+
+async def test_a_turn_whose_database_connection_was_cut_runs_again(bot):
+    """PostgreSQL restarting cuts every pooled connection; the next person to write still
+    gets their answer (the turn is tried again on a new connection), exactly once."""
+    if not bot.db.is_postgresql:
+        pytest.skip("SQLite has no connections to cut")
+    person = bot.person(YOUNG)
+    await person.onboard()
+    before = await count(bot.db, ProcessedUpdate)
+    outside = Database(bot.db.url.render_as_string(hide_password=False))
+    async with outside.engine.connect() as conn:
+        cut = await conn.scalar(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ))
+    await outside.dispose()
+    assert cut >= 1
+    calls = await person.send("/menu")
+    assert len(calls) == 1 and labels(calls)  # the main menu, once
+    assert await count(bot.db, ProcessedUpdate) == before + 1
 
 
 async def test_a_repetition_stops_later_handler_groups_too(bot):

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ExtBot
@@ -131,13 +132,21 @@ class AnnouncementSender:
 
     async def _run(self, until_idle: bool) -> None:
         while not self._stopping.is_set():
-            announcement = await self._take()
-            if announcement is not None:
-                await self.deliver(announcement)
-                await asyncio.sleep(self.gap_seconds)  # at most one message a second a chat
-                continue
-            if until_idle and not await self._anything_sending():
-                return  # (a dead worker's lease is waited out, then taken over)
+            try:
+                announcement = await self._take()
+                if announcement is not None:
+                    await self.deliver(announcement)
+                    await asyncio.sleep(self.gap_seconds)  # at most one message a second a chat
+                    continue
+                if until_idle and not await self._anything_sending():
+                    return  # (a dead worker's lease is waited out, then taken over)
+            except (SQLAlchemyError, OSError) as exc:
+                # The database is away (restarting, a cut connection): keep the lease and try
+                # again after the poll interval; rows in flight become `doubt` when retaken.
+                logger.warning(
+                    "announcements: database error (%s); trying again shortly",
+                    type(exc).__name__,
+                )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.poll_seconds)
 

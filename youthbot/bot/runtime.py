@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
     InlineKeyboardButton,
@@ -283,6 +284,47 @@ async def run_turn(
     if tg_user is None or tg_user.is_bot:
         return
     deps = context.deps
+    try:
+        turn = await _transaction(update, context, fn, args, roles, create_user)
+    except DBAPIError as exc:
+        # PostgreSQL restarted or a pooled connection was cut: SQLAlchemy has dropped the
+        # pool's connections and nothing was sent, so the turn runs again once on a new
+        # connection (instead of pinging before every transaction). Had the lost commit
+        # landed after all, the retry finds the update recorded and changes nothing.
+        if not exc.connection_invalidated:
+            raise
+        logger.warning(
+            "update %s: the database connection was lost; trying again", update.update_id
+        )
+        turn = await _transaction(update, context, fn, args, roles, create_user)
+    translator = turn.translator
+    context.recorded_update = update.update_id
+    token = activate(translator)
+    try:
+        await turn.flush()
+    except Forbidden:
+        if not turn._unreachable:
+            raise
+        async with deps.db.session() as session:
+            await set_blocked(session, user_ids=turn._unreachable, blocked=True)
+        logger.info("update %s: a person has blocked the bot; marked", update.update_id)
+        if turn._unreachable != {turn.chat_id}:
+            raise
+    finally:
+        deactivate(token)
+
+
+async def _transaction(
+    update: Update,
+    context: BotContext,
+    fn: TurnHandler,
+    args: tuple,
+    roles: Iterable[Role] | None,
+    create_user: bool,
+) -> Turn:
+    """The turn's transaction: claim the update, load the person, run `fn`, commit."""
+    tg_user = update.effective_user
+    deps = context.deps
     now = deps.clock()
     recorded = context.recorded_update == update.update_id
     async with deps.db.session() as session:
@@ -318,20 +360,7 @@ async def run_turn(
                 refuse(turn)
         finally:
             deactivate(token)
-    context.recorded_update = update.update_id
-    token = activate(translator)
-    try:
-        await turn.flush()
-    except Forbidden:
-        if not turn._unreachable:
-            raise
-        async with deps.db.session() as session:
-            await set_blocked(session, user_ids=turn._unreachable, blocked=True)
-        logger.info("update %s: a person has blocked the bot; marked", update.update_id)
-        if turn._unreachable != {turn.chat_id}:
-            raise
-    finally:
-        deactivate(token)
+    return turn
 
 
 def refuse(turn: Turn) -> None:

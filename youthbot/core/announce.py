@@ -181,7 +181,8 @@ async def take_lease(
 ) -> Announcement | None:
     """The oldest announcement being sent whose lease is free, expired or ours; lease it.
 
-    Taking it over from another (dead) worker turns that worker's in-flight rows into `doubt`.
+    Rows still claimed when a lease is taken were in flight when a worker stopped (another
+    worker that died, or this one after a database error): they turn into `doubt`.
     """
     query = (
         select(Announcement)
@@ -200,12 +201,11 @@ async def take_lease(
     announcement = (await session.execute(query)).scalar_one_or_none()
     if announcement is None:
         return None
-    if announcement.lease_owner != owner:
-        await session.execute(
-            update(Delivery)
-            .where(Delivery.announcement_id == announcement.id, Delivery.status == CLAIMED)
-            .values(status=DOUBT, done_at=now)
-        )
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.announcement_id == announcement.id, Delivery.status == CLAIMED)
+        .values(status=DOUBT, done_at=now)
+    )
     announcement.lease_owner, announcement.lease_until = owner, now + ttl
     return announcement
 

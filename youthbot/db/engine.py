@@ -30,7 +30,9 @@ class Database:
             # Any SQLite URL (the documented one says aiosqlite) runs on the loop's thread.
             engine_url = self.url.set(drivername=sqlite_inloop.DRIVERNAME)
         else:
-            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # No pre-ping round trip per transaction: a turn on a cut connection runs again
+            # (run_turn), other work tries again on its next round.
+            kwargs.update(pool_size=10, max_overflow=20)
         self.engine = create_async_engine(engine_url, **kwargs)
         if self.is_sqlite:
             _tune_sqlite(self.engine.sync_engine)
