@@ -29,6 +29,7 @@ from sqlalchemy import insert, text  # noqa: E402
 from tornado.httpclient import AsyncHTTPClient  # noqa: E402
 
 from youthbot.core import announce  # noqa: E402
+from youthbot.core.users import CONSENT_VERSION  # noqa: E402
 from youthbot.db import migrate  # noqa: E402
 from youthbot.db.engine import Database  # noqa: E402
 from youthbot.db.models import User  # noqa: E402
@@ -52,6 +53,8 @@ async def prepare(url: str, recipients: int) -> int:
             "role": "young",
             "notify_announcements": True,
             "notify_reminders": True,
+            "consent_version": CONSENT_VERSION,  # only people who agreed get announcements
+            "age_band": "18-25",
             "blocked": False,
             "created_on": today,
             "last_seen_on": today,
@@ -69,10 +72,12 @@ async def prepare(url: str, recipients: int) -> int:
             texts={"es": "Hola: taller el sábado.", "en": "Hi: workshop on Saturday."},
             now=utcnow(),
         )
-        await announce.start_sending(
+        queued = await announce.start_sending(
             session, announcement_id=draft.id, actor_id=None, now=utcnow()
         )
     await db.dispose()
+    if queued != recipients:
+        raise SystemExit(f"only {queued} of {recipients} recipients were queued")
     return draft.id
 
 
@@ -128,6 +133,8 @@ async def main(args: argparse.Namespace) -> None:
     killed_at = None
     if not args.no_kill:
         while (await stats(stats_url))["delivered"].total() < args.recipients // 2:  # noqa: ASYNC110
+            if process.returncode is not None:
+                raise SystemExit(f"the delivering process exited early ({process.returncode})")
             await asyncio.sleep(0.05)
         process.send_signal(signal.SIGKILL)
         await process.wait()

@@ -5,9 +5,10 @@ update queue and the per-person update processor, on the same offline Bot API.
 
 Simulated people onboard, then browse menus and play quizzes (pressing the buttons the bot
 sent them). Two loads: "saturated" (every person sends the next update as soon as the previous
-is answered) for the update rate, and "paced" (200 people, each acting about once a second)
-for latency at that concurrency. Latency is from putting the update on the queue to the end of
-its processing (database commit and Bot API calls included).
+is answered) for the update rate, and "paced" (200 people arriving within a second, then each
+acting about once a second, onboarding included) for latency at that concurrency. Latency is
+from putting the update on the queue to the end of its processing (database commit and Bot API
+calls included).
 """
 
 from __future__ import annotations
@@ -86,7 +87,11 @@ class Driver:
         return self.press(user, action) or self.factory.message(user_id=user, text="/menu")
 
     async def person(self, user: int, actions: int, think: float) -> None:
+        if think:  # people arrive spread over a second, not all at the same instant
+            await asyncio.sleep(random.uniform(0, think))
         for step in ("/start", "lang.first", "consent", "age"):
+            if think and step != "/start":
+                await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
             if step == "consent":
                 update = self._data(user, "1|consent|1")
             elif step == "age":
