@@ -7,7 +7,7 @@ import sqlite3
 from datetime import date
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import OperationalError
 
 from youthbot.db import engine
@@ -40,6 +40,19 @@ async def test_sqlite_pragmas(database):
         assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 0
+
+
+async def test_core_connection_runs_single_and_many_row_statements(database):
+    """AsyncConnection insists the driver awaited something; SQLite on the loop's thread
+    must satisfy it for one row and for many."""
+    rows = [{"id": i, "language": "es", "role": "young", "created_on": date(2026, 1, 1),
+             "last_seen_on": date(2026, 1, 1), "consent_version": 0} for i in (21, 22, 23)]
+    async with database.engine.begin() as conn:
+        await conn.execute(insert(User.__table__), rows[:1])
+        await conn.execute(insert(User.__table__), rows[1:])
+    async with database.engine.connect() as conn:
+        found = await conn.scalars(select(User.id).where(User.id.in_([21, 22, 23])))
+        assert sorted(found) == [21, 22, 23]
 
 
 async def test_sqlite_write_lock_held_elsewhere_waits_without_freezing_the_loop(

@@ -36,13 +36,21 @@ async def _ready() -> None:
     return None
 
 
+def _awaited() -> None:
+    if in_greenlet():
+        await_only(_ready())
+
+
 class _Cursor(sqlite3.Cursor):
     def execute(self, *args: Any) -> sqlite3.Cursor:
         # `AsyncConnection.execute` checks that the driver awaited something; a finished
         # coroutine satisfies it without leaving the loop's thread or yielding to other tasks.
-        if in_greenlet():
-            await_only(_ready())
+        _awaited()
         return super().execute(*args)
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:
+        _awaited()
+        return super().executemany(*args)
 
     async def _async_soft_close(self) -> None:
         """Called by SQLAlchemy's asyncio results; rows are read synchronously anyway."""
