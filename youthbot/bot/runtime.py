@@ -188,7 +188,7 @@ class Turn:
     ) -> Callable[[], Awaitable[Any]]:
         async def send() -> Any:
             try:
-                return await self.bot.send_message(chat_id, text, reply_markup=markup, **kwargs)
+                return await self.bot.send_text(chat_id, text, reply_markup=markup, **kwargs)
             except Forbidden:
                 if chat_id > 0:  # a person's private chat: they blocked the bot
                     self._unreachable.add(chat_id)
@@ -207,10 +207,10 @@ class Turn:
 
         async def edit() -> None:
             try:
-                await self.bot.edit_message_text(
+                await self.bot.edit_text(
+                    message.chat_id,
+                    message.message_id,
                     text,
-                    chat_id=message.chat_id,
-                    message_id=message.message_id,
                     reply_markup=None if more else markup,
                 )
             except BadRequest as exc:

@@ -56,6 +56,18 @@ class TrackingBot(ExtBot):
     def tracker(self) -> MessageTracker:
         return self._tracker
 
+    async def send_text(self, chat_id: int, text: str, **params: Any) -> None:
+        """`send_message` for a turn's reply, whose resulting Message nobody reads: Telegram's
+        answer is not turned into PTB objects (that cost as much as the rest of the call)."""
+        await self._post("sendMessage", {"chat_id": chat_id, "text": text, **params})
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str, **params: Any) -> None:
+        """`edit_message_text` of a chat's message, its result likewise left unparsed."""
+        await self._post(
+            "editMessageText",
+            {"chat_id": chat_id, "message_id": message_id, "text": text, **params},
+        )
+
     async def _do_post(self, endpoint: str, data: dict, **kwargs: Any) -> Any:
         result = await super()._do_post(endpoint, data, **kwargs)
         if endpoint.startswith(_MAKES_MESSAGES) and endpoint != "sendChatAction":

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -172,43 +172,79 @@ async def answer_question(
     """Record an answer to the current question of the person's own active attempt.
 
     Anything else (someone else's attempt, a finished one, another question, an option that
-    does not exist) raises StaleAnswer and changes nothing.
+    does not exist) raises StaleAnswer and changes nothing. Core statements, not the ORM's
+    unit of work: this is the busiest write of the bot, and the flush cost more than the rest
+    of the turn. The attempt only moves on from the question it was read at, so a second
+    press of the same button (or another replica's) cannot count twice.
     """
-    attempt = await session.get(QuizAttempt, attempt_id, with_for_update=True)
-    if attempt is None or attempt.user_id != user_id or attempt.status != ACTIVE:
-        raise StaleAnswer(attempt_id)
-    quiz = find_quiz(quizzes, attempt.quiz_id)
-    if quiz is None or attempt.position != index or index >= len(quiz.questions):
+    row = (
+        await session.execute(_READ_ATTEMPT, {"attempt_id": attempt_id, "user_id": user_id})
+    ).first()
+    quiz = find_quiz(quizzes, row.quiz_id) if row is not None else None
+    if quiz is None or row.position != index or index >= len(quiz.questions):
         raise StaleAnswer(attempt_id)
     question = quiz.questions[index]
     if not 0 <= option < len(question.options):
         raise StaleAnswer(attempt_id)
     correct = option == question.correct
-    attempt.score += 1 if correct else 0
-    attempt.position = index + 1
+    finished = index + 1 >= len(quiz.questions)
+    moved = await session.execute(
+        _ADVANCE_ATTEMPT,
+        {
+            "attempt_id": attempt_id,
+            "index": index,
+            "right": 1 if correct else 0,
+            "status": FINISHED if finished else ACTIVE,
+            "finished_at": now if finished else None,
+        },
+    )
+    if moved.rowcount != 1:
+        raise StaleAnswer(attempt_id)
     if not anonymous:
-        session.add(
-            QuizAnswer(
-                user_id=user_id,
-                quiz_id=quiz.id,
-                question_id=question.id,
-                option=option,
-                correct=correct,
-                answered_at=now,
-            )
+        await session.execute(
+            _INSERT_ANSWER,
+            {
+                "user_id": user_id,
+                "quiz_id": quiz.id,
+                "question_id": question.id,
+                "option": option,
+                "correct": correct,
+                "answered_at": now,
+            },
         )
     await count_answer(session, quiz_id=quiz.id, question_id=question.id, correct=correct)
-    finished = attempt.position >= len(quiz.questions)
     badge = False
     if finished:
-        attempt.status, attempt.finished_at = FINISHED, now
         if anonymous:
-            await session.delete(attempt)
+            await session.execute(_DELETE_ATTEMPT, {"attempt_id": attempt_id})
         else:
             badge = await _award_badge(session, user_id=user_id, quizzes=quizzes, now=now)
-    return AnswerResult(
-        quiz, question, index, option, correct, attempt_id, attempt.score, finished, badge
+    score = row.score + (1 if correct else 0)
+    return AnswerResult(quiz, question, index, option, correct, attempt_id, score, finished, badge)
+
+
+_ATTEMPTS = QuizAttempt.__table__
+_READ_ATTEMPT = select(_ATTEMPTS.c.quiz_id, _ATTEMPTS.c.position, _ATTEMPTS.c.score).where(
+    _ATTEMPTS.c.id == bindparam("attempt_id"),
+    _ATTEMPTS.c.user_id == bindparam("user_id"),
+    _ATTEMPTS.c.status == ACTIVE,
+)
+_ADVANCE_ATTEMPT = (
+    update(_ATTEMPTS)
+    .where(
+        _ATTEMPTS.c.id == bindparam("attempt_id"),
+        _ATTEMPTS.c.position == bindparam("index"),
+        _ATTEMPTS.c.status == ACTIVE,
     )
+    .values(
+        position=_ATTEMPTS.c.position + 1,
+        score=_ATTEMPTS.c.score + bindparam("right", type_=Integer),
+        status=bindparam("status"),
+        finished_at=bindparam("finished_at"),
+    )
+)
+_INSERT_ANSWER = insert(QuizAnswer.__table__)
+_DELETE_ATTEMPT = delete(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
 
 
 async def _award_badge(
