@@ -34,6 +34,7 @@ from youthbot.config import Settings  # noqa: E402
 from youthbot.db import migrate  # noqa: E402
 from youthbot.db.engine import Database  # noqa: E402
 from youthbot.offline import OfflineBotAPI, OfflineRequest, UpdateFactory, message_of  # noqa: E402
+from youthbot.runner import settle_heap  # noqa: E402
 
 BROWSE = ["/menu", "quiz.list", "quiz.open", "quiz.start", "quiz.ans", "quiz.ans", "quiz.ans",
           "quiz.ans", "/menu", "settings", "menu", "/quiz", "quiz.open", "quiz.start"]
@@ -147,13 +148,15 @@ def describe(latencies: list[float]) -> str:
 async def bench_bot(url: str, args) -> dict:
     db = await fresh_database(url)
     settings = Settings(_env_file=None, database_url=url, auto_migrate=False)
-    api = OfflineBotAPI()
+    api = OfflineBotAPI(keep_calls=False)
     application = build_application(
         settings, request=OfflineRequest(api), database=db,
         update_processor=PerUserUpdateProcessor(args.concurrency),
     )
     await application.initialize()
     await application.start()
+    settle_heap()  # as `youthbot run` does once started, with the SQLite checkpoints
+    checkpoints = asyncio.create_task(db.checkpoint_forever())
     try:
         rate, _ = await run_load(
             application, api, users=args.users, actions=args.actions, think=0, first=1_000_000
@@ -163,6 +166,7 @@ async def bench_bot(url: str, args) -> dict:
             first=2_000_000,
         )
     finally:
+        checkpoints.cancel()
         await application.stop()
         await application.shutdown()
         await db.dispose()
@@ -170,7 +174,7 @@ async def bench_bot(url: str, args) -> dict:
 
 
 async def bench_echo(args) -> float:
-    api = OfflineBotAPI()
+    api = OfflineBotAPI(keep_calls=False)
     application = (
         Application.builder().token("1:echo").request(OfflineRequest(api))
         .concurrent_updates(PerUserUpdateProcessor(args.concurrency)).build()
@@ -179,6 +183,7 @@ async def bench_echo(args) -> float:
     application.add_handler(CallbackQueryHandler(echo_button))
     await application.initialize()
     await application.start()
+    settle_heap()  # as `youthbot run` does once started
     try:
         rate, _ = await run_load(
             application, api, users=args.users, actions=args.actions, think=0, first=3_000_000

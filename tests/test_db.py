@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from datetime import date
 
 import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import OperationalError
 
-from youthbot.db import engine
+from youthbot.db import engine, sqlite_inloop
 from youthbot.db.models import User
 
 
@@ -40,6 +41,8 @@ async def test_sqlite_pragmas(database):
         assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 0
+        # the loop's connections leave checkpoints to the helper thread (below)
+        assert (await conn.execute(text("PRAGMA wal_autocheckpoint"))).scalar() == 10_000
 
 
 async def test_core_connection_runs_single_and_many_row_statements(database):
@@ -105,3 +108,56 @@ async def test_sqlite_write_lock_never_released_fails_the_transaction(database, 
         other.close()
     async with database.session() as session:  # the connection is usable again
         assert (await session.execute(text("SELECT 1"))).scalar() == 1
+
+
+async def test_sqlite_checkpoints_run_on_a_helper_thread_and_go_on_after_a_failure(
+    database, monkeypatch
+):
+    """The running bot copies the write-ahead log into the database file off the loop, every
+    round; a failed round is logged and the next one runs."""
+    if not database.is_sqlite:
+        assert await asyncio.wait_for(database.checkpoint_forever(), 1) is None  # nothing to do
+        return
+    async with database.session() as session:
+        session.add_all(
+            User(id=i, language="es", role="young", created_on=date(2026, 1, 1),
+                 last_seen_on=date(2026, 1, 1), consent_version=0)
+            for i in range(30, 60)
+        )
+    loop_thread = threading.get_ident()
+    rounds: list[tuple[int, tuple[int, int, int]]] = []
+    real = sqlite_inloop.checkpoint
+
+    def checkpoint(path: str) -> tuple[int, int, int]:
+        if not rounds:
+            rounds.append((0, (0, 0, 0)))
+            raise sqlite3.OperationalError("database is locked")
+        result = real(path)
+        rounds.append((threading.get_ident(), result))
+        return result
+
+    monkeypatch.setattr(sqlite_inloop, "checkpoint", checkpoint)
+    task = asyncio.create_task(database.checkpoint_forever(every=0.01))
+    try:
+        for _ in range(500):
+            if len(rounds) >= 2:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+    thread, (busy, log, copied) = rounds[1]
+    assert thread != loop_thread
+    assert busy == 0 and log > 0 and copied == log  # the whole log reached the file
+    other = sqlite3.connect(database.url.database)
+    try:
+        assert other.execute("SELECT count(*) FROM users WHERE id >= 30").fetchone() == (30,)
+    finally:
+        other.close()
+
+
+async def test_in_memory_sqlite_needs_no_checkpoints():
+    memory = engine.Database("sqlite+aiosqlite:///:memory:")
+    try:
+        assert await asyncio.wait_for(memory.checkpoint_forever(), 1) is None
+    finally:
+        await memory.dispose()

@@ -435,3 +435,16 @@ async def test_a_repetition_stops_later_handler_groups_too(bot):
     await bot.process(update)
     await bot.process(update)
     assert seen == [update.update_id]
+
+
+def test_the_offline_api_can_answer_without_keeping_a_record():
+    """Benchmarks run thousands of calls: the fake API then answers and tells its listeners,
+    but keeps no list of every call (which grew without end and slowed the collector)."""
+    api = OfflineBotAPI(keep_calls=False)
+    heard = []
+    api.listeners.append(heard.append)
+    for expected_id in (1, 2):
+        status, body = api.handle("sendMessage", {"chat_id": 5, "text": "hola"})
+        assert status == 200 and body["result"]["message_id"] == expected_id
+    assert [c.text for c in heard] == ["hola", "hola"]
+    assert api.calls == []

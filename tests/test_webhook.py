@@ -4,6 +4,7 @@ whole `serve()` in webhook mode."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -300,11 +301,17 @@ async def test_serve_with_long_polling_end_to_end(settings: Settings, database: 
         )
         assert answered.is_set(), task.exception() if task.done() else None
         assert "deleteWebhook" in api.methods()
+        # what start-up built is out of the collector's sight; checkpoints are off the loop
+        assert gc.get_freeze_count() > 0
+        running = {t.get_name() for t in asyncio.all_tasks()}
+        assert ("checkpoints" in running) == database.is_sqlite  # nothing to do on PostgreSQL
         health = await client.fetch(f"http://127.0.0.1:{port}/healthz", raise_error=False)
         assert health.code == 200
     finally:
         client.close()
         stop.set()
         await task
+        gc.unfreeze()
+    assert "checkpoints" not in {t.get_name() for t in asyncio.all_tasks()}
     sends = [c for c in api.calls if c.method == "sendMessage" and c.chat_id == YOUNG.id]
     assert len(sends) == 1  # the repeated update had no second effect

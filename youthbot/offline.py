@@ -66,6 +66,8 @@ class OfflineBotAPI:
     """The fake server's state, shared by the request objects PTB uses."""
 
     calls: list[Call] = field(default_factory=list)
+    # Benchmarks turn this off: a list of every call ever made grows without end.
+    keep_calls: bool = True
     _message_ids: dict[int, itertools.count] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     failures: dict[str, list[ApiError]] = field(default_factory=dict)
@@ -86,7 +88,8 @@ class OfflineBotAPI:
         if error is None and self.fail_for is not None:
             error = self.fail_for(method, params)
         if error is not None:
-            self.calls.append(Call(method, params, error))
+            if self.keep_calls:
+                self.calls.append(Call(method, params, error))
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": error.status,
@@ -97,7 +100,8 @@ class OfflineBotAPI:
             return error.status, body
         result = self._answer(method, params)
         call = Call(method, params, result)
-        self.calls.append(call)
+        if self.keep_calls:
+            self.calls.append(call)
         for listener in self.listeners:
             listener(call)
         return 200, {"ok": True, "result": result}

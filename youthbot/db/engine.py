@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from . import sqlite_inloop
+
+logger = logging.getLogger(__name__)
 
 # As long as SQLite's own busy timeout: a transaction waiting longer fails as it would there.
 SQLITE_WRITER_WAIT = 30
@@ -57,6 +61,20 @@ class Database:
         finally:
             self._sqlite_writer.release()
 
+    async def checkpoint_forever(self, every: float = 1.0) -> None:
+        """SQLite: checkpoint the write-ahead log on a helper thread every `every` seconds, so
+        no commit on the event loop pays for it (sqlite_inloop.py). Returns at once on
+        PostgreSQL or an in-memory database. The running bot keeps this as a task."""
+        path = self.url.database
+        if not self.is_sqlite or not path or path == ":memory:":
+            return
+        while True:
+            try:
+                await asyncio.to_thread(sqlite_inloop.checkpoint, path)
+            except sqlite3.Error as exc:
+                logger.warning("SQLite checkpoint failed (%s); will try again", type(exc).__name__)
+            await asyncio.sleep(every)
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 
@@ -75,6 +93,7 @@ def _tune_sqlite(sync_engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={sqlite_inloop.LOOP_CHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
