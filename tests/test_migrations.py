@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from youthbot.db import migrate
 from youthbot.db.models import Base
@@ -31,3 +31,30 @@ async def test_downgrade_to_base_and_upgrade_again(database):
     async with database.engine.connect() as conn:
         diff = await conn.run_sync(_diff)
     assert diff == []
+
+
+async def test_quiz_counters_keep_their_figures_into_shards_and_back(database):
+    """0007 keeps the figures counted so far (in shard 0); undoing it adds the shards up."""
+    rows = "SELECT quiz_id, question_id, answers, correct FROM quiz_question_stats ORDER BY 1, 2"
+    await migrate.downgrade(database, "0006")
+    async with database.engine.begin() as conn:
+        await conn.execute(
+            text("INSERT INTO quiz_question_stats VALUES ('q', 'a', 5, 3), ('q', 'b', 2, 0)")
+        )
+    await migrate.upgrade(database)
+    async with database.engine.begin() as conn:
+        assert (await conn.execute(text(rows))).all() == [("q", "a", 5, 3), ("q", "b", 2, 0)]
+        shards = await conn.execute(text("SELECT DISTINCT shard FROM quiz_question_stats"))
+        assert shards.scalars().all() == [0]
+        await conn.execute(
+            text(
+                "INSERT INTO quiz_question_stats (quiz_id, question_id, shard, answers, correct) "
+                "VALUES ('q', 'a', 7, 4, 4), ('q', 'c', 3, 1, 1)"
+            )
+        )
+    await migrate.downgrade(database, "0006")
+    async with database.engine.begin() as conn:
+        assert (await conn.execute(text(rows))).all() == [
+            ("q", "a", 9, 7), ("q", "b", 2, 0), ("q", "c", 1, 1)
+        ]
+    await migrate.upgrade(database)

@@ -499,6 +499,33 @@ async def test_message_ids_are_forgotten_after_48_hours(bot):
         assert await session.scalar(select(func.count()).select_from(TrackedMessage)) == 0
 
 
+async def tracked_ids(bot) -> set[int]:
+    async with bot.db.session() as session:
+        return set(await session.scalars(select(TrackedMessage.message_id)))
+
+
+async def test_message_ids_are_written_at_most_once_a_second_and_quick_exit_sees_all(bot):
+    """Ids wait in memory and a turn writes them once a second (not one insert per turn);
+    quick exit writes what waits first, so nothing of the last moment stays on the phone."""
+    person = bot.person(YOUNG)
+    start = datetime.now(UTC)
+    bot.deps.clock = lambda: start
+    await person.send("/start")  # nothing written yet: this turn writes
+    written = await tracked_ids(bot)
+    assert written
+    await person.send("hola")
+    await person.send("/menu")
+    assert await tracked_ids(bot) == written  # within the second: they wait
+    bot.deps.clock = lambda: start + timedelta(seconds=1)
+    await person.send("/menu")
+    waiting_until_now = ids_shown_in(bot, YOUNG.id)
+    assert await tracked_ids(bot) >= waiting_until_now - {max(waiting_until_now)}
+    await person.send("otra vez")  # waits again, as does the bot's answer
+    calls = await person.send("/salir")
+    deleted = set(calls[0].params["message_ids"])
+    assert deleted >= ids_shown_in(bot, YOUNG.id) - {max(ids_shown_in(bot, YOUNG.id))}
+
+
 async def test_group_messages_are_not_tracked(bot):
     person = bot.person(YOUNG)
     await person.send("/start", chat_id=-100555)

@@ -80,8 +80,15 @@ async def count(bot, model, *where) -> int:
 
 async def stats(bot) -> dict[tuple[str, str], tuple[int, int]]:
     async with bot.db.session() as session:
-        rows = await session.execute(select(QuizQuestionStat))
-        return {(r.quiz_id, r.question_id): (r.answers, r.correct) for (r,) in rows}
+        rows = await session.execute(
+            select(
+                QuizQuestionStat.quiz_id,
+                QuizQuestionStat.question_id,
+                func.sum(QuizQuestionStat.answers),
+                func.sum(QuizQuestionStat.correct),
+            ).group_by(QuizQuestionStat.quiz_id, QuizQuestionStat.question_id)
+        )
+        return {(quiz, question): (a, c) for quiz, question, a, c in rows}
 
 
 @pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN], ids=["es", "en"])

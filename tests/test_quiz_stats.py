@@ -17,7 +17,8 @@ from test_quiz import open_and_start, play
 from youthbot.bot import quiz_stats as quiz_stats_view
 from youthbot.core import quiz_stats
 from youthbot.core.roles import Role
-from youthbot.db.models import QuizAnswer, User
+from youthbot.db.models import QuizAnswer, QuizQuestionStat, User
+from youthbot.db.models.quiz import STAT_SHARDS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -61,6 +62,23 @@ async def test_figures_per_quiz_and_per_question(bot):
     assert basics.questions[1].percent == 0.0 and basics.questions[2].percent == 50.0
     assert basics.percent == 81.2
     assert all(q.answers == 0 and q.percent is None for q in shown[1].questions)
+
+
+async def test_answers_of_different_people_are_counted_in_separate_rows(bot):
+    """The counters are spread over shard rows (a class answering at once does not queue on
+    one row lock); the figures add them up, and no row says who answered."""
+    await play_two_people(bot)
+    assert YOUNG.id % STAT_SHARDS != YOUNG_EN.id % STAT_SHARDS
+    async with bot.db.session() as session:
+        shards = set(
+            await session.scalars(
+                select(QuizQuestionStat.shard).where(QuizQuestionStat.quiz_id == "csec-basics")
+            )
+        )
+    assert shards == {YOUNG.id % STAT_SHARDS, YOUNG_EN.id % STAT_SHARDS}
+    assert [(q.answers, q.correct) for q in (await figures(bot))[0].questions[:2]] == [
+        (2, 2), (2, 0)
+    ]
 
 
 async def test_admin_gets_the_figures_and_the_chart(bot, monkeypatch):

@@ -25,7 +25,7 @@ from . import staff
 from .admin import role_name
 from .menu import menu_button, show_settings
 from .runtime import Router, Turn, button, deps_of, keyboard
-from .tracking import delete_messages
+from .tracking import delete_messages, write_pending
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ def quick_exit_buttons(turn: Turn) -> list[InlineKeyboardButton]:
 
 async def clear_chat(turn: Turn) -> None:
     """Queue the deletion of this chat's messages of the last 48 hours (both sides)."""
+    await write_pending(turn)
     ids = await safety_service.take_recent_messages(
         turn.session, chat_id=turn.chat_id, now=turn.now
     )

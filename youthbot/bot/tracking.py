@@ -2,10 +2,11 @@
 
 Outgoing: `TrackingBot` notes the id of every message it sends, copies or forwards into a
 private chat, whoever sends it (a handler, a relay from a moderator's turn, a reminder job).
-Incoming: a turn hook notes the message a person sent. To cost no extra transaction, the bot's
-ids wait in memory and are written with the next turn (whatever person it is for), or by a job
-every minute; quick exit is itself a turn, so it always sees its own chat's ids. Ids are
-forgotten after 48 hours, when Telegram no longer lets a bot delete them.
+Incoming: a turn hook notes the message a person sent. To cost no extra transaction, both wait
+in memory and are written by a turn (whatever person it is for) at most once a second (one
+insert a second under load, instead of one per turn), or by a job every minute. Quick exit
+writes whatever waits before it reads, so it always sees its own chat's ids. Ids are forgotten
+after 48 hours, when Telegram no longer lets a bot delete them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from .runtime import Router, Turn, deps_of
 logger = logging.getLogger(__name__)
 
 FLUSH_EVERY = timedelta(minutes=1)
+# A turn writes the waiting ids when this long has passed since the last write, or when many wait.
+WRITE_AFTER = timedelta(seconds=1)
+WRITE_BATCH = 500
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 _MAKES_MESSAGES = ("send", "copyMessage", "copyMessages", "forwardMessage", "forwardMessages")
 
@@ -35,13 +39,23 @@ class MessageTracker:
     def __init__(self, clock: Callable[[], datetime] = utcnow) -> None:
         self.clock = clock
         self.pending: list[tuple[int, int, datetime]] = []
+        self.written_at: datetime | None = None
 
     def note(self, chat_id: int, message_ids: list[int]) -> None:
         at = self.clock()
         self.pending.extend((chat_id, message_id, at) for message_id in message_ids)
 
+    def due(self) -> bool:
+        """Whether a turn should write the waiting ids now (see the module's note)."""
+        if not self.pending:
+            return False
+        if len(self.pending) >= WRITE_BATCH or self.written_at is None:
+            return True
+        return self.clock() - self.written_at >= WRITE_AFTER
+
     def take(self) -> list[tuple[int, int, datetime]]:
         rows, self.pending = self.pending, []
+        self.written_at = self.clock()
         return rows
 
 
@@ -95,12 +109,25 @@ def tracker_of(bot: Any) -> MessageTracker | None:
 
 
 async def remember_messages(turn: Turn) -> None:
-    """Turn hook: write the bot's pending ids and the message this person just sent."""
+    """Turn hook: note the message this person just sent; write what waits when it is due."""
+    tracker = tracker_of(turn.bot)
+    message = turn.update.message
+    incoming = [(turn.chat_id, message.message_id, turn.now)] if (
+        message is not None and turn.is_private
+    ) else []
+    if tracker is None:
+        rows = incoming
+    else:
+        tracker.pending.extend(incoming)
+        rows = tracker.take() if tracker.due() else []
+    if rows:
+        await safety.record_messages(turn.session, rows)
+
+
+async def write_pending(turn: Turn) -> None:
+    """Write every waiting id in this turn (quick exit, before it reads the chat's ids)."""
     tracker = tracker_of(turn.bot)
     rows = tracker.take() if tracker is not None else []
-    message = turn.update.message
-    if message is not None and turn.is_private:
-        rows.append((turn.chat_id, message.message_id, turn.now))
     if rows:
         await safety.record_messages(turn.session, rows)
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..db.models.quiz import (
     ACTIVE,
     FINISHED,
+    STAT_SHARDS,
     QuizAnswer,
     QuizAttempt,
     QuizBadge,
@@ -41,13 +42,19 @@ def dialect_insert(session: AsyncSession, model: type):
 
 
 async def count_answer(
-    session: AsyncSession, *, quiz_id: str, question_id: str, correct: bool
+    session: AsyncSession, *, quiz_id: str, question_id: str, correct: bool, user_id: int
 ) -> None:
-    """Add one answer (and one right answer if `correct`) to the question's counters."""
+    """Add one answer (and one right answer if `correct`) to the question's counters, in the
+    counter row of the answering person's shard (nothing of the person is stored)."""
     postgres = session.get_bind().dialect.name == "postgresql"
     await session.execute(
         _COUNT_ANSWER_PG if postgres else _COUNT_ANSWER_SQLITE,
-        {"quiz_id": quiz_id, "question_id": question_id, "right": 1 if correct else 0},
+        {
+            "quiz_id": quiz_id,
+            "question_id": question_id,
+            "shard": user_id % STAT_SHARDS,
+            "right": 1 if correct else 0,
+        },
     )
 
 
@@ -57,11 +64,11 @@ def _count_answer(insert):
     return (
         insert(QuizQuestionStat)
         .values(
-            quiz_id=bindparam("quiz_id"), question_id=bindparam("question_id"), answers=1,
-            correct=right,
+            quiz_id=bindparam("quiz_id"), question_id=bindparam("question_id"),
+            shard=bindparam("shard", type_=Integer), answers=1, correct=right,
         )
         .on_conflict_do_update(
-            index_elements=["quiz_id", "question_id"],
+            index_elements=["quiz_id", "question_id", "shard"],
             set_={
                 "answers": QuizQuestionStat.answers + 1,
                 "correct": QuizQuestionStat.correct + right,
@@ -212,7 +219,9 @@ async def answer_question(
                 "answered_at": now,
             },
         )
-    await count_answer(session, quiz_id=quiz.id, question_id=question.id, correct=correct)
+    await count_answer(
+        session, quiz_id=quiz.id, question_id=question.id, correct=correct, user_id=user_id
+    )
     badge = False
     if finished:
         if anonymous:

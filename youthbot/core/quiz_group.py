@@ -170,7 +170,9 @@ async def record_poll_answer(
     )
     if scored.rowcount != 1:
         return False
-    await count_answer(session, quiz_id=quiz_id, question_id=poll.question_id, correct=correct)
+    await count_answer(
+        session, quiz_id=quiz_id, question_id=poll.question_id, correct=correct, user_id=user_id
+    )
     return True
 
 

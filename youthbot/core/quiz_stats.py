@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db.models.quiz import QuizQuestionStat
@@ -77,9 +77,9 @@ async def quiz_figures(
         select(
             QuizQuestionStat.quiz_id,
             QuizQuestionStat.question_id,
-            QuizQuestionStat.answers,
-            QuizQuestionStat.correct,
-        )
+            func.sum(QuizQuestionStat.answers),
+            func.sum(QuizQuestionStat.correct),
+        ).group_by(QuizQuestionStat.quiz_id, QuizQuestionStat.question_id)
     )
     counts = {(quiz_id, qid): (answers, correct) for quiz_id, qid, answers, correct in rows}
     figures = []
