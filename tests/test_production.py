@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import types
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from youthbot.bot.processor import PerUserUpdateProcessor
 from youthbot.bot.runtime import run_turn
 from youthbot.core import users
 from youthbot.core.roles import Role
+from youthbot.core.updates import KEEP_PROCESSED_DAYS, claim_update, prune_processed
 from youthbot.db.engine import Database
 from youthbot.db.models import (
     Activity,
@@ -448,3 +450,24 @@ def test_the_offline_api_can_answer_without_keeping_a_record():
         assert status == 200 and body["result"]["message_id"] == expected_id
     assert [c.text for c in heard] == ["hola", "hola"]
     assert api.calls == []
+
+
+async def test_update_ids_are_kept_with_their_time_and_forgotten_after_three_days(database):
+    """The claim (written straight on SQLite's connection) stores the time as every other
+    column does, so pruning by time finds exactly the old ones."""
+    start = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    async with database.session() as session:
+        assert await claim_update(session, update_id=1, lock_key=5, now=start)
+        assert await claim_update(session, update_id=2, lock_key=5, now=start + timedelta(days=4))
+    async with database.session() as session:
+        assert not await claim_update(session, update_id=1, lock_key=5, now=start)  # repeated
+    async with database.session() as session:
+        stored = dict((await session.execute(select(ProcessedUpdate.update_id,
+                                                    ProcessedUpdate.at))).all())
+    assert stored == {1: start, 2: start + timedelta(days=4)}
+    async with database.session() as session:
+        pruned = await prune_processed(session, before=start + timedelta(days=4) - timedelta(
+            days=KEEP_PROCESSED_DAYS))
+    assert pruned == 1
+    async with database.session() as session:
+        assert list(await session.scalars(select(ProcessedUpdate.update_id))) == [2]
