@@ -111,14 +111,12 @@ def tracker_of(bot: Any) -> MessageTracker | None:
 async def remember_messages(turn: Turn) -> None:
     """Turn hook: note the message this person just sent; write what waits when it is due."""
     tracker = tracker_of(turn.bot)
+    rows = []
     message = turn.update.message
-    incoming = [(turn.chat_id, message.message_id, turn.now)] if (
-        message is not None and turn.is_private
-    ) else []
-    if tracker is None:
-        rows = incoming
-    else:
-        tracker.pending.extend(incoming)
+    if message is not None and turn.is_private:
+        rows.append((turn.chat_id, message.message_id, turn.now))
+    if tracker is not None:
+        tracker.pending.extend(rows)
         rows = tracker.take() if tracker.due() else []
     if rows:
         await safety.record_messages(turn.session, rows)

@@ -9,11 +9,14 @@ round trip more than the handler's own work, not two.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db.models import ProcessedUpdate
@@ -34,37 +37,36 @@ async def claim_update(
     the same statement, and stays locked until the transaction ends: two replicas never
     interleave one person's turns. On SQLite the transaction itself is already exclusive.
     """
-    dialect = session.bind.dialect
-    postgres = dialect.name == "postgresql"
+    postgres = session.bind.dialect.name == "postgresql"
     if update_id is None:
         if postgres and lock_key is not None:
             await session.execute(_LOCK_ONLY, {"key": lock_key})
         return True
     if not postgres:
-        return await _claim_sqlite(session, update_id, _TABLE.c.at.type, now)
+        return await _claim_sqlite(session, update_id, now)
     statement = _CLAIM_LOCKED_PG if lock_key is not None else _CLAIM_PG
     result = await session.execute(statement, {"update_id": update_id, "at": now, "key": lock_key})
     return result.first() is not None
 
 
-async def _claim_sqlite(session: AsyncSession, update_id: int, at_type, now: datetime) -> bool:
+async def _claim_sqlite(session: AsyncSession, update_id: int, now: datetime) -> bool:
     """The claim straight on SQLite's own connection (on the loop's thread, see
     db/sqlite_inloop.py): SQLAlchemy's execution path cost ten times the insert itself, in
     every turn. The session's connection begins the transaction as usual; the time is stored
     exactly as SQLAlchemy stores it."""
     connection = await session.connection()
-    dialect = connection.dialect
-    store = _STORE_TIME.get(dialect)
-    if store is None:
-        store = _STORE_TIME[dialect] = at_type.dialect_impl(dialect).bind_processor(dialect)
+    at = _time_as_stored(connection.dialect)(now)
     cursor = connection.sync_connection.connection.driver_connection.cursor()
     try:
-        return cursor.execute(_CLAIM_SQLITE_SQL, (update_id, store(now))).rowcount == 1
+        return cursor.execute(_CLAIM_SQLITE_SQL, (update_id, at)).rowcount == 1
     finally:
         cursor.close()
 
 
-_STORE_TIME: dict[Any, Any] = {}
+@functools.cache
+def _time_as_stored(dialect: Dialect) -> Callable[[datetime], Any]:
+    """How the dialect's connection receives a value of the `at` column."""
+    return _TABLE.c.at.type.dialect_impl(dialect).bind_processor(dialect)
 
 
 # Built once: these run in every turn, and building a statement costs more than running it.
