@@ -93,6 +93,9 @@ def events(actions: list[str]):
         st.tuples(st.just("follow"), person, st.integers(0, 30)),
         st.tuples(st.just("follow"), person, st.integers(0, 30)),
         st.tuples(st.just("staff_follow"), person, st.integers(0, 30)),
+        st.tuples(st.just("staff_follow"), person, st.integers(0, 30)),
+        # asking to talk to a person (urgent or not), so staff have cases to claim and close
+        st.tuples(st.just("ask_person"), person, st.sampled_from(["0", "1"])),
         st.tuples(st.just("edited"), person, message_text),
         st.tuples(st.just("sticker"), person, st.just("")),
         st.tuples(st.just("location"), person, st.just("")),
@@ -122,6 +125,13 @@ def build(bot, kind: str, persona: Persona, value: str) -> Any:
         return factory.callback(
             user_id=persona.id, data=buttons[value % len(buttons)], message=message,
             language_code=persona.language_code,
+        )
+    if kind == "ask_person":
+        message = {"message_id": 1, "date": 0, "text": "…",
+                   "chat": {"id": persona.id, "type": "private"}, "from": BOT_USER}
+        return factory.callback(
+            user_id=persona.id, data=callbacks.pack("help.person", 3, "me", "PE", "puno", value),
+            message=message, language_code=persona.language_code,
         )
     if kind == "press":
         message = {"message_id": 1, "date": 0, "text": "…",
