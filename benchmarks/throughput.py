@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,11 +134,23 @@ async def fresh_database(url: str) -> Database:
 
 
 async def run_load(application, api, *, users: int, actions: int, think: float, first: int):
+    """Updates per second, each update's latency, and the process's CPU use (the simulated
+    people included): ms per update, and the share of one core it kept busy."""
     driver = Driver(application, api)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(driver.person(first + i, actions, think) for i in range(users)))
-    elapsed = time.perf_counter() - started
-    return len(driver.latencies) / elapsed, driver.latencies
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    count = len(driver.latencies)
+    return count / elapsed, driver.latencies, Cpu(1000 * cpu / count, cpu / elapsed)
+
+
+@dataclass
+class Cpu:
+    ms_per_update: float
+    busy: float  # share of one core
+
+    def __str__(self) -> str:
+        return f"{self.ms_per_update:.2f} ms CPU per update, one core {self.busy:.0%} busy"
 
 
 def describe(latencies: list[float]) -> str:
@@ -158,10 +171,10 @@ async def bench_bot(url: str, args) -> dict:
     settle_heap()  # as `youthbot run` does once started, with the SQLite checkpoints
     checkpoints = asyncio.create_task(db.checkpoint_forever())
     try:
-        rate, _ = await run_load(
+        rate, _, cpu = await run_load(
             application, api, users=args.users, actions=args.actions, think=0, first=1_000_000
         )
-        _, paced = await run_load(
+        _, paced, paced_cpu = await run_load(
             application, api, users=args.users, actions=args.paced_actions, think=1.0,
             first=2_000_000,
         )
@@ -170,7 +183,7 @@ async def bench_bot(url: str, args) -> dict:
         await application.stop()
         await application.shutdown()
         await db.dispose()
-    return {"rate": rate, "paced": paced}
+    return {"rate": rate, "cpu": cpu, "paced": paced, "paced_cpu": paced_cpu}
 
 
 async def bench_echo(args) -> float:
@@ -185,18 +198,18 @@ async def bench_echo(args) -> float:
     await application.start()
     settle_heap()  # as `youthbot run` does once started
     try:
-        rate, _ = await run_load(
+        rate, _, cpu = await run_load(
             application, api, users=args.users, actions=args.actions, think=0, first=3_000_000
         )
     finally:
         await application.stop()
         await application.shutdown()
-    return rate
+    return rate, cpu
 
 
 async def main(args) -> None:
-    echo = await bench_echo(args)
-    print(f"echo bot: {echo:.0f} updates/s")
+    echo, echo_cpu = await bench_echo(args)
+    print(f"echo bot: {echo:.0f} updates/s ({echo_cpu})")
     databases = [("SQLite", f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.sqlite3")]
     if args.pg:
         databases.append(("PostgreSQL", args.pg))
@@ -204,8 +217,8 @@ async def main(args) -> None:
         result = await bench_bot(url, args)
         print(
             f"{name}: saturated {result['rate']:.0f} updates/s = {result['rate'] / echo:.0%} "
-            f"of the echo bot; {args.users} people acting about once a second: "
-            f"{describe(result['paced'])}"
+            f"of the echo bot ({result['cpu']}); {args.users} people acting about once a "
+            f"second: {describe(result['paced'])} ({result['paced_cpu']})"
         )
 
 
