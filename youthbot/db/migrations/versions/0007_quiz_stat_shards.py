@@ -54,13 +54,7 @@ def downgrade() -> None:
         batch_op.create_primary_key("pk_quiz_question_stats", ["quiz_id", "question_id"])
     if totals:
         op.bulk_insert(
-            sa.table(
-                "quiz_question_stats",
-                sa.column("quiz_id", sa.String),
-                sa.column("question_id", sa.String),
-                sa.column("answers", sa.Integer),
-                sa.column("correct", sa.Integer),
-            ),
+            stats,  # the rows name no shard: the column is gone
             [
                 {"quiz_id": q, "question_id": k, "answers": int(a), "correct": int(c)}
                 for q, k, a, c in totals
