@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from harness import ADMIN, LEADER, YOUNG, YOUNG_EN, BotHarness, labels, texts
+from harness import ADMIN, GROUP_CHAT_ID, LEADER, YOUNG, YOUNG_EN, BotHarness, labels, texts
 from sqlalchemy import func, select, text
 from telegram.ext import CommandHandler, MessageHandler, TypeHandler, filters
 
@@ -122,10 +122,13 @@ async def test_a_failed_turn_is_not_recorded_and_can_be_retried(bot):
             raise RuntimeError("boom")
         turn.reply("ok")
 
-    # Edited messages reach no other handler: this turn is the update's only one.
+    # Edited messages in an ordinary group reach no other handler: this turn is the update's
+    # only one.
     edited = filters.UpdateType.EDITED_MESSAGE
     bot.app.add_handler(MessageHandler(edited, lambda u, c: run_turn(u, c, flaky)), group=-1)
-    update = bot.factory.message(user_id=YOUNG.id, text="fixed typo", edited=True)
+    update = bot.factory.message(
+        user_id=YOUNG.id, text="fixed typo", chat_id=GROUP_CHAT_ID, edited=True
+    )
     with pytest.raises(AssertionError):
         await bot.process(update)
     bot.errors.clear()

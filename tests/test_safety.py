@@ -194,11 +194,8 @@ async def test_mid_quiz_the_interrupt_comes_first_and_the_quiz_waits(bot, person
     assert attempt.position == 1
 
 
-@pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN], ids=["es", "en"])
-async def test_mid_form_the_interrupt_keeps_the_form_and_never_blocks_it(bot, persona, clock):
-    """Any flow (an activity form, a help form...): the danger text is not taken as the
-    answer, the form waits, and the next message, even the same one, reaches the form."""
-    lang = persona.language_code
+async def in_a_test_form(bot, persona):
+    """The person, onboarded and at the "title" step of a test form that notes its answers."""
     answers: list[str] = []
 
     async def form(turn: Turn) -> None:
@@ -210,6 +207,15 @@ async def test_mid_form_the_interrupt_keeps_the_form_and_never_blocks_it(bot, pe
     await person.onboard()
     async with bot.db.session() as session:
         session.add(ChatState(user_id=persona.id, flow="test.form", step="title", data={}))
+    return person, answers
+
+
+@pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN], ids=["es", "en"])
+async def test_mid_form_the_interrupt_keeps_the_form_and_never_blocks_it(bot, persona, clock):
+    """Any flow (an activity form, a help form...): the danger text is not taken as the
+    answer, the form waits, and the next message, even the same one, reaches the form."""
+    lang = persona.language_code
+    person, answers = await in_a_test_form(bot, persona)
     text = "Taller: me obligan a trabajar" if lang == "es" else "Talk: they force me to work"
     calls = await person.send(text)
     assert_interrupt(calls, lang, "forced")
@@ -253,6 +259,68 @@ async def test_with_an_open_case_the_numbers_come_and_the_message_still_reaches_
             await session.scalars(select(CaseMessage.text).where(CaseMessage.case_id == case.id))
         ).all()
     assert "ahora me quieren llevar" in stored
+
+
+# Edited messages ------------------------------------------------------------------------------
+
+
+async def edit(person, text: str) -> list:
+    """The person edits an earlier message of theirs so that it now reads `text`."""
+    update = person.harness.factory.message(
+        user_id=person.id, text=text, language_code=person.language_code, edited=True
+    )
+    return await person.harness.process(update)
+
+
+@pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN], ids=["es", "en"])
+async def test_a_message_edited_to_say_danger_gets_the_numbers(bot, persona):
+    lang = persona.language_code
+    person = bot.person(persona)
+    await person.onboard()
+    text = "me obligan a trabajar" if lang == "es" else "they force me to work"
+    calls = await edit(person, text)
+    assert_interrupt(calls, lang, "forced")
+    assert {c.chat_id for c in calls} == {persona.id}
+
+
+async def test_an_ordinary_edit_gets_no_answer_and_changes_nothing(bot):
+    person = bot.person(YOUNG)
+    await person.onboard()
+    await person.send("/quiz")
+    await person.press(action="quiz.open")
+    await person.press(action="quiz.start")
+    async with bot.db.session() as session:
+        before = (await session.get(ChatState, YOUNG.id)), (
+            await session.scalars(select(QuizAttempt.position))
+        ).all()
+    for text in ["Hola, ¿a qué hora es el taller?", "1", "/menu", ""]:
+        assert await edit(person, text) == []
+    async with bot.db.session() as session:
+        after = (await session.get(ChatState, YOUNG.id)), (
+            await session.scalars(select(QuizAttempt.position))
+        ).all()
+    assert (after[0] and after[0].step, after[1]) == (before[0] and before[0].step, before[1])
+
+
+async def test_an_edit_mid_form_interrupts_but_is_never_taken_as_the_answer(bot, clock):
+    person, answers = await in_a_test_form(bot, YOUNG)
+    calls = await edit(person, "me quieren llevar")
+    assert_interrupt(calls, "es", "sold_or_taken")
+    clock.advance(minutes=1)
+    assert await edit(person, "me quieren llevar") == []  # just after: the form keeps quiet
+    assert await edit(person, "el taller es el sábado") == []
+    assert answers == []
+    async with bot.db.session() as session:
+        assert (await session.get(ChatState, YOUNG.id)).step == "title"
+
+
+async def test_edits_in_groups_are_left_alone(bot):
+    person = bot.person(YOUNG)
+    await person.onboard()
+    update = bot.factory.message(
+        user_id=YOUNG.id, text="me quieren llevar", chat_id=GROUP_CHAT_ID, edited=True
+    )
+    assert await bot.process(update) == []
 
 
 async def test_emergency_numbers_are_those_of_the_persons_country(bot):
@@ -410,6 +478,7 @@ def test_the_danger_check_runs_before_every_other_interceptor(bot):
     from youthbot.bot.safety import interrupt_on_danger
 
     assert bot.deps.router.interceptors[0] is interrupt_on_danger
+    assert bot.deps.router.edit_checks[0] is interrupt_on_danger
 
 
 async def test_a_leaders_activity_description_about_sextortion_is_not_an_interrupt(bot):

@@ -44,6 +44,7 @@ from .bot.runtime import (
     command_callback,
     command_filter,
     on_button,
+    on_edited_private_message,
     on_private_message,
 )
 from .bot.tracking import MessageTracker, TrackingBot
@@ -202,6 +203,9 @@ def register_handlers(application: Application, router: Router) -> None:
     private = filters.ChatType.PRIVATE
     application.add_handler(
         MessageHandler(private & ~filters.UpdateType.EDITED, on_private_message)
+    )
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, on_edited_private_message)
     )
     application.add_error_handler(errors.on_error)
 

@@ -400,6 +400,8 @@ class Router:
         self.commands: list[CommandRoute] = []
         self.flows: dict[str, TurnHandler] = {}
         self.interceptors: list[TurnHandler] = []
+        # Checks run on an edited private message (nothing else sees edits).
+        self.edit_checks: list[TurnHandler] = []
         self.startup: list[Callable[[Application], Awaitable[None]]] = []
         self.fallback: TurnHandler | None = None
         self.settings_items: list[Callable[[Turn], list[InlineKeyboardButton]]] = []
@@ -455,6 +457,11 @@ class Router:
         self.interceptors.append(fn)
         return fn
 
+    def check_edits(self, fn: TurnHandler) -> TurnHandler:
+        """Register a check run on every edited private message (first registered, first)."""
+        self.edit_checks.append(fn)
+        return fn
+
     def on_startup(self, fn: Callable[[Application], Awaitable[None]]):
         self.startup.append(fn)
         return fn
@@ -477,16 +484,18 @@ def chat_matches(update: Update, chats: str, settings: Settings) -> bool:
     return True
 
 
-def command_filter(chats: str, settings: Settings) -> filters.BaseFilter | None:
+def command_filter(chats: str, settings: Settings) -> filters.BaseFilter:
     """The PTB filter of a command route's chats, so routes sharing a name in different chats
-    each get their own updates (PTB runs only the first matching handler of a group)."""
+    each get their own updates (PTB runs only the first matching handler of a group). Only
+    new messages: a message edited into "/borrar" is not a request."""
     staff = filters.Chat(settings.staff_chat_id) if settings.staff_chat_id else filters.Chat()
-    return {
+    where = {
         PRIVATE: filters.ChatType.PRIVATE,
         GROUP: filters.ChatType.GROUPS,
         STAFF: staff,
         PUBLIC_GROUP: filters.ChatType.GROUPS & ~staff,
     }.get(chats)
+    return filters.UpdateType.MESSAGE if where is None else filters.UpdateType.MESSAGE & where
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -526,6 +535,18 @@ async def _dispatch_message(turn: Turn) -> None:
         return
     if router.fallback is not None:
         await router.fallback(turn)
+
+
+async def on_edited_private_message(update: Update, context: BotContext) -> None:
+    await run_turn(update, context, _check_edit)
+
+
+async def _check_edit(turn: Turn) -> None:
+    """An edited message is not a new answer to a conversation, and most edits need no word
+    from the bot; but one that now says someone is in danger gets the emergency numbers."""
+    for check in turn.deps.router.edit_checks:
+        if await check(turn):
+            return
 
 
 def command_callback(route: CommandRoute) -> Callable[[Update, BotContext], Awaitable[None]]:

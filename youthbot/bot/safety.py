@@ -1,7 +1,7 @@
 """Safety first: the danger-word interrupt, groups kept impersonal, and logs kept clean.
 
 `register` must run before every other feature's: its interceptor is checked first on every
-private message, mid-quiz and mid-form included.
+private message, mid-quiz and mid-form included, and on every edited private message.
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ async def show_interrupt(turn: Turn, category: str, *, offer: bool = True) -> No
 def register(router: Router) -> None:
     """Register the danger-word interrupt (first of all) and /start in groups."""
     router.intercept(interrupt_on_danger)
+    router.check_edits(interrupt_on_danger)  # "fine" edited into "they hurt me" counts too
 
     @router.command("start", chats=PUBLIC_GROUP)
     async def start_in_group(turn: Turn) -> None:
