@@ -6,7 +6,16 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from harness import ADMIN, MODERATOR, STAFF_CHAT_ID, YOUNG, YOUNG_EN, start_harness, texts
+from harness import (
+    ADMIN,
+    LEADER,
+    MODERATOR,
+    STAFF_CHAT_ID,
+    YOUNG,
+    YOUNG_EN,
+    start_harness,
+    texts,
+)
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -280,6 +289,82 @@ async def test_hand_over_makes_the_case_wait_for_a_moderator_again(bot, clock, m
     admin = bot.person(ADMIN)
     await admin.press("✋ Tomar", chat_id=STAFF_CHAT_ID)
     assert (await read_case(bot)).claimed_by == ADMIN.id
+
+
+async def claimed_then(bot, clock, moderator, leave) -> tuple[Case, list]:
+    """A case claimed by the moderator, who then leaves the team by `leave()`."""
+    case = await open_case(bot, YOUNG)
+    await moderator.press("✋ Tomar", chat_id=STAFF_CHAT_ID)
+    assert (await read_case(bot)).claimed_by == MODERATOR.id
+    clock.now = NOW + timedelta(minutes=30)
+    return case, await leave()
+
+
+def assert_back_with_the_team(bot, case: Case, calls: list, after: Case) -> None:
+    assert (after.status, after.claimed_by, after.claimed_at) == ("open", None, None)
+    assert after.next_alert_at == NOW + timedelta(minutes=40)  # re-alerted on schedule
+    assert texts(calls, YOUNG.id) == ["Otra persona de nuestro equipo seguirá contigo pronto."]
+    posted = [c for c in calls if c.chat_id == STAFF_CHAT_ID and c.method == "sendMessage"]
+    assert any(c.text.startswith(f"🔁 {case.number} se pasó al equipo") for c in posted)
+    claim = callbacks.pack("case.claim", case.id)
+    assert any(
+        b.get("callback_data") == claim
+        for c in posted for row in (c.params.get("reply_markup") or {}).get(
+            "inline_keyboard", []) for b in row
+    )
+    assert_no_identity_reached_staff(bot, YOUNG)
+
+
+async def test_a_moderator_deleting_their_data_hands_their_cases_back(bot, clock, moderator):
+    """Nobody may be left waiting on a claimant who is gone."""
+
+    async def leave() -> list:
+        await moderator.send("/borrar")
+        return await moderator.press("🗑 Sí, borrar todo")
+
+    case, calls = await claimed_then(bot, clock, moderator, leave)
+    after = await read_case(bot)
+    assert_back_with_the_team(bot, case, calls, after)
+    async with bot.db.session() as session:
+        events = (
+            await session.scalars(
+                select(CaseMessage.kind).where(CaseMessage.case_id == case.id)
+                .order_by(CaseMessage.id)
+            )
+        ).all()
+        authors = set(await session.scalars(select(CaseMessage.author_id)))
+    assert events[-2:] == ["claimed", "handed_over"]
+    assert MODERATOR.id not in authors
+    admin = bot.person(ADMIN)
+    await admin.press("✋ Tomar", chat_id=STAFF_CHAT_ID)
+    assert (await read_case(bot)).claimed_by == ADMIN.id
+
+
+async def test_revoking_a_moderators_role_hands_their_cases_back(bot, clock, moderator):
+    admin = bot.person(ADMIN)
+    await admin.onboard()
+
+    async def leave() -> list:
+        return await admin.send(f"/revoke {MODERATOR.id} moderator")
+
+    case, calls = await claimed_then(bot, clock, moderator, leave)
+    assert f"Listo: {MODERATOR.id} ya no es moderador/a." in texts(calls, ADMIN.id)
+    assert_back_with_the_team(bot, case, calls, await read_case(bot))
+    # the former moderator can no longer act on it; the case waits for the team
+    refused = await moderator.press_data(callbacks.pack("case.claim", case.id))
+    assert (await read_case(bot)).status == "open" and refused
+
+
+async def test_revoking_a_role_of_someone_holding_no_case_changes_no_case(bot, clock, moderator):
+    case = await open_case(bot, YOUNG)
+    await moderator.press("✋ Tomar", chat_id=STAFF_CHAT_ID)
+    await bot.grant(LEADER, Role.LEADER)
+    admin = bot.person(ADMIN)
+    await admin.onboard()
+    calls = await admin.send(f"/revoke {LEADER.id} leader")
+    assert texts(calls) == [f"Listo: {LEADER.id} ya no es líder de grupo juvenil."]
+    after = await read_case(bot)
+    assert (after.number, after.status, after.claimed_by) == (case.number, "claimed", MODERATOR.id)
 
 
 # The young person's side ----------------------------------------------------------------------

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from youthbot.db.engine import Database
+from youthbot.db.models import Case
+from youthbot.db.types import utcnow
 
 ENV_KEYS = ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "STAFF_CHAT_ID",
             "WEBHOOK_URL", "WEBHOOK_SECRET", "TELEGRAM_API_BASE_URL")
@@ -53,14 +59,40 @@ def test_version_and_content_check(tmp_path):
     assert "content OK" in result.stdout
 
 
+async def claimed_case(url: str, *, claimed_by: int) -> str:
+    """A young person's case, claimed by `claimed_by`, in the database at `url`."""
+    db = Database(url)
+    try:
+        async with db.session() as session:
+            session.add(Case(number="C-TEST1", user_id=77, topic="violence", language="es",
+                             status="claimed", claimed_by=claimed_by, claimed_at=utcnow()))
+    finally:
+        await db.dispose()
+    return "C-TEST1"
+
+
+async def case_state(url: str) -> tuple[str, int | None, bool]:
+    """The case's status, claimant, and whether its alert to the team is due now."""
+    db = Database(url)
+    try:
+        async with db.session() as session:
+            case = await session.scalar(select(Case))
+            return case.status, case.claimed_by, case.next_alert_at <= utcnow()
+    finally:
+        await db.dispose()
+
+
 def test_roles_from_the_shell(tmp_path):
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'ops.sqlite3'}",
            "ADMIN_IDS": "999"}
     assert youthbot("roles", "grant", "4242", "moderator", cwd=tmp_path, env=env).returncode == 0
     listed = youthbot("roles", "list", cwd=tmp_path, env=env).stdout
     assert "999\tadmin (ADMIN_IDS)" in listed and "4242\tmoderator" in listed
-    assert youthbot("roles", "revoke", "4242", "moderator", cwd=tmp_path, env=env
-                    ).returncode == 0
+    number = asyncio.run(claimed_case(env["DATABASE_URL"], claimed_by=4242))
+    revoked = youthbot("roles", "revoke", "4242", "moderator", cwd=tmp_path, env=env)
+    assert revoked.returncode == 0
+    assert f"back with the team, waiting for a moderator: {number}" in revoked.stdout
+    assert asyncio.run(case_state(env["DATABASE_URL"])) == ("open", None, True)
     assert "4242" not in youthbot("roles", "list", cwd=tmp_path, env=env).stdout
     again = youthbot("roles", "revoke", "4242", "moderator", cwd=tmp_path, env=env)
     assert again.returncode == 1 and "does not have the role" in again.stderr

@@ -258,8 +258,9 @@ def cmd_roles_grant(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_roles_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    from .core import users
+    from .core import cases, users
     from .core.errors import NotFound
+    from .db.types import utcnow
 
     async def action(session) -> int:
         try:
@@ -269,7 +270,14 @@ def cmd_roles_revoke(args: argparse.Namespace, settings: Settings) -> int:
         except NotFound:
             print(f"{args.user_id} does not have the role {args.role}", file=sys.stderr)
             return 1
+        released = await cases.release_claims(
+            session, moderator_ids=[args.user_id], now=utcnow()
+        )
         print(f"{args.user_id} is no longer {args.role}")
+        if released:
+            # The running bot's alert job asks the staff group for a moderator within a minute.
+            numbers = ", ".join(case.number for case in released)
+            print(f"back with the team, waiting for a moderator: {numbers}")
         return 0
 
     return _roles_action(settings, action)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from ..core import cases as case_service
 from ..core import users
 from ..core.errors import NotFound
 from ..core.roles import Role
 from ..i18n import N_, _, pgettext
+from . import staff
 from .runtime import Router, Turn, button, keyboard
 
 ROLE_NAMES = {
@@ -105,12 +107,17 @@ def register(router: Router) -> None:
 
 
 async def revoke_and_reply(turn: Turn, user_id: int, role: Role) -> None:
+    """Take the role away; cases the person held go back to the team (no longer theirs)."""
     try:
         await users.revoke_role(turn.session, actor_id=turn.user_id, user_id=user_id, role=role)
     except NotFound:
         text = _("{user_id} does not have the role {role}.")
     else:
         text = _("Done: {user_id} is no longer {role}.")
+        released = await case_service.release_claims(
+            turn.session, moderator_ids=[user_id], now=turn.now
+        )
+        staff.hand_back_later(turn, released)
     text = text.format(user_id=user_id, role=role_name(role))
     if turn.update.callback_query is not None:
         turn.answer(text, alert=True)

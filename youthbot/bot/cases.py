@@ -281,17 +281,7 @@ async def hand_over(turn: Turn, case_id: int) -> None:
         _refuse_case_error(turn, error)
         return
     turn.answer(_("Handed over."))
-    text = _staff_text(
-        turn,
-        lambda: _("🔁 {number} was handed over and needs a moderator.").format(number=case.number),
-    )
-    staff.post_later(turn, case, text, staff.build_claim_keyboard(case))
-    staff.refresh_card_later(turn, case)
-    staff.tell_person_later(
-        turn,
-        case,
-        lambda: (_("Another person from our team will continue with you soon."), None),
-    )
+    staff.announce_handed_over(turn, case)
 
 
 async def ask_outcome(turn: Turn, case_id: int) -> None:

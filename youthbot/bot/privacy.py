@@ -113,6 +113,7 @@ async def delete_my_data(turn: Turn) -> None:
             for number in forgotten.withdrawn:
                 turn.send(staff_chat, _(CASE_WITHDRAWN).format(number=number))
     turn.later(lambda: delete_staff_copies(bot, forgotten.staff_copies, staff_chat))
+    staff.hand_back_later(turn, forgotten.released)  # a moderator's cases go back to the team
     turn.reply(
         _(
             "Done: everything we kept about you has been deleted. If you write to me again, "

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -390,6 +390,27 @@ def tell_person_later(turn: Turn, case: Case, render: Callable[[], tuple[str, Ma
             await notifier.post(place, failed)
 
     turn.later(send)
+
+
+def hand_back_later(turn: Turn, cases: Sequence[Case]) -> None:
+    """Cases whose moderator left the team (deleted their data, or lost the role), released
+    by `case_service.release_claims`: announced as a hand-over, and re-alerted on schedule."""
+    for case in cases:
+        case.next_alert_at = turn.now + timedelta(minutes=turn.settings.case_realert_minutes)
+        announce_handed_over(turn, case)
+
+
+def announce_handed_over(turn: Turn, case: Case) -> None:
+    """The team is asked for a moderator; the person is told someone will continue."""
+    with speaking(turn.deps, turn.settings.default_language):
+        text = _("🔁 {number} was handed over and needs a moderator.").format(number=case.number)
+    post_later(turn, case, text, build_claim_keyboard(case))
+    refresh_card_later(turn, case)
+    tell_person_later(
+        turn,
+        case,
+        lambda: (_("Another person from our team will continue with you soon."), None),
+    )
 
 
 def case_title(case: Case) -> str:

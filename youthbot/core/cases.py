@@ -7,6 +7,7 @@ who claimed a case writes to the person; every staff action is audited without m
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -370,6 +371,30 @@ def hand_over(
     case.next_alert_at = now + realert
     _event(session, case, "handed_over", now=now, author_id=moderator_id)
     audit(session, actor_id=moderator_id, action="case.handover", target=case.number)
+
+
+async def release_claims(
+    session: AsyncSession, *, moderator_ids: Sequence[int], now: datetime
+) -> list[Case]:
+    """The cases these people hold go back to the team, because they are being forgotten or
+    are no longer staff: a case claimed by nobody able to answer would leave its young person
+    waiting for ever. Unclaimed and alerted at once, as after a hand-over."""
+    if not moderator_ids:
+        return []
+    cases = list(
+        await session.scalars(
+            select(Case)
+            .where(Case.status == CLAIMED, Case.claimed_by.in_(moderator_ids))
+            .order_by(Case.id)
+            .with_for_update()
+        )
+    )
+    for case in cases:
+        case.status, case.claimed_by, case.claimed_at = OPEN, None, None
+        case.next_alert_at = now
+        _event(session, case, "handed_over", now=now)
+    await session.flush()
+    return cases
 
 
 async def close_case(

@@ -7,8 +7,9 @@ are marked, and a test fails on any person-like column left unmarked.
 
 Two features need more than the registry: an open help case is closed as withdrawn, the
 messages of the person's cases are deleted, and the case rows stay (without the person) as
-figures, their staff-group copies returned so the caller can delete them in Telegram; and a
-leader's draft activity or unsent report is deleted (once sent, it is programme data).
+figures, their staff-group copies returned so the caller can delete them in Telegram; cases a
+forgotten moderator held go back to the team; and a leader's draft activity or unsent report
+is deleted (once sent, it is programme data).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ..db.models import Activity, ActivityReport, AuditEntry, Base, Case, CaseMe
 from ..db.models.base import DELETE, NULLIFY, PERSON
 from . import safety
 from .activities import Status
-from .cases import ACTIVE, CLOSED, WITHDRAWN
+from .cases import ACTIVE, CLOSED, WITHDRAWN, release_claims
 from .roles import Role
 
 INACTIVE_AFTER = timedelta(days=365)
@@ -69,6 +70,8 @@ class Forgotten:
     people: int = 0
     withdrawn: list[str] = field(default_factory=list)
     staff_copies: list[StaffCopies] = field(default_factory=list)
+    # Cases a forgotten moderator held, back with the team (core/cases.release_claims).
+    released: list[Case] = field(default_factory=list)
 
 
 async def forget_people(
@@ -85,6 +88,7 @@ async def forget_people(
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         await _empty_cases(session, chunk, now=now, into=forgotten)
+        forgotten.released += await release_claims(session, moderator_ids=chunk, now=now)
         await _delete_drafts(session, chunk)
         await _scrub_audit_targets(session, chunk)
         for item in columns:
