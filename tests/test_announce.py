@@ -3,6 +3,7 @@ the outbox (languages, 403, 429), resuming after a crash without duplicates, and
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections import Counter
 from datetime import timedelta
@@ -13,15 +14,16 @@ from harness import ADMIN, FRIEND, YOUNG, YOUNG_EN, labels, texts
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from youthbot.announce_cli import AnnouncementFileError, read_texts
+from youthbot.announce_cli import AnnouncementFileError, deliver, read_texts
+from youthbot.bot import tracking
 from youthbot.bot.outbox import AnnouncementSender
 from youthbot.cli import main
 from youthbot.core import announce
 from youthbot.core.users import CONSENT_VERSION
-from youthbot.db.models import AnnouncementDelivery, User
+from youthbot.db.models import AnnouncementDelivery, TrackedMessage, User
 from youthbot.db.models.announce import BLOCKED, DOUBT, SENT, STOPPED
 from youthbot.db.types import utcnow
-from youthbot.offline import ApiError
+from youthbot.offline import ApiError, OfflineBotAPI, OfflineRequest
 
 
 async def opt_in(bot, *personas) -> None:
@@ -380,6 +382,45 @@ def test_the_command_line_queues_and_reports(tmp_path: Path, sqlite_template: Pa
     assert "1\tsending" in capsys.readouterr().out
     assert main(["announce", "--cancel", "1"]) == 0
     assert "2 people will not get it" in capsys.readouterr().out
+
+
+async def test_delivered_from_the_command_line_quick_exit_deletes_it_too(bot):
+    """`youthbot announce --deliver` runs without the bot: the ids of what it delivered are
+    written all the same, so a quick exit afterwards clears the announcement as well."""
+    await opt_in(bot, YOUNG, YOUNG_EN)
+    await queue(bot, {"es": "Taller el sábado", "en": "Workshop on Saturday"})
+    api = OfflineBotAPI()
+    for chat in (YOUNG.id, YOUNG_EN.id):  # ids the bot's own chat has not used
+        api._message_ids[chat] = itertools.count(90_000)
+    assert await deliver(bot.deps.settings, request=OfflineRequest(api)) == 0
+    delivered = {
+        c.chat_id: c.result["message_id"] for c in api.calls if c.method == "sendMessage"
+    }
+    assert set(delivered) == {YOUNG.id, YOUNG_EN.id}
+    async with bot.db.session() as session:
+        tracked = set(await session.scalars(select(TrackedMessage.message_id)))
+    assert set(delivered.values()) <= tracked
+    calls = await bot.person(YOUNG).send("/salir")
+    deleting = [c for c in calls if c.method == "deleteMessages"]
+    assert len(deleting) == 1 and delivered[YOUNG.id] in deleting[0].params["message_ids"]
+
+
+async def test_message_ids_that_could_not_be_written_wait_for_the_next_time(bot, monkeypatch):
+    tracker = bot.app.bot.tracker
+    tracker.note(YOUNG.id, [41, 42])
+
+    async def fail(*args, **kwargs):
+        raise OperationalError("INSERT", None, Exception("database is restarting"))
+
+    monkeypatch.setattr(tracking.safety, "record_messages", fail)
+    with pytest.raises(OperationalError):
+        await tracking.flush_pending(bot.app)
+    monkeypatch.undo()
+    await tracking.flush_pending(bot.app)
+    async with bot.db.session() as session:
+        columns = select(TrackedMessage.chat_id, TrackedMessage.message_id)
+        rows = (await session.execute(columns)).all()
+    assert {(YOUNG.id, 41), (YOUNG.id, 42)} <= set(rows)
 
 
 async def test_an_announcement_about_exploitation_is_not_taken_for_a_disclosure(bot):

@@ -14,14 +14,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .bot.longtext import MAX_MESSAGE_LENGTH, utf16_length
 from .config import Settings
 from .i18n import Catalogs
+
+if TYPE_CHECKING:
+    from telegram.request import BaseRequest
+
+logger = logging.getLogger(__name__)
 
 
 class AnnouncementFileError(Exception):
@@ -146,14 +153,19 @@ async def queue(settings: Settings, texts: dict[str, str], *, confirm: bool) -> 
         await db.dispose()
 
 
-async def deliver(settings: Settings) -> int:
-    """Deliver every queued announcement from this process, printing progress; then exit."""
+async def deliver(settings: Settings, *, request: BaseRequest | None = None) -> int:
+    """Deliver every queued announcement from this process, printing progress; then exit.
+
+    The ids of the messages delivered are written for quick exit, as the running bot does:
+    every minute on the way, and whatever waits at the end.
+    """
     from .app import build_application
-    from .bot.outbox import AnnouncementSender
+    from .bot.outbox import AnnouncementSender, broadcast_bot
 
     db = await _database(settings)
-    application = build_application(settings, rate_limit=True, database=db)
+    application = build_application(settings, request=request, rate_limit=True, database=db)
     await application.initialize()
+    flusher = asyncio.create_task(_write_message_ids_forever(application))
     try:
         sender = AnnouncementSender(
             application,
@@ -162,12 +174,29 @@ async def deliver(settings: Settings) -> int:
                 f"{p.left} left" + (f", {p.doubt} unconfirmed" if p.doubt else ""),
                 flush=True,
             ),
+            bot=broadcast_bot(application.bot, 8, request=request) if request else None,
         )
         await sender.run(until_idle=True)
     finally:
+        flusher.cancel()
+        await asyncio.gather(flusher, return_exceptions=True)
         await application.shutdown()
+        await application.post_shutdown(application)  # writes the ids waiting, closes the db
         await db.dispose()
     return 0
+
+
+async def _write_message_ids_forever(application) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .bot import tracking
+
+    while True:
+        await asyncio.sleep(tracking.FLUSH_EVERY.total_seconds())
+        try:
+            await tracking.flush_pending(application)
+        except SQLAlchemyError as exc:  # kept in memory: written next time, or at the end
+            logger.warning("could not write message ids: %s", type(exc).__name__)
 
 
 async def show_status(settings: Settings) -> int:

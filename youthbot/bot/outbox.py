@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ExtBot
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from ..core import announce
 from ..db.models.announce import (
@@ -318,7 +318,7 @@ def retry_seconds(exc: RetryAfter) -> float:
     return exc._retry_after.total_seconds()  # noqa: SLF001 - PTB's own rate limiter does this
 
 
-def broadcast_bot(bot: Bot, lanes: int) -> Bot:
+def broadcast_bot(bot: Bot, lanes: int, *, request: BaseRequest | None = None) -> Bot:
     """The bot for announcements: the application's, unless that one retries 429s itself.
 
     PTB's AIORateLimiter holds every call while it waits out a 429 and then releases them
@@ -331,7 +331,7 @@ def broadcast_bot(bot: Bot, lanes: int) -> Bot:
     options = {
         "base_url": bot.base_url.removesuffix(token),
         "base_file_url": bot.base_file_url.removesuffix(token),
-        "request": HTTPXRequest(connection_pool_size=lanes + 2),
+        "request": request or HTTPXRequest(connection_pool_size=lanes + 2),
     }
     tracker = getattr(bot, "tracker", None)
     if tracker is not None:  # quick exit must be able to delete announcements too

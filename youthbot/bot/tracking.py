@@ -135,8 +135,12 @@ async def flush_pending(application: Application) -> None:
     tracker = tracker_of(application.bot)
     rows = tracker.take() if tracker is not None else []
     if rows:
-        async with deps_of(application).db.session() as session:
-            await safety.record_messages(session, rows)
+        try:
+            async with deps_of(application).db.session() as session:
+                await safety.record_messages(session, rows)
+        except Exception:
+            tracker.pending[:0] = rows  # not lost: written next time
+            raise
 
 
 async def delete_messages(bot: ExtBot, chat_id: int, message_ids: list[int]) -> None:
