@@ -390,6 +390,60 @@ async def test_a_photo_is_never_forwarded(bot, clock, persona):
     assert (kept.kind, kept.text) == ("photo", None)
 
 
+async def edit(bot, persona, text: str) -> list:
+    update = bot.factory.message(
+        user_id=persona.id, text=text, language_code=persona.language_code, edited=True
+    )
+    return await bot.process(update)
+
+
+async def test_an_edited_message_reaches_the_team_marked_as_an_edit(bot, clock, moderator):
+    case = await open_case(bot, YOUNG)
+    calls = await edit(bot, YOUNG, "Perdón, no estoy en Puno, estoy en Juliaca")
+    assert texts(calls, YOUNG.id) == []  # no second "sent to our team"
+    assert texts(calls, STAFF_CHAT_ID) == [
+        f"✏️ {case.number} — la persona editó un mensaje. Ahora dice:\n"
+        "Perdón, no estoy en Puno, estoy en Juliaca"
+    ]
+    async with bot.db.session() as session:
+        kept = (
+            await session.scalars(
+                select(CaseMessage.text).where(
+                    CaseMessage.case_id == case.id, CaseMessage.sender == "person"
+                )
+            )
+        ).all()
+    assert kept == ["Perdón, no estoy en Puno, estoy en Juliaca"]
+    assert await edit(bot, YOUNG, "/salir") == []  # an edited command is not a message
+    assert_no_identity_reached_staff(bot, YOUNG)
+
+
+async def test_an_edit_saying_danger_gives_the_numbers_and_reaches_the_team(bot, clock):
+    case = await open_case(bot, YOUNG_EN)
+    calls = await edit(bot, YOUNG_EN, "now they want to take me away")
+    mine = texts(calls, YOUNG_EN.id)
+    assert len(mine) == 1 and "If you are in danger right now, call:" in mine[0]
+    assert any(t.startswith(f"✏️ {case.number} —") for t in texts(calls, STAFF_CHAT_ID))
+
+
+async def test_invisible_nul_characters_never_break_a_case(bot, clock, moderator):
+    """PostgreSQL refuses NUL in text: the message still goes through, without them."""
+    case = await open_case(bot, YOUNG)
+    calls = await bot.person(YOUNG).send("hola\x00 necesito\x00 ayuda")
+    relayed = f"💬 {case.number} — la persona escribió:\nhola necesito ayuda"
+    assert texts(calls, STAFF_CHAT_ID) == [relayed]
+    await edit(bot, YOUNG, "\x00hola, necesito ayuda")
+    async with bot.db.session() as session:
+        kept = (await session.scalars(select(CaseMessage.text).where(
+            CaseMessage.case_id == case.id, CaseMessage.sender == "person"))).all()
+    assert kept == ["hola necesito ayuda", "hola, necesito ayuda"]
+
+
+async def test_edits_without_an_open_case_reach_nobody(bot, clock, moderator):
+    await bot.person(YOUNG).onboard()
+    assert await edit(bot, YOUNG, "Perdón, quise decir Juliaca") == []
+
+
 async def test_messages_go_to_the_open_case_whatever_the_person_was_doing(bot, clock):
     case = await open_case(bot, YOUNG)
     async with bot.db.session() as s:

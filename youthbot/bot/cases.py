@@ -21,7 +21,17 @@ from ..core.roles import Role, is_allowed
 from ..db.models import Case
 from ..i18n import N_, _, ngettext
 from . import staff
-from .runtime import STAFF, BotContext, Router, Turn, button, deps_of, keyboard, run_turn
+from .runtime import (
+    STAFF,
+    BotContext,
+    Router,
+    Turn,
+    button,
+    clean_text,
+    deps_of,
+    keyboard,
+    run_turn,
+)
 from .talk import MEDIA_KINDS, render_closed_for_person, render_feedback_question
 
 logger = logging.getLogger(__name__)
@@ -352,7 +362,7 @@ async def relay_from_staff(turn: Turn) -> None:
         logger.info("user %s is not a moderator; case %s untouched", turn.user_id, case.id)
         _reply_in_thread(turn, _("Only moderators can work on cases. Nothing was sent."))
         return
-    text = turn.update.effective_message.text
+    text = clean_text(turn.update.effective_message.text)  # text only: a caption is a photo's
     if not text:
         _reply_in_thread(turn, _("Only text is passed on to the person. Nothing was sent."))
         return

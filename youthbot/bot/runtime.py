@@ -88,6 +88,12 @@ def deps_of(application: Application) -> Deps:
     return application.bot_data["deps"]
 
 
+def clean_text(text: str | None) -> str:
+    """Text as we store and pass it on: without NUL characters, which PostgreSQL refuses in
+    any text (the whole turn would fail) and nobody can see anyway."""
+    return text.replace("\x00", "") if text else ""
+
+
 # Keyboards --------------------------------------------------------------------------------
 
 
@@ -163,8 +169,9 @@ class Turn:
 
     @property
     def text(self) -> str:
+        """What the person wrote (or the caption), safe to store (see `clean_text`)."""
         message = self.update.effective_message
-        return (message.text or message.caption or "") if message else ""
+        return clean_text((message.text or message.caption) if message else None)
 
     @property
     def anonymous(self) -> bool:

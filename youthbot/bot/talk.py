@@ -173,16 +173,11 @@ async def relay_from_person(turn: Turn) -> bool:
     message = turn.update.effective_message
     if message is None or (message.text or "").startswith("/"):
         return False
-    found = await case_service.open_case_and_pace(turn.session, turn.user_id, now=turn.now)
+    found = await _open_case_in_pace(turn)
     if found is None:
         return False
-    case, recent = found
-    try:
-        case_service.check_pace(
-            case, recent, limit=turn.settings.flood_messages_per_minute, now=turn.now
-        )
-    except case_service.Flooding as flooding:
-        logger.info("case %s: messages slowed down", case.id)
+    case, recent, flooding = found
+    if flooding is not None:
         if flooding.note:
             turn.reply(
                 _(
@@ -193,7 +188,7 @@ async def relay_from_person(turn: Turn) -> bool:
             )
         return True
     kind = media_kind(message)
-    text = message.text or message.caption
+    text = turn.text
     if kind is not None:
         await _relay_media(turn, case, kind)
     if text:
@@ -201,6 +196,49 @@ async def relay_from_person(turn: Turn) -> bool:
     if case.status == case_service.OPEN and recent == 0:
         turn.reply(_("✓ Sent to our team. Someone will answer here as soon as they can."))
     return True
+
+
+async def relay_edit_from_person(turn: Turn) -> bool:
+    """Checked on every edited private message: while a case is open, the team sees the new
+    wording, marked as an edit (a corrected place or age matters). Only words: an edited
+    photo caption is not the photo. The person gets no second confirmation."""
+    text = turn.text if turn.update.edited_message is not None else ""
+    if not text or text.startswith("/"):
+        return False
+    found = await _open_case_in_pace(turn)
+    if found is None:
+        return False
+    case, _recent, flooding = found
+    if flooding is not None:
+        return True  # not passed on; the note about pace is for new messages
+    kept = await case_service.add_person_message(
+        turn.session, case=case, kind="text", text=text, now=turn.now
+    )
+    with staff.speaking(turn.deps, turn.settings.default_language):
+        shown = _("✏️ {number} — the person edited a message. It now says:\n{text}").format(
+            number=case.number, text=text
+        )
+    staff.post_later(turn, case, shown, copy_of=kept.id)
+    return True
+
+
+async def _open_case_in_pace(
+    turn: Turn,
+) -> tuple[Case, int, case_service.Flooding | None] | None:
+    """The person's open case, how many messages it took in the last minute, and whether this
+    one is over the pace (then it is not passed on); None without an open case."""
+    found = await case_service.open_case_and_pace(turn.session, turn.user_id, now=turn.now)
+    if found is None:
+        return None
+    case, recent = found
+    try:
+        case_service.check_pace(
+            case, recent, limit=turn.settings.flood_messages_per_minute, now=turn.now
+        )
+    except case_service.Flooding as flooding:
+        logger.info("case %s: messages slowed down", case.id)
+        return case, recent, flooding
+    return case, recent, None
 
 
 async def _relay_text(turn: Turn, case: Case, text: str) -> None:
@@ -292,6 +330,7 @@ def register_conversation(router: Router) -> None:
     """Register talking to a person: opening, the interceptor, ending, reopening, feedback."""
     router.button("help.person", int, str, str, str, int)(talk_to_person)
     router.intercept(relay_from_person)
+    router.check_edits(relay_edit_from_person)
 
     @router.button("help.end")
     async def press_end(turn: Turn) -> None:
