@@ -19,7 +19,7 @@ from harness import (
 from sqlalchemy import func, select
 
 from youthbot.bot import callbacks
-from youthbot.bot.runtime import GROUP, PUBLIC_GROUP, STAFF
+from youthbot.bot.routing import GROUP, PUBLIC_GROUP, STAFF
 from youthbot.core.roles import Role, is_allowed
 from youthbot.db.models import Base
 

@@ -27,7 +27,8 @@ from harness import (
 from sqlalchemy import select
 
 from youthbot.bot import callbacks
-from youthbot.bot.runtime import GROUP, PRIVATE, PUBLIC_GROUP, STAFF, Turn
+from youthbot.bot.routing import GROUP, PRIVATE, PUBLIC_GROUP, STAFF
+from youthbot.bot.runtime import Turn
 from youthbot.core.danger import check_danger_words, default_danger_words_path
 from youthbot.core.roles import Role
 from youthbot.core.yamlsource import load_yaml

@@ -36,10 +36,7 @@ from .bot import (
     talk,
     tracking,
 )
-from .bot.runtime import (
-    BotContext,
-    Content,
-    Deps,
+from .bot.routing import (
     Router,
     command_callback,
     command_filter,
@@ -47,6 +44,7 @@ from .bot.runtime import (
     on_edited_private_message,
     on_private_message,
 )
+from .bot.runtime import BotContext, Content, Deps
 from .bot.tracking import MessageTracker, TrackingBot
 from .config import Settings
 from .core.danger import DangerMatcher, check_danger_words, default_danger_words_path

@@ -37,7 +37,8 @@ from .activity_views import (
     zone,
 )
 from .menu import ACTIVITIES_ENTRY, help_button, menu_button
-from .runtime import Router, Turn, button, keyboard
+from .routing import Router
+from .runtime import Turn, button, keyboard
 
 
 def build_activities_keyboard(turn: Turn, pending: int) -> InlineKeyboardMarkup:

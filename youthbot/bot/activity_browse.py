@@ -19,7 +19,8 @@ from .activity_views import (
     short_when,
     tell,
 )
-from .runtime import Router, Turn, button, keyboard
+from .routing import Router
+from .runtime import Turn, button, keyboard
 
 PAGE = 8
 ONLINE = "-"

@@ -34,7 +34,8 @@ from .activity_views import (
     tell,
 )
 from .menu import menu_button
-from .runtime import Router, Turn, button, keyboard
+from .routing import Router
+from .runtime import Turn, button, keyboard
 
 logger = logging.getLogger(__name__)
 

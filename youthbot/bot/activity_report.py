@@ -24,7 +24,8 @@ from .activity_views import (
     tell,
 )
 from .menu import menu_button
-from .runtime import Router, Turn, button, keyboard
+from .routing import Router
+from .runtime import Turn, button, keyboard
 
 PREFIX = "report."
 BANDS = (ReportStep.UNDER12, ReportStep.AGE12_17, ReportStep.AGE18_25, ReportStep.ADULTS)

@@ -28,7 +28,8 @@ from .activity_views import (
     zone,
 )
 from .menu import menu_button
-from .runtime import Router, Turn, button, keyboard
+from .routing import Router
+from .runtime import Turn, button, keyboard
 
 logger = logging.getLogger(__name__)
 

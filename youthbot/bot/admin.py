@@ -8,7 +8,8 @@ from ..core.errors import NotFound
 from ..core.roles import Role
 from ..i18n import N_, _, pgettext
 from . import staff
-from .runtime import Router, Turn, button, keyboard
+from .routing import Router
+from .runtime import Turn, button, keyboard
 
 ROLE_NAMES = {
     Role.YOUNG: N_("young person"),

@@ -13,7 +13,8 @@ from ..core.roles import Role
 from ..i18n import _, ngettext, pgettext
 from .longtext import MAX_MESSAGE_LENGTH, utf16_length
 from .outbox import progress_keyboard, render_progress
-from .runtime import BotContext, Router, Turn, button, keyboard, run_turn
+from .routing import Router
+from .runtime import BotContext, Turn, button, keyboard, run_turn
 
 FLOW = "announce"
 ADMINS = {Role.ADMIN}

@@ -21,17 +21,8 @@ from ..core.roles import Role, is_allowed
 from ..db.models import Case
 from ..i18n import N_, _, ngettext
 from . import staff
-from .runtime import (
-    STAFF,
-    BotContext,
-    Router,
-    Turn,
-    button,
-    clean_text,
-    deps_of,
-    keyboard,
-    run_turn,
-)
+from .routing import STAFF, Router
+from .runtime import BotContext, Turn, button, clean_text, deps_of, keyboard, run_turn
 from .talk import MEDIA_KINDS, render_closed_for_person, render_feedback_question
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,8 @@ from ..core.directory import TOPICS
 from ..i18n import _, pgettext
 from . import staff
 from .menu import HELP_ENTRY, menu_button
-from .runtime import ANY, STAFF, Router, Turn, button, chat_matches, keyboard, url_button
+from .routing import ANY, STAFF, Router, chat_matches
+from .runtime import Turn, button, keyboard, url_button
 
 HELP_SCREEN_BUTTONS = "help_screen_buttons"
 NOT_SAID = "-"

@@ -8,7 +8,8 @@ from ..core import users
 from ..core.errors import InviteInvalid
 from ..i18n import _, pgettext
 from .admin import role_name
-from .runtime import ANY, Router, Turn, button, keyboard
+from .routing import ANY, Router
+from .runtime import Turn, button, keyboard
 
 # Actions owned by other features; the menu only links to them.
 QUIZ_ENTRY = "quiz.list"

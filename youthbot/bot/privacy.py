@@ -24,7 +24,8 @@ from . import help as help_screens
 from . import staff
 from .admin import role_name
 from .menu import menu_button, show_settings
-from .runtime import Router, Turn, button, deps_of, keyboard
+from .routing import Router
+from .runtime import Turn, button, deps_of, keyboard
 from .tracking import delete_messages, write_pending
 
 logger = logging.getLogger(__name__)

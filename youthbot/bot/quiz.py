@@ -11,7 +11,8 @@ from ..core.quiz_content import Quiz
 from ..i18n import _, pgettext
 from . import quiz_group
 from .menu import QUIZ_ENTRY, help_button, menu_button
-from .runtime import ANY, Router, Turn, button, keyboard
+from .routing import ANY, Router
+from .runtime import Turn, button, keyboard
 
 LETTERS = "ABCDEFGHIJ"
 LETTERS_PER_ROW = 5

@@ -20,7 +20,8 @@ from ..core.quiz_content import MAX_QUESTION, Quiz
 from ..core.quiz_group import NoQuizRunning, QuizAlreadyRunning, RunView, Step
 from ..core.roles import LEADERS, is_allowed
 from ..i18n import _, activate, deactivate, pgettext
-from .runtime import ANY, GROUP, BotContext, Router, Turn, button, deps_of, keyboard, url_button
+from .routing import ANY, GROUP, Router
+from .runtime import BotContext, Turn, button, deps_of, keyboard, url_button
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from ..core.quiz_stats import QuizFigure, quiz_figures, render_chart
 from ..core.roles import Role
 from ..i18n import _, current
-from .runtime import Router, Turn
+from .routing import Router
+from .runtime import Turn
 
 MAX_MESSAGE = 4000  # Telegram allows 4096 characters; keep a margin
 

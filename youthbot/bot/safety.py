@@ -14,7 +14,8 @@ from ..core import safety as safety_service
 from ..core.roles import Role
 from ..i18n import N_, _
 from . import help as help_screens
-from .runtime import PUBLIC_GROUP, Router, Turn
+from .routing import PUBLIC_GROUP, Router
+from .runtime import Turn
 from .staff import render_emergency_lines
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..core import help as help_service
 from ..core.roles import Role
 from ..i18n import _
-from .runtime import ANY, STAFF, Router, Turn, chat_matches
+from .routing import ANY, STAFF, Router, chat_matches
+from .runtime import Turn
 
 ADMINS = {Role.ADMIN}
 ACTIONS = {"suspend": "suspended", "activate": "active"}

@@ -20,7 +20,8 @@ from ..i18n import N_, _, current, pgettext
 from . import staff
 from .help import NOT_SAID, WHOM, screen_buttons
 from .menu import menu_button
-from .runtime import Router, Turn, button, keyboard
+from .routing import Router
+from .runtime import Turn, button, keyboard
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ from telegram.ext import Application, ExtBot
 
 from ..core import safety
 from ..db.types import utcnow
-from .runtime import Router, Turn, deps_of
+from .routing import Router
+from .runtime import Turn, deps_of
 
 logger = logging.getLogger(__name__)
 
