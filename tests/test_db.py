@@ -93,6 +93,40 @@ async def test_sqlite_write_lock_held_elsewhere_waits_without_freezing_the_loop(
         assert (await session.get(User, 7)) is not None
 
 
+async def test_sqlite_sessions_work_without_the_greenlet_bridge(database, monkeypatch):
+    """On SQLite a session's calls go straight to SQLite on the loop's thread: what a turn
+    does (read, add, flush, get, delete, a raw connection, commit) never spawns a greenlet,
+    and behaves as through AsyncSession. A failure rolls back everything."""
+    if not database.is_sqlite:
+        return
+    import sqlalchemy.ext.asyncio.session as async_session
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a greenlet was spawned")
+
+    async with database.session():  # the engine's first connection has its own set-up
+        pass
+    monkeypatch.setattr(async_session, "greenlet_spawn", refuse)
+    day = date(2026, 1, 1)
+    async with database.session() as session:
+        assert isinstance(session, sqlite_inloop.InLoopSession)
+        session.add(User(id=8, language="es", role="young", created_on=day, last_seen_on=day,
+                         consent_version=0))
+        await session.flush()
+        assert await session.scalar(select(User.language).where(User.id == 8)) == "es"
+        assert list(await session.scalars(select(User.id))) == [8]
+        connection = await session.connection()
+        assert connection.sync_connection.connection.driver_connection.in_transaction
+        (await session.get(User, 8)).language = "en"
+    with pytest.raises(RuntimeError):
+        async with database.session() as session:
+            await session.delete(await session.get(User, 8))
+            await session.flush()
+            raise RuntimeError("the handler failed")
+    async with database.session() as session:
+        assert (await session.get(User, 8)).language == "en"  # committed, then not deleted
+
+
 async def test_sqlite_write_lock_never_released_fails_the_transaction(database, monkeypatch):
     if not database.is_sqlite:
         return

@@ -7,9 +7,11 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from . import sqlite_inloop
@@ -46,11 +48,16 @@ class Database:
         self.engine = create_async_engine(engine_url, **kwargs)
         if self.is_sqlite:
             _tune_sqlite(self.engine.sync_engine)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sessionmaker = async_sessionmaker(
+            self.engine,
+            class_=sqlite_inloop.InLoopSession if self.is_sqlite else AsyncSession,
+            expire_on_commit=False,
+        )
         # SQLite has one writer at a time and every transaction here begins IMMEDIATE. Waiting
         # for it inside SQLite's busy handler means sleeping with back-off while the database
         # sits idle; queueing in-process instead hands the lock over at once (in order).
         self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
+        self._sqlite_connected = False
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -62,10 +69,40 @@ class Database:
         async with asyncio.timeout(SQLITE_WRITER_WAIT):
             await self._sqlite_writer.acquire()
         try:
-            async with self.sessionmaker() as session, session.begin():
-                yield session
+            session, transaction = await self._begin_sqlite()
+            try:
+                with transaction:  # commits, or rolls back on an exception
+                    yield session
+            finally:
+                session.sync_session.close()
         finally:
             self._sqlite_writer.release()
+
+    async def _begin_sqlite(self) -> tuple[AsyncSession, Any]:
+        """An `InLoopSession` holding SQLite's write lock (`BEGIN IMMEDIATE`), and its
+        transaction. Another process holding the lock (a command run from the shell) is
+        waited for with back-off, without blocking the loop, as SQLite's busy timeout would."""
+        if not self._sqlite_connected:
+            # The engine's very first connection runs its one-time set-up under a lock that
+            # needs the greenlet bridge; every later one is plain.
+            async with self.engine.connect():
+                self._sqlite_connected = True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SQLITE_WRITER_WAIT
+        delay = 0.002
+        while True:
+            session = self.sessionmaker()
+            transaction = session.sync_session.begin()
+            try:
+                session.sync_session.connection()  # BEGIN IMMEDIATE, in the begin event
+                return session, transaction
+            except sqlite_inloop.WriterBusy as busy:
+                transaction.rollback()
+                session.sync_session.close()
+                if loop.time() >= deadline:
+                    raise OperationalError("BEGIN IMMEDIATE", None, busy.__cause__) from busy
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
 
     async def checkpoint_forever(self, every: float = 1.0) -> None:
         """SQLite: checkpoint the write-ahead log on a helper thread every `every` seconds, so
