@@ -437,6 +437,12 @@ async def test_invisible_nul_characters_never_break_a_case(bot, clock, moderator
         kept = (await session.scalars(select(CaseMessage.text).where(
             CaseMessage.case_id == case.id, CaseMessage.sender == "person"))).all()
     assert kept == ["hola necesito ayuda", "hola, necesito ayuda"]
+    calls = await bot.person(YOUNG).send("\x00\x00")  # nothing visible: as if not text
+    assert texts(calls, YOUNG.id)[0].startswith("Por tu seguridad, no paso fotos")
+    assert texts(calls, STAFF_CHAT_ID) == [
+        f"📎 {case.number} — la persona envió algo que no es texto. No se reenvió, por su "
+        "seguridad. Puedes pedirle que lo describa con palabras."
+    ]
 
 
 async def test_edits_without_an_open_case_reach_nobody(bot, clock, moderator):

@@ -46,10 +46,11 @@ def end_button() -> object:
     return button(pgettext("button", "✋ End the conversation"), "help.end")
 
 
-def media_kind(message: Message) -> str | None:
-    """What the message carries besides text (a photo, a poll...), or None for text alone."""
+def media_kind(message: Message, text: str) -> str | None:
+    """What the message carries besides its `text` (a photo, a poll...), or None for text
+    alone; "other" when there is nothing to read (no text, or only invisible characters)."""
     kind = next((k for k in MEDIA_KINDS if k != "other" and getattr(message, k, None)), None)
-    if kind is None and not (message.text or message.caption):
+    if kind is None and not text:
         return "other"
     return kind
 
@@ -188,8 +189,8 @@ async def relay_from_person(turn: Turn) -> bool:
                 )
             )
         return True
-    kind = media_kind(message)
     text = turn.text
+    kind = media_kind(message, text)
     if kind is not None:
         await _relay_media(turn, case, kind)
     if text:

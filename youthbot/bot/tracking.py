@@ -139,7 +139,7 @@ async def flush_pending(application: Application) -> None:
         try:
             async with deps_of(application).db.session() as session:
                 await safety.record_messages(session, rows)
-        except Exception:
+        except BaseException:  # a database error, or cancelled at shutdown
             tracker.pending[:0] = rows  # not lost: written next time
             raise
 

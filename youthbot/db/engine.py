@@ -87,9 +87,7 @@ class Database:
             # needs the greenlet bridge; every later one is plain.
             async with self.engine.connect():
                 self._sqlite_connected = True
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + SQLITE_WRITER_WAIT
-        delay = 0.002
+        delays = sqlite_inloop.retry_delays(SQLITE_WRITER_WAIT)
         while True:
             session = self.sessionmaker()
             transaction = session.sync_session.begin()
@@ -99,10 +97,10 @@ class Database:
             except sqlite_inloop.WriterBusy as busy:
                 transaction.rollback()
                 session.sync_session.close()
-                if loop.time() >= deadline:
+                delay = next(delays, None)
+                if delay is None:
                     raise OperationalError("BEGIN IMMEDIATE", None, busy.__cause__) from busy
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.05)
 
     async def checkpoint_forever(self, every: float = 1.0) -> None:
         """SQLite: checkpoint the write-ahead log on a helper thread every `every` seconds, so

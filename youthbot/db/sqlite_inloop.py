@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import pool
@@ -114,17 +115,26 @@ def begin_immediate(dbapi_connection: sqlite3.Connection, wait: float) -> None:
                 raise WriterBusy from exc
             raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
         return
-    deadline = time.monotonic() + wait
-    delay = 0.002
+    delays = retry_delays(wait)
     while True:
         try:
             dbapi_connection.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
+            delay = next(delays, None) if "locked" in str(exc) else None
+            if delay is None:
                 # As SQLAlchemy would have raised it for any other statement.
                 raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
         await_only(asyncio.sleep(delay))
+
+
+def retry_delays(wait: float) -> Iterator[float]:
+    """How long to sleep before each new try for the write lock: 2 ms, doubling up to 50 ms,
+    until `wait` seconds have passed since the first."""
+    deadline = time.monotonic() + wait
+    delay = 0.002
+    while time.monotonic() < deadline:
+        yield delay
         delay = min(delay * 2, 0.05)
 
 
