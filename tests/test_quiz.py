@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from youthbot.bot import callbacks
 from youthbot.core.quiz_content import Quiz
+from youthbot.core.quiz_stats import question_counts
 from youthbot.db.engine import Database
-from youthbot.db.models import QuizAnswer, QuizAttempt, QuizBadge, QuizQuestionStat
+from youthbot.db.models import QuizAnswer, QuizAttempt, QuizBadge
 
 STALE = {
     "es": "Este botón ya no funciona. Usa el mensaje más reciente.",
@@ -80,15 +81,7 @@ async def count(bot, model, *where) -> int:
 
 async def stats(bot) -> dict[tuple[str, str], tuple[int, int]]:
     async with bot.db.session() as session:
-        rows = await session.execute(
-            select(
-                QuizQuestionStat.quiz_id,
-                QuizQuestionStat.question_id,
-                func.sum(QuizQuestionStat.answers),
-                func.sum(QuizQuestionStat.correct),
-            ).group_by(QuizQuestionStat.quiz_id, QuizQuestionStat.question_id)
-        )
-        return {(quiz, question): (a, c) for quiz, question, a, c in rows}
+        return await question_counts(session)
 
 
 @pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN], ids=["es", "en"])

@@ -204,7 +204,7 @@ async def relay_edit_from_person(turn: Turn) -> bool:
     """Checked on every edited private message: while a case is open, the team sees the new
     wording, marked as an edit (a corrected place or age matters). Only words: an edited
     photo caption is not the photo. The person gets no second confirmation."""
-    text = turn.text if turn.update.edited_message is not None else ""
+    text = turn.text
     if not text or text.startswith("/"):
         return False
     found = await _open_case_in_pace(turn)

@@ -69,10 +69,8 @@ class QuizFigure:
         return percent(self.correct, self.answers)
 
 
-async def quiz_figures(
-    session: AsyncSession, *, quizzes: Sequence[Quiz], language: str
-) -> list[QuizFigure]:
-    """Every quiz and question of the current content with its counters (0 if never answered)."""
+async def question_counts(session: AsyncSession) -> dict[tuple[str, str], tuple[int, int]]:
+    """(answers, right answers) per (quiz id, question id): the counter shards added up."""
     rows = await session.execute(
         select(
             QuizQuestionStat.quiz_id,
@@ -81,7 +79,14 @@ async def quiz_figures(
             func.sum(QuizQuestionStat.correct),
         ).group_by(QuizQuestionStat.quiz_id, QuizQuestionStat.question_id)
     )
-    counts = {(quiz_id, qid): (answers, correct) for quiz_id, qid, answers, correct in rows}
+    return {(quiz_id, qid): (answers, correct) for quiz_id, qid, answers, correct in rows}
+
+
+async def quiz_figures(
+    session: AsyncSession, *, quizzes: Sequence[Quiz], language: str
+) -> list[QuizFigure]:
+    """Every quiz and question of the current content with its counters (0 if never answered)."""
+    counts = await question_counts(session)
     figures = []
     for quiz in quizzes:
         questions = tuple(
