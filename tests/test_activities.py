@@ -4,7 +4,7 @@ moderators approve or send back."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -280,6 +280,46 @@ async def test_a_draft_survives_a_restart_and_is_resumed(bot, settings):
     activity = await read_activity(bot, aid)
     assert (activity.status, activity.region, activity.district, activity.expected) == (
         "pending", "puno", "Juliaca", 120)
+
+
+FORM_LEFT = (
+    "Hace un rato dejaste un formulario sin terminar, así que no tomé este mensaje como una "
+    "respuesta. Lo que ya estaba guardado se mantiene: una actividad sin terminar te espera en "
+    "📅 Actividades → ➕ Registrar una actividad."
+)
+
+
+async def test_text_half_a_day_after_a_form_was_left_is_not_taken_as_its_answer(bot):
+    clock = set_clock(bot)
+    leader = await as_role(bot, LEADER, Role.LEADER)
+    aid = await start_registration(leader, bot)
+    # Within 12 hours typed text still answers; every answer, even a wrong one, restarts them.
+    clock.now += timedelta(hours=11)
+    await expect_error(bot, leader, "ab", ERRORS["es"]["title_short"], step="title", field="title")
+    clock.now += timedelta(hours=11)
+    await leader.send("Feria comunitaria")
+    await tap(leader, "act.kind", aid, "community")
+    await tap(leader, "act.path", aid, "community")
+    assert await state_of(bot, leader.id) == ("activity", "when")
+
+    # The next day: "hola" is not the date, and nothing of the draft changes.
+    clock.now += timedelta(hours=12, minutes=1)
+    calls = await leader.send("hola")
+    assert texts(calls) == [FORM_LEFT, "¿Qué te gustaría hacer?"]
+    assert "📅 Actividades" in labels(calls)
+    assert await state_of(bot, leader.id) is None
+    draft = await draft_of(bot, leader.id)
+    assert (draft.id, draft.title, draft.draft_step, draft.starts_at) == (
+        aid, "Feria comunitaria", "when", None)
+    # the next text gets the usual answer, and the draft goes on from where it was left
+    calls = await leader.send("25/12/2026 16:00")
+    assert texts(calls)[0].startswith("Perdona, no entendí eso.")
+    await leader.press(action="act.menu")
+    calls = await leader.press(action="act.new")
+    assert "“Feria comunitaria”" in texts(calls)[0]
+    await leader.press("▶️ Continuar")
+    calls = await leader.send("25/12/2026 16:00")
+    assert texts(calls)[0].startswith(PROMPTS["es"]["place"])
 
 
 async def test_moderators_send_back_and_approve_and_leaders_are_told_in_their_language(bot):

@@ -231,6 +231,7 @@ def register(router: Router) -> None:
         await redeem(turn, args[0])
 
     router.fallback = unknown
+    router.form_left = form_left
 
 
 def show_settings(turn: Turn, *, edit: bool = False) -> None:
@@ -258,6 +259,18 @@ async def redeem(turn: Turn, code: str) -> None:
         )
         return
     turn.reply(_("Welcome! Your new role: {role}.").format(role=role_name(role)))
+    show_main_menu(turn)
+
+
+async def form_left(turn: Turn) -> None:
+    """Text long after a form was left unfinished: not taken as its answer; the menu."""
+    turn.reply(
+        _(
+            "You left a form unfinished a while ago, so I did not take this message as an "
+            "answer to it. Anything already saved is kept: an unfinished activity waits in "
+            "📅 Activities → ➕ Register an activity."
+        )
+    )
     show_main_menu(turn)
 
 

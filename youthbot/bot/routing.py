@@ -13,6 +13,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, filters
 
 from ..config import Settings
+from ..core import users
 from ..core.roles import Role
 from ..i18n import _
 from . import callbacks
@@ -54,6 +55,8 @@ class Router:
         self.edit_checks: list[TurnHandler] = []
         self.startup: list[Callable[[Application], Awaitable[None]]] = []
         self.fallback: TurnHandler | None = None
+        # Answers text that arrives long after a form was left (users.form_left).
+        self.form_left: TurnHandler | None = None
         self.settings_items: list[Callable[[Turn], list[InlineKeyboardButton]]] = []
         self.arg_types: dict[str, tuple[type, ...]] = {}
         # Flows whose free text is programme content written by leaders or staff (activity
@@ -171,8 +174,14 @@ async def on_private_message(update: Update, context: BotContext) -> None:
 
 
 async def _dispatch_message(turn: Turn) -> None:
-    """Safety checks first, then the active conversation, else a kind hint and the menu."""
+    """Safety checks first, then the active conversation, else a kind hint and the menu.
+
+    A form left for longer than users.FORM_IDLE is closed first: its draft (an activity's
+    row) stays, but the text is not taken as the answer to a question asked long ago."""
     router = turn.deps.router
+    left = turn.state is not None and users.form_left(turn.state, turn.now)
+    if left:
+        await turn.clear_state()
     for interceptor in router.interceptors:
         if await interceptor(turn):
             return
@@ -181,10 +190,12 @@ async def _dispatch_message(turn: Turn) -> None:
             await router.fallback(turn)
         return
     if turn.state is not None and turn.state.flow in router.flows:
+        turn.state.updated_at = turn.now  # in use: the idle time starts again
         await router.flows[turn.state.flow](turn)
         return
-    if router.fallback is not None:
-        await router.fallback(turn)
+    handler = router.form_left if left else router.fallback
+    if handler is not None:
+        await handler(turn)
 
 
 async def on_edited_private_message(update: Update, context: BotContext) -> None:

@@ -260,7 +260,8 @@ class Turn:
 
     async def set_state(self, flow: str, step: str, **data: Any) -> None:
         self.state = await users.set_state(
-            self.session, self.state, user_id=self.user_id, flow=flow, step=step, data=data
+            self.session, self.state, user_id=self.user_id, flow=flow, step=step, data=data,
+            now=self.now,
         )
 
     async def clear_state(self) -> None:

@@ -18,6 +18,8 @@ CONSENT_VERSION = 1
 AGE_BANDS = ("u14", "14-17", "18-25", "26+")
 ANONYMOUS_AGE_BAND = "u14"
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# A form (activity, report, announcement) untouched this long stops taking typed text.
+FORM_IDLE = timedelta(hours=12)
 
 
 async def load_user(session: AsyncSession, user_id: int) -> tuple[User | None, ChatState | None]:
@@ -84,14 +86,22 @@ async def set_state(
     flow: str,
     step: str,
     data: dict[str, Any] | None = None,
+    now: datetime,
 ) -> ChatState:
     """Remember what the person's next message means."""
     if state is None:
-        state = ChatState(user_id=user_id, flow=flow, step=step, data=data or {})
+        state = ChatState(user_id=user_id, flow=flow, step=step, data=data or {}, updated_at=now)
         session.add(state)
     else:
         state.flow, state.step, state.data = flow, step, dict(data or {})
+        state.updated_at = now
     return state
+
+
+def form_left(state: ChatState, now: datetime) -> bool:
+    """Whether a form has waited so long that typed text is no longer taken as its answer:
+    someone writing the next day (or weeks later) is not answering yesterday's question."""
+    return now - state.updated_at > FORM_IDLE
 
 
 async def clear_state(session: AsyncSession, user_id: int) -> None:
