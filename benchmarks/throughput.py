@@ -8,7 +8,11 @@ sent them). Two loads: "saturated" (every person sends the next update as soon a
 is answered) for the update rate, and "paced" (200 people arriving within a second, then each
 acting about once a second, onboarding included) for latency at that concurrency. Latency is
 from putting the update on the queue to the end of its processing (database commit and Bot API
-calls included).
+calls included). Every bot first handles 500 updates that are not measured (a warm-up).
+
+Three reference bots run too, to show where the ratio goes: the echo bot plus the smallest
+exactly-once turn (raw sqlite3, no ORM); a bot with no database that answers with a six-button
+menu, as this bot's answers mostly are; and both together, the smallest bot shaped like this one.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -27,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup  # noqa: E402
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters  # noqa: E402
 
 from youthbot.app import build_application  # noqa: E402
@@ -123,6 +129,60 @@ async def echo_button(update, context) -> None:
     await update.callback_query.answer()
 
 
+# Two reference bots between the echo bot and ours, to show where the ratio goes.
+MENU = InlineKeyboardMarkup(
+    [[InlineKeyboardButton(f"Option {i}", callback_data=f"1|menu|{i}")] for i in range(6)]
+)
+MENU_TEXT = "What would you like to do? " * 4
+
+
+async def menu_text(update, context) -> None:
+    """No database: every message is answered with a six-button menu, as ours mostly are."""
+    await context.bot.send_message(update.effective_chat.id, MENU_TEXT, reply_markup=MENU)
+
+
+async def menu_button(update, context) -> None:
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_text(MENU_TEXT, reply_markup=MENU)
+
+
+class ExactlyOnce:
+    """The echo bot plus the smallest exactly-once turn: one SQLite transaction (raw sqlite3,
+    no ORM) that records the update id and reads and updates the person's row."""
+
+    def __init__(self, path: str) -> None:
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.executescript(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            "CREATE TABLE updates (update_id INTEGER PRIMARY KEY);"
+            "CREATE TABLE people (id INTEGER PRIMARY KEY, seen INTEGER NOT NULL);"
+        )
+
+    def fresh(self, update) -> bool:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        claimed = db.execute(
+            "INSERT INTO updates VALUES (?) ON CONFLICT DO NOTHING", (update.update_id,)
+        ).rowcount
+        if claimed:
+            person = update.effective_user.id
+            if db.execute("SELECT seen FROM people WHERE id = ?", (person,)).fetchone():
+                db.execute("UPDATE people SET seen = seen + 1 WHERE id = ?", (person,))
+            else:
+                db.execute("INSERT INTO people VALUES (?, 1)", (person,))
+        db.execute("COMMIT")
+        return bool(claimed)
+
+    def around(self, answer):
+        """`answer` (a callback) run after the turn's transaction, only for a fresh update."""
+
+        async def callback(update, context) -> None:
+            if self.fresh(update):
+                await answer(update, context)
+
+        return callback
+
+
 async def fresh_database(url: str) -> Database:
     db = Database(url)
     if db.is_postgresql:
@@ -171,6 +231,7 @@ async def bench_bot(url: str, args) -> dict:
     settle_heap()  # as `youthbot run` does once started, with the SQLite checkpoints
     checkpoints = asyncio.create_task(db.checkpoint_forever())
     try:
+        await warm_up(application, api, 900_000)
         rate, _, cpu = await run_load(
             application, api, users=args.users, actions=args.actions, think=0, first=1_000_000
         )
@@ -186,20 +247,22 @@ async def bench_bot(url: str, args) -> dict:
     return {"rate": rate, "cpu": cpu, "paced": paced, "paced_cpu": paced_cpu}
 
 
-async def bench_echo(args) -> float:
+async def bench_plain(args, on_text, on_button, first: int):
+    """A bare bot with these two callbacks (the echo bot and the references)."""
     api = OfflineBotAPI(keep_calls=False)
     application = (
         Application.builder().token("1:echo").request(OfflineRequest(api))
         .concurrent_updates(PerUserUpdateProcessor(args.concurrency)).build()
     )
-    application.add_handler(MessageHandler(filters.ALL, echo_text))
-    application.add_handler(CallbackQueryHandler(echo_button))
+    application.add_handler(MessageHandler(filters.ALL, on_text))
+    application.add_handler(CallbackQueryHandler(on_button))
     await application.initialize()
     await application.start()
     settle_heap()  # as `youthbot run` does once started
     try:
+        await warm_up(application, api, first + 900_000)
         rate, _, cpu = await run_load(
-            application, api, users=args.users, actions=args.actions, think=0, first=3_000_000
+            application, api, users=args.users, actions=args.actions, think=0, first=first
         )
     finally:
         await application.stop()
@@ -207,9 +270,25 @@ async def bench_echo(args) -> float:
     return rate, cpu
 
 
+async def warm_up(application, api, first: int) -> None:
+    """500 updates before measuring, the same for every bot: a running bot is past its first
+    updates (statement caches, lazily built parts), and the figures are about a running bot."""
+    await run_load(application, api, users=50, actions=6, think=0, first=first)
+
+
 async def main(args) -> None:
-    echo, echo_cpu = await bench_echo(args)
+    echo, echo_cpu = await bench_plain(args, echo_text, echo_button, 3_000_000)
     print(f"echo bot: {echo:.0f} updates/s ({echo_cpu})")
+    once = ExactlyOnce(f"{tempfile.mkdtemp()}/once.sqlite3")
+    for name, callbacks, first in [
+        ("echo bot + exactly-once SQLite turn (no ORM)", (echo_text, echo_button), 4_000_000),
+        ("six-button menu in every answer, no database", (menu_text, menu_button), 5_000_000),
+        ("both: the smallest bot shaped like this one", (menu_text, menu_button), 6_000_000),
+    ]:
+        if name.startswith(("echo", "both")):
+            callbacks = tuple(once.around(callback) for callback in callbacks)
+        rate, cpu = await bench_plain(args, *callbacks, first)
+        print(f"  reference, {name}: {rate:.0f} updates/s = {rate / echo:.0%} ({cpu})")
     databases = [("SQLite", f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.sqlite3")]
     if args.pg:
         databases.append(("PostgreSQL", args.pg))
