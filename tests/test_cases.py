@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from youthbot.bot import callbacks
-from youthbot.bot.cases import alert_due_cases
+from youthbot.bot.case_alerts import alert_due_cases
 from youthbot.core.roles import Role
 from youthbot.db.models import AuditEntry, Case, CaseMessage, ChatState, OpenCase
 

@@ -10,16 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from youthbot.core.directory import (
-    TOPICS,
-    Channel,
-    Service,
-    check_services,
-    default_services_path,
-    emergency_services,
-    load_services,
-    match_services,
-)
+from youthbot.core.directory import TOPICS, Channel, Service, emergency_services, match_services
+from youthbot.core.directory_file import check_services, default_services_path, load_services
 from youthbot.core.regions import load_regions, region_ids
 from youthbot.core.yamlsource import ContentInvalid
 

@@ -258,7 +258,7 @@ def cmd_roles_grant(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_roles_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    from .core import cases, users
+    from .core import case_actions, users
     from .core.errors import NotFound
     from .db.types import utcnow
 
@@ -270,7 +270,7 @@ def cmd_roles_revoke(args: argparse.Namespace, settings: Settings) -> int:
         except NotFound:
             print(f"{args.user_id} does not have the role {args.role}", file=sys.stderr)
             return 1
-        released = await cases.release_claims(
+        released = await case_actions.release_claims(
             session, moderator_ids=[args.user_id], now=utcnow()
         )
         print(f"{args.user_id} is no longer {args.role}")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ..core import cases as case_service
-from ..core import users
+from ..core import case_actions, users
 from ..core.errors import NotFound
 from ..core.roles import Role
 from ..i18n import N_, _, pgettext
-from . import staff
+from . import staff_alerts
 from .routing import Router
 from .runtime import Turn, button, keyboard
 
@@ -115,10 +114,10 @@ async def revoke_and_reply(turn: Turn, user_id: int, role: Role) -> None:
         text = _("{user_id} does not have the role {role}.")
     else:
         text = _("Done: {user_id} is no longer {role}.")
-        released = await case_service.release_claims(
+        released = await case_actions.release_claims(
             turn.session, moderator_ids=[user_id], now=turn.now
         )
-        staff.hand_back_later(turn, released)
+        staff_alerts.hand_back_later(turn, released)
     text = text.format(user_id=user_id, role=role_name(role))
     if turn.update.callback_query is not None:
         turn.answer(text, alert=True)

@@ -17,7 +17,7 @@ from ..core import cases as case_service
 from ..core import help as help_service
 from ..core.directory import TOPICS
 from ..i18n import _, pgettext
-from . import staff
+from . import shared_views, staff_alerts
 from .menu import HELP_ENTRY, menu_button
 from .routing import ANY, STAFF, Router, chat_matches
 from .runtime import Turn, button, keyboard, url_button
@@ -83,7 +83,7 @@ async def show_emergency(turn: Turn, *, urgent: bool = True, country: str | None
         turn.session, turn.deps.content.services, country=country, today=turn.today
     )
     text = _("🚨 If you are in danger right now, call one of these numbers now:") + "\n\n"
-    text += staff.render_emergency_lines(lines, turn.language)
+    text += shared_views.render_emergency_lines(lines, turn.language)
     text += "\n\n" + _("If you can, go to a safe place or to an adult you trust.")
     if turn.update.callback_query is not None:
         turn.edit(text)
@@ -114,7 +114,7 @@ async def offer_person(turn: Turn, *, urgent: bool = False, country: str | None 
 def build_topic_keyboard(turn: Turn) -> InlineKeyboardMarkup:
     return keyboard(
         *(
-            button(_(staff.TOPIC_LABELS[topic]), "help.topic", index)
+            button(_(shared_views.TOPIC_LABELS[topic]), "help.topic", index)
             for index, topic in enumerate(TOPICS)
         ),
         [back_button(HELP_ENTRY), *screen_buttons(turn)],
@@ -177,9 +177,9 @@ async def show_services(turn: Turn, topic: int, whom: str, country: str, region:
     if not _known(country):
         intro += "\n" + _(
             "(You did not say your country, so these are services in {country}.)"
-        ).format(country=staff.country_name(turn.deps, code))
-    cards = [staff.render_service(s, turn.language) for s in shown]
-    links = staff.build_service_links(shown, turn.language)
+        ).format(country=shared_views.country_name(turn.deps, code))
+    cards = [shared_views.render_service(s, turn.language) for s in shown]
+    links = shared_views.build_service_links(shown, turn.language)
     turn.edit("\n\n".join([intro, *cards]), keyboard(*links, *footer))
 
 
@@ -190,7 +190,7 @@ async def _show_nothing_found(turn: Turn, country: str | None, footer: list) -> 
     text = _(
         "I could not find a service for this where you are. If you need help now, call:"
     )
-    text += "\n\n" + staff.render_emergency_lines(lines, turn.language)
+    text += "\n\n" + shared_views.render_emergency_lines(lines, turn.language)
     text += "\n\n" + _("You can also talk to a person from our team.")
     turn.edit(text, keyboard(*footer))
 
@@ -245,7 +245,7 @@ def register(router: Router) -> None:
             had_case = await _mark_open_case_urgent(turn)
             await show_emergency(turn, urgent=True)  # the person's numbers go out first
             if not had_case:
-                await staff.signal_danger_later(turn, country=_country_of_person(turn))
+                await staff_alerts.signal_danger_later(turn, country=_country_of_person(turn))
             return
         turn.edit(
             _("What is it about? Choose what fits best. You don't have to tell more than you "
@@ -350,5 +350,5 @@ async def _mark_open_case_urgent(turn: Turn) -> bool:
     case = await case_service.find_open_case(turn.session, turn.user_id)
     if case is not None and not case.urgent:
         case_service.mark_urgent(case)
-        await staff.alert_urgent_later(turn, case)
+        await staff_alerts.alert_urgent_later(turn, case)
     return case is not None

@@ -21,7 +21,7 @@ from ..core.privacy import StaffCopies
 from ..core.roles import Role
 from ..i18n import N_, _, pgettext
 from . import help as help_screens
-from . import staff
+from . import staff, staff_alerts
 from .admin import role_name
 from .menu import menu_button, show_settings
 from .routing import Router
@@ -114,7 +114,8 @@ async def delete_my_data(turn: Turn) -> None:
             for number in forgotten.withdrawn:
                 turn.send(staff_chat, _(CASE_WITHDRAWN).format(number=number))
     turn.later(lambda: delete_staff_copies(bot, forgotten.staff_copies, staff_chat))
-    staff.hand_back_later(turn, forgotten.released)  # a moderator's cases go back to the team
+    # a moderator's cases go back to the team
+    staff_alerts.hand_back_later(turn, forgotten.released)
     turn.reply(
         _(
             "Done: everything we kept about you has been deleted. If you write to me again, "

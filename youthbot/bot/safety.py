@@ -16,7 +16,7 @@ from ..i18n import N_, _
 from . import help as help_screens
 from .routing import PUBLIC_GROUP, Router
 from .runtime import Turn
-from .staff import render_emergency_lines
+from .shared_views import render_emergency_lines
 
 logger = logging.getLogger(__name__)
 

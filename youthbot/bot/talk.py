@@ -17,7 +17,7 @@ from ..core import help as help_service
 from ..core.directory import TOPICS
 from ..db.models import Case
 from ..i18n import N_, _, current, pgettext
-from . import staff
+from . import shared_views, staff, staff_alerts
 from .help import NOT_SAID, WHOM, screen_buttons
 from .menu import menu_button
 from .routing import Router
@@ -90,12 +90,12 @@ async def talk_to_person(
         await _already_open(turn, exc.case, urgent=bool(urgent))
         return
     turn.reply(render_opened(turn, case), keyboard(end_button(), screen_buttons(turn)))
-    await staff.announce_case_later(turn, case)
+    await staff_alerts.announce_case_later(turn, case)
     await _tell_if_closed_now(turn)
 
 
 def render_opened(turn: Turn, case: Case) -> str:
-    hours = staff.staff_hours_of(turn.deps)
+    hours = shared_views.staff_hours_of(turn.deps)
     return _(
         "💬 You are now in touch with our team. Your case number is {number}.\n\n"
         "Who answers: trained staff of the Youth Voices for Change partner organisations. They "
@@ -112,7 +112,7 @@ def render_opened(turn: Turn, case: Case) -> str:
 
 async def _tell_if_closed_now(turn: Turn) -> None:
     """Outside staff hours: when people are back, and the 24-hour lines at once."""
-    hours = staff.staff_hours_of(turn.deps)
+    hours = shared_views.staff_hours_of(turn.deps)
     if hours.is_open(turn.now):
         return
     back = turn.translator.format_datetime(hours.next_opening(turn.now), "short")
@@ -124,7 +124,7 @@ async def _tell_if_closed_now(turn: Turn) -> None:
         "messages will be waiting for them.\n\nIf you need help now, these lines answer 24 "
         "hours:"
     ).format(when=back, zone=hours.zone.key.split("/")[-1].replace("_", " "))
-    turn.reply(text + "\n\n" + staff.render_emergency_lines(lines, turn.language))
+    turn.reply(text + "\n\n" + shared_views.render_emergency_lines(lines, turn.language))
 
 
 async def _no_staff(turn: Turn) -> None:
@@ -134,7 +134,7 @@ async def _no_staff(turn: Turn) -> None:
     turn.edit(
         _("Sorry, talking to a person is not available right now. If you need help now, call:")
         + "\n\n"
-        + staff.render_emergency_lines(lines, turn.language),
+        + shared_views.render_emergency_lines(lines, turn.language),
         keyboard([menu_button(), *screen_buttons(turn)]),
     )
 
@@ -142,7 +142,7 @@ async def _no_staff(turn: Turn) -> None:
 async def _already_open(turn: Turn, case: Case, *, urgent: bool) -> None:
     if urgent and not case.urgent:
         case_service.mark_urgent(case)
-        await staff.alert_urgent_later(turn, case)
+        await staff_alerts.alert_urgent_later(turn, case)
     turn.reply(
         _("Your conversation with our team ({number}) is already open. Just write here.").format(
             number=case.number
@@ -367,7 +367,7 @@ def register_conversation(router: Router) -> None:
         with staff.speaking(turn.deps, turn.settings.default_language):
             note = _("🔁 {number}: the person reopened the conversation. It needs a moderator."
                      ).format(number=case.number)
-        staff.post_later(turn, case, note, staff.build_claim_keyboard(case))
+        staff.post_later(turn, case, note, shared_views.build_claim_keyboard(case))
         staff.refresh_card_later(turn, case)
         await _tell_if_closed_now(turn)
 

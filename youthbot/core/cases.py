@@ -2,21 +2,20 @@
 
 A person has at most one open case (the `open_cases` row, keyed by person). Only the moderator
 who claimed a case writes to the person; every staff action is audited without message text.
+This module holds the person's side and what the others share (statuses, errors, events);
+what moderators do is in case_actions, how the staff chat finds and lists cases in case_staff.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..db.models import Case, CaseMessage, OpenCase, User
+from ..db.models import Case, CaseMessage, OpenCase
 from .errors import DomainError
-from .roles import Role
-from .users import audit
 
 OPEN, CLAIMED, CLOSED, WITHDRAWN = "open", "claimed", "closed", "withdrawn"
 ACTIVE = (OPEN, CLAIMED)
@@ -28,7 +27,6 @@ FLOOD_WINDOW = timedelta(minutes=1)
 PERSON, STAFF, NOTE, EVENT = "person", "staff", "note", "event"
 # Letters and digits that cannot be misread for each other (no 0/O, 1/I/L).
 NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-MAX_MENTIONS = 20
 
 
 class CaseError(DomainError):
@@ -107,54 +105,6 @@ async def open_case_and_pace(
     return (row[0], int(row[1])) if row else None
 
 
-async def get_case(session: AsyncSession, case_id: int, *, lock: bool = True) -> Case:
-    """The case, locked for update (two moderators pressing at once queue)."""
-    case = await session.get(Case, case_id, with_for_update=lock)
-    if case is None:
-        raise CaseNotFound(str(case_id))
-    return case
-
-
-async def case_in_staff_chat(
-    session: AsyncSession,
-    *,
-    chat_id: int,
-    thread_id: int | None,
-    number: str | None,
-) -> Case | None:
-    """The case a staff-chat message belongs to: its topic or thread, else a quoted number."""
-    if thread_id is not None:
-        case = await session.scalar(
-            select(Case).where(
-                Case.staff_chat_id == chat_id,
-                (Case.staff_thread_id == thread_id) | (Case.staff_message_id == thread_id),
-            )
-        )
-        if case is not None:
-            return case
-    if number:
-        return await session.scalar(select(Case).where(Case.number == number))
-    return None
-
-
-async def case_history(session: AsyncSession, case_id: int) -> list[CaseMessage]:
-    rows = await session.scalars(
-        select(CaseMessage).where(CaseMessage.case_id == case_id).order_by(CaseMessage.id)
-    )
-    return list(rows)
-
-
-async def on_duty_moderators(session: AsyncSession) -> list[int]:
-    """Moderators (and admins with a stored role) to mention when a case is urgent."""
-    rows = await session.scalars(
-        select(User.id)
-        .where(User.role.in_([Role.MODERATOR, Role.ADMIN]))
-        .order_by(User.id)
-        .limit(MAX_MENTIONS)
-    )
-    return list(rows)
-
-
 # The person's side ------------------------------------------------------------------------
 
 
@@ -229,21 +179,13 @@ async def add_person_message(
     return message
 
 
-async def set_staff_copy(session: AsyncSession, *, message_id: int, staff_message_id: int) -> None:
-    """Remember where a person's message was copied in the staff chat."""
-    await session.execute(
-        update(CaseMessage)
-        .where(CaseMessage.id == message_id)
-        .values(staff_message_id=staff_message_id)
-    )
-
 
 async def withdraw_case(session: AsyncSession, *, case: Case, now: datetime) -> None:
     """The person ends the conversation; they may reopen it for a while."""
     if case.status not in ACTIVE:
         raise CaseNotActive(case.number)
-    await _finish(session, case, status=WITHDRAWN, now=now)
-    _event(session, case, "withdrawn", now=now)
+    await finish_case(session, case, status=WITHDRAWN, now=now)
+    add_event(session, case, "withdrawn", now=now)
 
 
 async def reopen_case(
@@ -262,7 +204,7 @@ async def reopen_case(
     case.closed_at = case.outcome = case.reopen_until = None
     case.next_alert_at = now + realert
     session.add(OpenCase(user_id=user_id, case_id=case.id))
-    _event(session, case, "reopened", now=now)
+    add_event(session, case, "reopened", now=now)
     await session.flush()
     return case
 
@@ -280,179 +222,18 @@ async def record_feedback(
     return case
 
 
-# The staff side ---------------------------------------------------------------------------
+# Shared with case_actions -----------------------------------------------------------------
 
 
-def _require_active(case: Case) -> None:
-    if case.status not in ACTIVE:
-        raise CaseNotActive(case.number)
-
-
-def _require_claimant(case: Case, moderator_id: int, *, is_admin: bool = False) -> None:
-    if case.status != CLAIMED:
-        raise NotClaimant(unclaimed=True)
-    if case.claimed_by != moderator_id and not is_admin:
-        raise NotClaimant(unclaimed=False)
-
-
-def record_view(session: AsyncSession, *, case: Case, moderator_id: int) -> None:
-    audit(session, actor_id=moderator_id, action="case.view", target=case.number)
-
-
-async def claim_case(
-    session: AsyncSession, *, case: Case, moderator_id: int, now: datetime
-) -> bool:
-    """Take the case; False when this moderator already has it, AlreadyClaimed for others."""
-    _require_active(case)
-    if case.status == CLAIMED:
-        if case.claimed_by == moderator_id:
-            return False
-        raise AlreadyClaimed(case.number)
-    case.status, case.claimed_by, case.claimed_at = CLAIMED, moderator_id, now
-    case.next_alert_at = None
-    _event(session, case, "claimed", now=now, author_id=moderator_id)
-    audit(session, actor_id=moderator_id, action="case.claim", target=case.number)
-    return True
-
-
-def relay_to_person(
-    session: AsyncSession, *, case: Case, moderator_id: int, text: str, now: datetime
-) -> None:
-    """Record the claimant's message for the person (sent without the moderator's name)."""
-    _require_active(case)
-    _require_claimant(case, moderator_id)
-    session.add(
-        CaseMessage(case_id=case.id, at=now, sender=STAFF, author_id=moderator_id, text=text)
-    )
-    audit(session, actor_id=moderator_id, action="case.relay", target=case.number)
-
-
-def add_note(
-    session: AsyncSession, *, case: Case, moderator_id: int, text: str, now: datetime
-) -> None:
-    """An internal note: stays in the staff chat and the case, never reaches the person."""
-    session.add(
-        CaseMessage(case_id=case.id, at=now, sender=NOTE, author_id=moderator_id, text=text)
-    )
-    audit(session, actor_id=moderator_id, action="case.note", target=case.number)
-
-
-def refer_case(
-    session: AsyncSession,
-    *,
-    case: Case,
-    moderator_id: int,
-    service_id: str,
-    is_admin: bool,
-    now: datetime,
-) -> None:
-    """Record that the person was sent a directory service's card."""
-    _require_active(case)
-    _require_claimant(case, moderator_id, is_admin=is_admin)
-    _event(session, case, "referred", now=now, author_id=moderator_id, detail=service_id)
-    audit(
-        session, actor_id=moderator_id, action="case.refer", target=case.number, detail=service_id
-    )
-
-
-def hand_over(
-    session: AsyncSession,
-    *,
-    case: Case,
-    moderator_id: int,
-    is_admin: bool,
-    now: datetime,
-    realert: timedelta,
-) -> None:
-    """Give the case back to the team: unclaimed again, re-alerted on schedule."""
-    _require_active(case)
-    _require_claimant(case, moderator_id, is_admin=is_admin)
-    case.status, case.claimed_by, case.claimed_at = OPEN, None, None
-    case.next_alert_at = now + realert
-    _event(session, case, "handed_over", now=now, author_id=moderator_id)
-    audit(session, actor_id=moderator_id, action="case.handover", target=case.number)
-
-
-async def release_claims(
-    session: AsyncSession, *, moderator_ids: Sequence[int], now: datetime
-) -> list[Case]:
-    """The cases these people hold go back to the team, because they are being forgotten or
-    are no longer staff: a case claimed by nobody able to answer would leave its young person
-    waiting for ever. Unclaimed and alerted at once, as after a hand-over."""
-    if not moderator_ids:
-        return []
-    cases = list(
-        await session.scalars(
-            select(Case)
-            .where(Case.status == CLAIMED, Case.claimed_by.in_(moderator_ids))
-            .order_by(Case.id)
-            .with_for_update()
-        )
-    )
-    for case in cases:
-        case.status, case.claimed_by, case.claimed_at = OPEN, None, None
-        case.next_alert_at = now
-        _event(session, case, "handed_over", now=now)
-    await session.flush()
-    return cases
-
-
-async def close_case(
-    session: AsyncSession,
-    *,
-    case: Case,
-    moderator_id: int,
-    is_admin: bool,
-    outcome: str,
-    now: datetime,
-) -> None:
-    """Close with an outcome; the person may reopen it within REOPEN_WINDOW."""
-    if outcome not in OUTCOMES:
-        raise ValueError(outcome)
-    _require_active(case)
-    if case.status == CLAIMED and case.claimed_by != moderator_id and not is_admin:
-        raise AlreadyClaimed(case.number)
-    case.outcome = outcome
-    await _finish(session, case, status=CLOSED, now=now)
-    _event(session, case, "closed", now=now, author_id=moderator_id, detail=outcome)
-    audit(
-        session, actor_id=moderator_id, action="case.close", target=case.number, detail=outcome
-    )
-
-
-async def due_alerts(
-    session: AsyncSession, *, now: datetime, realert: timedelta
-) -> list[Case]:
-    """Unclaimed cases whose alert is due; each is scheduled again `realert` later.
-
-    The schedule lives in the database, so it survives a restart and is shared by replicas
-    (on PostgreSQL a replica skips cases another one is alerting right now).
-    """
-    due = list(
-        await session.scalars(
-            select(Case)
-            .where(Case.status == OPEN, Case.next_alert_at <= now)
-            .order_by(Case.next_alert_at)
-            .with_for_update(skip_locked=True)
-        )
-    )
-    for case in due:
-        case.next_alert_at = now + realert
-        case.alerts_sent = (case.alerts_sent or 0) + 1
-    return due
-
-
-# Helpers ----------------------------------------------------------------------------------
-
-
-async def _finish(session: AsyncSession, case: Case, *, status: str, now: datetime) -> None:
+async def finish_case(session: AsyncSession, case: Case, *, status: str, now: datetime) -> None:
+    """End an active case (closed or withdrawn); the person may reopen it for a while."""
     case.status, case.closed_at = status, now
     case.reopen_until = now + REOPEN_WINDOW
     case.next_alert_at = None
     await session.execute(delete(OpenCase).where(OpenCase.case_id == case.id))
 
 
-def _event(
+def add_event(
     session: AsyncSession,
     case: Case,
     kind: str,
@@ -467,30 +248,3 @@ def _event(
             case_id=case.id, at=now, sender=EVENT, author_id=author_id, kind=kind, text=detail
         )
     )
-
-
-async def set_staff_place(
-    session: AsyncSession,
-    *,
-    case_id: int,
-    chat_id: int,
-    thread_id: int | None,
-    message_id: int | None,
-) -> None:
-    """Remember where the case lives in the staff chat (its topic, or its card's thread)."""
-    await session.execute(
-        update(Case)
-        .where(Case.id == case_id)
-        .values(staff_chat_id=chat_id, staff_thread_id=thread_id, staff_message_id=message_id)
-    )
-
-
-async def active_cases(session: AsyncSession) -> list[Case]:
-    """Open and claimed cases, urgent first, oldest first."""
-    rows = await session.scalars(
-        select(Case)
-        .where(Case.status.in_(ACTIVE))
-        .order_by(Case.urgent.desc(), Case.opened_at)
-        .limit(50)
-    )
-    return list(rows)

@@ -25,7 +25,8 @@ from ..db.models import Activity, ActivityReport, AuditEntry, Base, Case, CaseMe
 from ..db.models.base import DELETE, NULLIFY, PERSON
 from . import safety
 from .activities import Status
-from .cases import ACTIVE, CLOSED, WITHDRAWN, release_claims
+from .case_actions import release_claims
+from .cases import ACTIVE, CLOSED, WITHDRAWN
 from .roles import Role
 
 INACTIVE_AFTER = timedelta(days=365)
@@ -70,7 +71,7 @@ class Forgotten:
     people: int = 0
     withdrawn: list[str] = field(default_factory=list)
     staff_copies: list[StaffCopies] = field(default_factory=list)
-    # Cases a forgotten moderator held, back with the team (core/cases.release_claims).
+    # Cases a forgotten moderator held, back with the team (core/case_actions.release_claims).
     released: list[Case] = field(default_factory=list)
 
 

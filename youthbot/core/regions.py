@@ -1,7 +1,7 @@
 """Places for activities and help: countries, their regions and districts (regions.yaml).
 
 Also holds the small checks that every content file with bilingual text shares (`Report`,
-`check_keys`, `check_text`, `text_in`); directory.py uses them too.
+`check_keys`, `check_text`, `text_in`); the directory's modules use them too.
 """
 
 from __future__ import annotations
