@@ -159,7 +159,10 @@ async def main(args: argparse.Namespace) -> None:
     print(f"achieved rate while sending: {rate:.2f} msg/s = {rate / 30:.1%} of the 30/s limit")
     print(f"429s received: {result['too_many']}")
     if killed_at:
-        print(f"killed with SIGKILL after {killed_at} deliveries, then resumed")
+        kill_time = times[killed_at - 1]
+        before = sum(1 for t in result["refused"] if t <= kill_time)
+        print(f"killed with SIGKILL after {killed_at} deliveries, then resumed "
+              f"(429s before the kill: {before}, after: {result['too_many'] - before})")
     print(f"duplicates: {duplicates}, missed: {missed}, unconfirmed (doubt) rows: {unconfirmed}")
     print(f"wall time: {elapsed:.0f} s (includes waiting out the dead worker's lease)")
 

@@ -3,6 +3,8 @@ the outbox (languages, 403, 429), resuming after a crash without duplicates, and
 
 from __future__ import annotations
 
+import asyncio
+import heapq
 import itertools
 import sqlite3
 from collections import Counter
@@ -16,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from youthbot.announce_cli import AnnouncementFileError, deliver, read_texts
 from youthbot.bot import tracking
-from youthbot.bot.outbox import AnnouncementSender
+from youthbot.bot.outbox import AnnouncementSender, Pacer
 from youthbot.cli import main
 from youthbot.core import announce
 from youthbot.core.users import CONSENT_VERSION
@@ -219,6 +221,58 @@ async def test_a_429_during_delivery_is_waited_out_and_nobody_is_lost(bot, monke
     await sender(bot, lanes=1).run(until_idle=True)
     assert received(bot, "Hola") == {user_id: 1 for user_id in range(5000, 5006)}
     assert await statuses(bot, announcement_id) == {SENT: 6}
+
+
+class VirtualTime:
+    """A clock and a sleep for the pacer: time moves only when every lane is asleep."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleepers: list = []
+        self.order = itertools.count()
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        wake = asyncio.get_running_loop().create_future()
+        heapq.heappush(self.sleepers, (self.now + seconds, next(self.order), wake))
+        await wake
+
+    async def run(self, tasks: list[asyncio.Task]) -> None:
+        """Let every task run until it sleeps, wake the earliest sleeper, until all are done."""
+        while True:
+            for _ in range(20):
+                await asyncio.sleep(0)
+            if all(task.done() for task in tasks) or not self.sleepers:
+                break
+            when, _, wake = heapq.heappop(self.sleepers)
+            self.now = max(self.now, when)
+            wake.set_result(None)
+        for task in tasks:
+            task.result()
+
+
+async def test_after_a_429_the_lanes_resume_one_at_a_time_not_in_a_burst():
+    """Lanes whose slots fell in a 429's pause used to send together when it ended: a burst
+    that met the next 429, a second later, for the rest of the announcement."""
+    virtual = VirtualTime()
+    pacer = Pacer(10, clock=virtual.clock, sleep=virtual.sleep)  # a slot every 0.1 s
+    sent: list[float] = []
+
+    async def lane() -> None:
+        while len(sent) < 30:
+            await pacer.wait()
+            sent.append(virtual.now)
+            if len(sent) == 5:
+                pacer.pause(1.0)  # the fifth message was refused with retry_after 1
+
+    await virtual.run([asyncio.create_task(lane()) for _ in range(8)])
+    paused_at = sent[4]
+    assert [t for t in sent if paused_at < t < paused_at + 1.0] == []  # none in the pause
+    gaps = [b - a for a, b in itertools.pairwise(sorted(sent))]
+    assert min(gaps) > 0.099  # never two at once: evenly spaced before and after
+    assert len(sent) >= 30 and sent[5] == pytest.approx(paused_at + 1.0)
 
 
 class Crash(BaseException):

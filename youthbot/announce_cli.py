@@ -161,11 +161,17 @@ async def deliver(settings: Settings, *, request: BaseRequest | None = None) -> 
     """
     from .app import build_application
     from .bot.outbox import AnnouncementSender, broadcast_bot
+    from .runner import settle_heap
 
     db = await _database(settings)
     application = build_application(settings, request=request, rate_limit=True, database=db)
     await application.initialize()
     flusher = asyncio.create_task(_write_message_ids_forever(application))
+    # As `youthbot run` does: SQLite's checkpoints off the loop, and the start-up heap out of
+    # the collector's sight. Each had stalled the loop 100-150 ms here, and the messages held
+    # up went out together.
+    checkpoints = asyncio.create_task(db.checkpoint_forever())
+    settle_heap()
     try:
         sender = AnnouncementSender(
             application,
@@ -179,7 +185,8 @@ async def deliver(settings: Settings, *, request: BaseRequest | None = None) -> 
         await sender.run(until_idle=True)
     finally:
         flusher.cancel()
-        await asyncio.gather(flusher, return_exceptions=True)
+        checkpoints.cancel()
+        await asyncio.gather(flusher, checkpoints, return_exceptions=True)
         await application.shutdown()
         await application.post_shutdown(application)  # writes the ids waiting, closes the db
         await db.dispose()

@@ -15,7 +15,7 @@ import secrets
 import socket
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -43,29 +43,43 @@ logger = logging.getLogger(__name__)
 
 
 class Pacer:
-    """Hands out evenly spaced sending slots, `rate` per second, shared by all lanes."""
+    """Hands out evenly spaced sending slots, `rate` per second, shared by all lanes.
 
-    def __init__(self, rate: float) -> None:
+    After a 429 no slot falls in the pause, and a lane whose slot fell in it takes a new one
+    after it, spaced like every other. Released together at the pause's end, those lanes were
+    a burst of up to one message per lane, which met the next 429 a second later, and so on
+    for the rest of the announcement (measured: a 429 every 1.8 s, 60 % of the rate)."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval = 1.0 / rate
-        self.next = time.monotonic()
+        self.clock, self.sleep = clock, sleep
+        self.next = clock()
         self.paused_until = 0.0
 
     async def wait(self) -> None:
-        now = time.monotonic()
-        slot = max(now, self.next)
-        self.next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        """Until this lane's slot, which is never inside a pause."""
+        while True:
+            now = self.clock()
+            slot = max(now, self.next)
+            self.next = slot + self.interval
+            if slot > now:
+                await self.sleep(slot - now)
+            if self.clock() >= self.paused_until:
+                return
+
+    def paused(self) -> bool:
+        return self.clock() < self.paused_until
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: no lane sends for `seconds`."""
-        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
+        self.paused_until = max(self.paused_until, self.clock() + seconds)
         self.next = max(self.next, self.paused_until)
-
-    async def hold(self) -> None:
-        """Wait out a pause that began after this lane got its slot."""
-        while (left := self.paused_until - time.monotonic()) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(left)  # (a pause may be extended while we wait)
 
 
 class Window:
@@ -163,7 +177,7 @@ class AnnouncementSender:
     async def deliver(self, announcement: Announcement) -> None:
         """Send one leased announcement until its outbox is empty or the lease is lost."""
         logger.info("announcement %s: delivering as %s", announcement.id, self.owner)
-        pacer, window = Pacer(self.rate), Window(int(self.rate))
+        pacer, window = Pacer(self.rate), Window(int(self.rate) + 1)
         lost = asyncio.Event()
         lanes = [
             asyncio.create_task(self._lane(announcement, pacer, window, lost))
@@ -218,7 +232,8 @@ class AnnouncementSender:
         while not (self._stopping.is_set() or lost.is_set()):
             await pacer.wait()
             await window.admit()
-            await pacer.hold()
+            if pacer.paused():  # a 429 came while the window held this lane: a new slot
+                continue
             # Claimed right before sending: only the messages in flight can be in doubt.
             async with db.session() as session:
                 row = await announce.claim_next(
