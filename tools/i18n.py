@@ -107,6 +107,11 @@ def update() -> None:
             message.flags.discard("fuzzy")
             message.string = message.id if isinstance(message.id, tuple) else message.id
         _write(po_path(SOURCE_LANGUAGE), source)
+        # pybabel update wraps at 76 columns; every write here uses 99, so rewrite the other
+        # catalogs too, or each update rewraps hundreds of unchanged lines.
+        for language in languages():
+            if language != SOURCE_LANGUAGE:
+                _write(po_path(language), _read(po_path(language)))
     for language in languages():
         count = len(missing(language))
         if count:
