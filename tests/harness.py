@@ -171,6 +171,12 @@ class Person:
         message, _data = self.find_button(action="age")
         await self.press_data(callbacks.pack("age", age_band), message)
 
+    async def ask_for_a_person_in_danger(self) -> list[Call]:
+        """/help, "I am in danger" (the numbers), then "talk to a person": an urgent case."""
+        await self.send("/help")
+        await self.press(action="help.danger")
+        return await self.press(action="help.person")
+
 
 def texts(calls: list[Call], chat_id: int | None = None) -> list[str]:
     """The texts shown to a chat (sent or edited), in order."""

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from factories import make_service
 
 from youthbot.core.directory import TOPICS, Channel, Service, emergency_services, match_services
 from youthbot.core.directory_file import check_services, default_services_path, load_services
@@ -17,33 +18,6 @@ from youthbot.core.yamlsource import ContentInvalid
 
 TODAY = date(2026, 11, 22)
 HELPLINES = Path("/work/shared/content/helplines.md")
-
-
-def make_service(id: str = "pe-test", **changes: object) -> Service:
-    """A visible national Peruvian service; `changes` override any field."""
-    fields: dict[str, object] = dict(
-        id=id,
-        name={"es": id, "en": id},
-        description={"es": "Ayuda.", "en": "Help."},
-        topics=("sexual_exploitation",),
-        countries=("PE",),
-        regions=(),
-        channels=(Channel("phone", "100"),),
-        hours={"es": "24 horas", "en": "24 hours"},
-        free=True,
-        confidential=True,
-        emergency=False,
-        age_min=0,
-        age_max=99,
-        languages=("es",),
-        vetted_by="tester",
-        vetted_on=date(2026, 11, 1),
-        review_due=date(2027, 5, 1),
-        status="active",
-        source="test",
-    )
-    fields.update(changes)
-    return Service(**fields)  # type: ignore[arg-type]
 
 
 def ids(services: list[Service]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from factories import make_service
 from harness import ADMIN, GROUP_CHAT_ID, STAFF_CHAT_ID, YOUNG, YOUNG_EN, labels, texts
 from sqlalchemy import select
 
@@ -61,28 +62,14 @@ T = {
 def service(id: str, **changes: object) -> Service:
     """A visible national Peruvian service about violence at home; `changes` override."""
     fields: dict[str, object] = dict(
-        id=id,
         name={"es": f"Servicio {id}", "en": f"Service {id}"},
         description={"es": "Te escuchan.", "en": "They listen."},
         topics=("violence_home",),
-        countries=("PE",),
-        regions=(),
         channels=(Channel("phone", "0800 12345"),),
         hours={"es": "Lunes a viernes", "en": "Monday to Friday"},
-        free=True,
-        confidential=True,
-        emergency=False,
-        age_min=0,
-        age_max=99,
-        languages=("es",),
-        vetted_by="tester",
-        vetted_on=date(2026, 11, 1),
-        review_due=date(2027, 5, 1),
-        status="active",
-        source="test",
     )
     fields.update(changes)
-    return Service(**fields)  # type: ignore[arg-type]
+    return make_service(id, **fields)
 
 
 def directory(bot, *services: Service) -> None:

@@ -247,9 +247,7 @@ async def test_delete_my_data_after_real_use(bot):
     person = bot.person(YOUNG)
     await person.onboard()
     await play_a_quiz(person)
-    await person.send("/help")
-    await person.press(action="help.danger")  # "yes, I am in danger": numbers, then a person
-    await person.press(action="help.person")
+    await person.ask_for_a_person_in_danger()
     await person.send("Me siento muy mal, Anabela necesita ayuda")
     async with bot.db.session() as session:
         case = (await session.scalars(select(Case).where(Case.user_id == YOUNG.id))).one()
@@ -460,9 +458,7 @@ async def test_quick_exit_during_a_case_warns_the_moderator_and_keeps_the_case(b
     bot.api.forum_chats.add(STAFF_CHAT_ID)
     person = bot.person(YOUNG)
     await person.onboard()
-    await person.send("/help")
-    await person.press(action="help.danger")
-    await person.press(action="help.person")
+    await person.ask_for_a_person_in_danger()
     calls = await person.send("/salir")
     staff = [c for c in calls if c.chat_id == STAFF_CHAT_ID]
     assert len(staff) == 1 and "usó la salida rápida" in staff[0].text

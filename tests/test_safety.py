@@ -247,9 +247,7 @@ async def test_with_an_open_case_the_numbers_come_and_the_message_still_reaches_
     bot.api.forum_chats.add(STAFF_CHAT_ID)
     person = bot.person(YOUNG)
     await person.onboard()
-    await person.send("/help")
-    await person.press(action="help.danger")
-    await person.press(action="help.person")
+    await person.ask_for_a_person_in_danger()
     calls = await person.send("ahora me quieren llevar")
     mine = [c for c in calls if c.chat_id == YOUNG.id]
     assert_interrupt(mine, "es", "sold_or_taken", offer=False)
@@ -374,9 +372,7 @@ async def test_nothing_personal_ever_reaches_an_ordinary_group(bot):
     await bot.grant(MODERATOR, Role.MODERATOR)
     young = bot.person(YOUNG)
     await young.onboard()
-    await young.send("/help")
-    await young.press(action="help.danger")
-    await young.press(action="help.person")
+    await young.ask_for_a_person_in_danger()
     await young.send("necesito ayuda")
     async with bot.db.session() as session:
         numbers = list(await session.scalars(select(Case.number)))
