@@ -49,7 +49,7 @@ from .bot.tracking import MessageTracker, TrackingBot
 from .config import Settings
 from .core.danger import DangerMatcher, check_danger_words, default_danger_words_path
 from .core.directory_file import check_services, default_services_path, load_services
-from .core.quiz_content import check_quizzes, default_quiz_dir, load_quizzes
+from .core.quiz_files import check_quizzes, default_quiz_dir, load_quizzes
 from .core.regions import check_regions, default_regions_path, load_regions, region_ids
 from .core.yamlsource import ContentInvalid, Problem
 from .db import migrate

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from ..core import activities as acts
+from ..core import activity_leaders, activity_reviews
 from ..core import activity_reports as reports
 from ..core.activities import Status
 from ..core.roles import LEADERS, STAFF
@@ -23,7 +23,7 @@ from . import (
     activity_report,
     activity_review,
 )
-from .activity_register import load_own
+from .activity_flow import load_own
 from .activity_views import (
     FLOW,
     back_button,
@@ -71,7 +71,7 @@ def register(router: Router) -> None:
         """The activities menu: what each person can do depends on their role."""
         if turn.state is not None and turn.state.flow == FLOW:
             await turn.clear_state()
-        pending = await acts.count_pending(turn.session) if turn.role in STAFF else 0
+        pending = await activity_reviews.count_pending(turn.session) if turn.role in STAFF else 0
         turn.edit(
             _("Youth-led activities: workshops, campaigns, school talks and more, run by youth "
               "groups. What would you like to do?"),
@@ -99,7 +99,7 @@ def register_own(router: Router) -> None:
     async def list_my_activities(turn: Turn) -> None:
         """The leader's activities, latest first, each a button."""
         await turn.clear_state()
-        mine = await acts.list_own(turn.session, leader_id=turn.user_id)
+        mine = await activity_leaders.list_own(turn.session, leader_id=turn.user_id)
         rows = [
             [
                 button(
@@ -122,7 +122,7 @@ def register_own(router: Router) -> None:
         if activity is None:
             return
         await turn.clear_state()
-        joined = await acts.count_joined(turn.session, activity_id=activity.id)
+        joined = await activity_leaders.count_joined(turn.session, activity_id=activity.id)
         report = await reports.get_report(turn.session, activity_id=activity.id)
         turn.edit(
             render_own(turn, activity, joined, report),
@@ -152,7 +152,7 @@ def register_own(router: Router) -> None:
             if activity is not None:
                 stale(turn)
             return
-        joined = await acts.cancel(turn.session, activity, now=turn.now)
+        joined = await activity_leaders.cancel(turn.session, activity, now=turn.now)
         turn.edit(
             _("The activity was cancelled."),
             keyboard(button(pgettext("button", "🗂 My activities"), "act.mine")),
@@ -191,7 +191,7 @@ def build_own_keyboard(
     turn: Turn, activity: Activity, report: ActivityReport | None
 ) -> InlineKeyboardMarkup:
     rows = []
-    editable = acts.is_editable(activity, turn.now)
+    editable = activity_leaders.is_editable(activity, turn.now)
     if activity.status == Status.RETURNED and editable:
         rows.append(button(pgettext("button", "📤 Send for review again"), "act.submit",
                            activity.id))

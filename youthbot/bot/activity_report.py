@@ -14,7 +14,7 @@ from ..core.activity_reports import BAND_LABELS, ReportStep
 from ..core.roles import LEADERS
 from ..db.models import Activity, ActivityReport
 from ..i18n import _, ngettext, pgettext
-from .activity_register import load_own
+from .activity_flow import load_own
 from .activity_views import (
     FLOW,
     back_button,

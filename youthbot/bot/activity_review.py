@@ -10,6 +10,7 @@ from datetime import date
 from telegram import InputFile
 
 from ..core import activities as acts
+from ..core import activity_reviews
 from ..core.activity_export import export_files, load_rows, parse_day
 from ..core.roles import STAFF, Role
 from ..db.models import Activity
@@ -48,7 +49,7 @@ async def show_card(turn: Turn, activity: Activity | None, *, note: str | None =
         turn.edit(f"{note}\n\n{text}" if note else text,
                   keyboard([activities_button(), menu_button()]))
         return
-    waiting = await acts.count_pending(turn.session)
+    waiting = await activity_reviews.count_pending(turn.session)
     parts = [
         _("Waiting for review: {count}").format(count=waiting),
         _("Activity #{id}").format(id=activity.id),
@@ -73,7 +74,7 @@ async def typed_reason(turn: Turn, data: dict) -> None:
     """The reason for sending back: the leader is told it, in their language."""
     activity_id = int(data.get("activity_id", 0))
     try:
-        activity, language = await acts.review(
+        activity, language = await activity_reviews.review(
             turn.session,
             activity_id=activity_id,
             moderator_id=turn.user_id,
@@ -116,26 +117,26 @@ def register(router: Router, text_steps: dict) -> None:
     @router.button("act.review", roles=STAFF)
     async def review_pending(turn: Turn) -> None:
         """The oldest activity waiting for review."""
-        await show_card(turn, await acts.next_pending(turn.session))
+        await show_card(turn, await activity_reviews.next_pending(turn.session))
 
     @router.button("act.rv", int, roles=STAFF)
     async def next_pending(turn: Turn, after_id: int) -> None:
         """The next activity waiting for review."""
-        await show_card(turn, await acts.next_pending(turn.session, after_id=after_id))
+        await show_card(turn, await activity_reviews.next_pending(turn.session, after_id=after_id))
 
     @router.button("act.rvshow", int, roles=STAFF)
     async def show_pending(turn: Turn, activity_id: int) -> None:
         """One pending activity again (after cancelling a send-back)."""
         activity = await turn.session.get(Activity, activity_id)
         if activity is None or activity.status != acts.Status.PENDING:
-            activity = await acts.next_pending(turn.session)
+            activity = await activity_reviews.next_pending(turn.session)
         await show_card(turn, activity)
 
     @router.button("act.approve", int, roles=STAFF)
     async def approve(turn: Turn, activity_id: int) -> None:
         """Approve: young people can find it now; the leader is told."""
         try:
-            activity, language = await acts.review(
+            activity, language = await activity_reviews.review(
                 turn.session, activity_id=activity_id, moderator_id=turn.user_id,
                 approve=True, reason=None, now=turn.now,
             )  # fmt: skip
@@ -148,7 +149,7 @@ def register(router: Router, text_steps: dict) -> None:
                          "people can now find it and join.").format(
                     title=activity.title, when=short_when(turn.deps, translator, activity))
             notify(turn, activity.leader_id, text)
-        following = await acts.next_pending(turn.session, after_id=activity_id)
+        following = await activity_reviews.next_pending(turn.session, after_id=activity_id)
         await show_card(turn, following, note=_("Approved. The leader has been told."))
 
     @router.button("act.sendback", int, roles=STAFF)

@@ -1,4 +1,4 @@
-"""The questions of the registration steps and their buttons (activity_register asks them).
+"""The questions of the registration steps and their buttons (activity_flow asks them).
 
 Every step's keyboard ends with back and cancel: inside a draft, back goes to the previous
 step and cancel keeps the draft; when changing an existing activity, both lead back to it.

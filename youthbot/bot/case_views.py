@@ -10,7 +10,7 @@ from ..db.models import Case
 from ..i18n import N_, _
 from . import shared_views, staff
 from .runtime import Turn
-from .talk import MEDIA_KINDS
+from .talk_relay import MEDIA_KINDS
 
 MODERATORS = {Role.MODERATOR}
 MAX_HISTORY_CHARS = 3500

@@ -22,7 +22,7 @@ from .case_referral import refer_case, refer_to
 from .case_views import MODERATORS, case_of, refuse_case_error, render_history, staff_text
 from .routing import STAFF, Router
 from .runtime import Turn, button, deps_of, keyboard
-from .talk import render_closed_for_person, render_feedback_question
+from .talk_ending import render_closed_for_person, render_feedback_question
 
 # Buttons on the case card -------------------------------------------------------------------
 

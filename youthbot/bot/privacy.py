@@ -20,8 +20,7 @@ from ..core import safety as safety_service
 from ..core.privacy import StaffCopies
 from ..core.roles import Role
 from ..i18n import N_, _, pgettext
-from . import help as help_screens
-from . import staff, staff_alerts
+from . import help_views, staff, staff_alerts
 from .admin import role_name
 from .menu import menu_button, show_settings
 from .routing import Router
@@ -49,7 +48,7 @@ def quick_exit_button() -> InlineKeyboardButton:
 
 
 def quick_exit_buttons(turn: Turn) -> list[InlineKeyboardButton]:
-    """For the help screens' extra buttons (see bot/help.py)."""
+    """For the help screens' extra buttons (see bot/help_views.py)."""
     return [quick_exit_button()]
 
 
@@ -253,7 +252,7 @@ def register(router: Router) -> None:
 
     @router.on_startup
     async def start_retention(application: Application) -> None:
-        extras = deps_of(application).extras.setdefault(help_screens.HELP_SCREEN_BUTTONS, [])
+        extras = deps_of(application).extras.setdefault(help_views.HELP_SCREEN_BUTTONS, [])
         if quick_exit_buttons not in extras:
             extras.append(quick_exit_buttons)
         await run_retention(application)  # anything overdue while the bot was stopped

@@ -16,7 +16,8 @@ from telegram.ext import Application, PollAnswerHandler
 
 from ..core import quiz_group as groups
 from ..core.quiz import find_quiz
-from ..core.quiz_content import MAX_QUESTION, Quiz
+from ..core.quiz_checks import MAX_QUESTION
+from ..core.quiz_content import Quiz
 from ..core.quiz_group import NoQuizRunning, QuizAlreadyRunning, RunView, Step
 from ..core.roles import LEADERS, is_allowed
 from ..i18n import _, activate, deactivate, pgettext

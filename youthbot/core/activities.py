@@ -1,23 +1,19 @@
-"""Youth-led activities: registration (a draft row per leader), review, browsing and joining.
+"""Youth-led activities: their kinds, pathways, statuses and registration steps, and errors.
 
-Plain async services on a session; the caller's transaction commits. Every value that came
-from a person is validated here and refused with `InvalidInput(kind, **params)`, which changes
-nothing. Ownership and state are re-checked on every call: button data is never trusted.
+Every value that came from a person is validated here and refused with
+`InvalidInput(kind, **params)`, which changes nothing. What leaders do with their own
+activities is in activity_leaders, the review in activity_reviews, browsing and joining in
+activity_joins, reports in activity_reports.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from ..db.models import Activity, ActivityJoin, User
+from ..db.models import Activity
 from ..i18n import N_
-from . import users
-from .errors import DomainError, NotAllowed, NotFound
+from .errors import DomainError
 
 TITLE_MIN, TITLE_MAX = 3, 80
 DISTRICT_MAX = 60
@@ -205,176 +201,3 @@ def previous_step(step: Step) -> Step | None:
         return Step.EXPECTED
     index = ORDER.index(step) if step in ORDER else 0
     return ORDER[index - 1] if index > 0 else None
-
-
-# Drafts and the leader's own activities ----------------------------------------------------
-
-
-async def find_draft(session: AsyncSession, *, leader_id: int) -> Activity | None:
-    return await session.scalar(
-        select(Activity)
-        .where(Activity.leader_id == leader_id, Activity.status == Status.DRAFT)
-        .order_by(Activity.id.desc())
-        .limit(1)
-    )
-
-
-async def start_draft(
-    session: AsyncSession, *, leader_id: int, country: str | None, now: datetime
-) -> Activity:
-    """A new, empty draft for `leader_id` (after any older draft was discarded)."""
-    draft = Activity(
-        leader_id=leader_id,
-        status=Status.DRAFT,
-        draft_step=Step.TITLE,
-        country=country,
-        online=False,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(draft)
-    await session.flush()
-    return draft
-
-
-async def discard_draft(session: AsyncSession, *, activity_id: int, leader_id: int) -> None:
-    draft = await get_own(session, activity_id=activity_id, leader_id=leader_id)
-    if draft.status != Status.DRAFT:
-        raise ActivityNotEditable(activity_id)
-    await session.delete(draft)
-
-
-async def get_own(
-    session: AsyncSession,
-    *,
-    activity_id: int,
-    leader_id: int,
-    editable_at: datetime | None = None,
-) -> Activity:
-    """The leader's own activity; NotFound, NotAllowed (another's), or ActivityNotEditable
-    when `editable_at` is given and it is cancelled or already started."""
-    activity = await session.get(Activity, activity_id, with_for_update=True)
-    if activity is None:
-        raise NotFound(activity_id)
-    if activity.leader_id != leader_id:
-        raise NotAllowed(activity_id)
-    if editable_at is not None and not is_editable(activity, editable_at):
-        raise ActivityNotEditable(activity_id)
-    return activity
-
-
-def is_editable(activity: Activity, now: datetime) -> bool:
-    if activity.status not in EDITABLE:
-        return False
-    return activity.status == Status.DRAFT or activity.starts_at is None or (
-        activity.starts_at > now
-    )
-
-
-def changed(activity: Activity, *, now: datetime) -> bool:
-    """Record an edit; an approved activity goes back to review. True when it did."""
-    activity.updated_at = now
-    if activity.status == Status.APPROVED:
-        activity.status = Status.PENDING
-        activity.submitted_at = now
-        return True
-    return False
-
-
-def set_place(
-    activity: Activity, *, country: str, region: str | None, online: bool
-) -> None:
-    activity.country, activity.region, activity.online = country, region, online
-    activity.district = None
-
-
-async def submit(session: AsyncSession, activity: Activity, *, now: datetime) -> None:
-    """Send a draft (or a sent-back activity) for review; Incomplete names what is missing."""
-    missing = next_step(activity)
-    if missing is not Step.SUMMARY:
-        raise Incomplete(missing)
-    if activity.starts_at <= now:
-        raise Incomplete(Step.WHEN)
-    if activity.status not in (Status.DRAFT, Status.RETURNED):
-        raise ActivityNotEditable(activity.id)
-    activity.status = Status.PENDING
-    activity.draft_step = None
-    activity.submitted_at = activity.updated_at = now
-
-
-async def list_own(session: AsyncSession, *, leader_id: int, limit: int = 20) -> list[Activity]:
-    """The leader's activities (not the draft), the latest first."""
-    rows = await session.scalars(
-        select(Activity)
-        .where(Activity.leader_id == leader_id, Activity.status != Status.DRAFT)
-        .order_by(Activity.starts_at.desc(), Activity.id.desc())
-        .limit(limit)
-    )
-    return list(rows)
-
-
-async def count_joined(session: AsyncSession, *, activity_id: int) -> int:
-    return await session.scalar(
-        select(func.count()).select_from(ActivityJoin).where(
-            ActivityJoin.activity_id == activity_id
-        )
-    )
-
-
-async def cancel(
-    session: AsyncSession, activity: Activity, *, now: datetime
-) -> list[tuple[int, str]]:
-    """Cancel an activity; returns (user id, language) of everyone who joined, to tell them."""
-    if not is_editable(activity, now) or activity.status == Status.DRAFT:
-        raise ActivityNotEditable(activity.id)
-    activity.status = Status.CANCELLED
-    activity.updated_at = now
-    rows = await session.execute(
-        select(User.id, User.language)
-        .join(ActivityJoin, ActivityJoin.user_id == User.id)
-        .where(ActivityJoin.activity_id == activity.id, User.blocked.is_(False))
-    )
-    return [(row.id, row.language) for row in rows]
-
-
-# Review ------------------------------------------------------------------------------------
-
-
-async def count_pending(session: AsyncSession) -> int:
-    return await session.scalar(
-        select(func.count()).select_from(Activity).where(Activity.status == Status.PENDING)
-    )
-
-
-async def next_pending(session: AsyncSession, *, after_id: int = 0) -> Activity | None:
-    """The oldest pending activity after `after_id`, wrapping round to the first."""
-    query = select(Activity).where(Activity.status == Status.PENDING).order_by(Activity.id)
-    found = await session.scalar(query.where(Activity.id > after_id).limit(1))
-    return found or await session.scalar(query.limit(1))
-
-
-async def review(
-    session: AsyncSession,
-    *,
-    activity_id: int,
-    moderator_id: int,
-    approve: bool,
-    reason: str | None,
-    now: datetime,
-) -> tuple[Activity, str | None]:
-    """Approve or send back a pending activity; returns it and the leader's language."""
-    note = None if approve else clean_reason(reason or "")
-    activity = await session.get(Activity, activity_id, with_for_update=True)
-    if activity is None or activity.status != Status.PENDING:
-        raise NotPending(activity_id)
-    activity.status = Status.APPROVED if approve else Status.RETURNED
-    activity.review_note = note
-    activity.reviewed_by, activity.reviewed_at = moderator_id, now
-    users.audit(
-        session,
-        actor_id=moderator_id,
-        action="activity.approve" if approve else "activity.return",
-        target=f"activity:{activity_id}",
-    )
-    leader = await session.get(User, activity.leader_id) if activity.leader_id else None
-    return activity, (leader.language if leader and not leader.blocked else None)

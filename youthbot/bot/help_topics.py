@@ -1,0 +1,183 @@
+"""Get help after "not in danger right now": topic → for whom → where → the vetted services
+that match, best first, with a person, back and "that's all" under them."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from ..core import help as help_service
+from ..core.directory import TOPICS
+from ..i18n import _, pgettext
+from . import help_views, shared_views
+from .help_views import (
+    NOT_SAID,
+    WHOM,
+    back_button,
+    build_country_keyboard,
+    person_button,
+    screen_buttons,
+)
+from .menu import HELP_ENTRY, menu_button
+from .routing import Router
+from .runtime import Turn, button, keyboard
+
+MAX_SERVICES = 6
+
+
+def build_topic_keyboard(turn: Turn) -> InlineKeyboardMarkup:
+    return keyboard(
+        *(
+            button(_(shared_views.TOPIC_LABELS[topic]), "help.topic", index)
+            for index, topic in enumerate(TOPICS)
+        ),
+        [back_button(HELP_ENTRY), *screen_buttons(turn)],
+    )
+
+
+def build_region_keyboard(turn: Turn, topic: int, whom: str, country) -> InlineKeyboardMarkup:
+    regions = [
+        button(r.name_in(turn.language), "help.region", topic, whom, country.id, r.id)
+        for r in country.regions
+    ]
+    return keyboard(
+        *(regions[i : i + 3] for i in range(0, len(regions), 3)),
+        button(pgettext("button", "I prefer not to say"), "help.region", topic, whom, country.id,
+               NOT_SAID),
+        [back_button("help.whom", topic, whom), *screen_buttons(turn)],
+    )
+
+
+async def show_services(turn: Turn, topic: int, whom: str, country: str, region: str) -> None:
+    """The matching services, best first, then: talk to a person, back, that's all."""
+    code = help_views.known(country) or _default_country(turn)
+    services = await help_service.services_for(
+        turn.session,
+        turn.deps.content.services,
+        topic=TOPICS[topic],
+        country=code,
+        region=help_views.known(region),
+        today=turn.today,
+        lang=turn.language,
+    )
+    back = (
+        back_button("help.where", topic, whom, country)
+        if help_views.known(country)
+        else back_button("help.topic", topic)
+    )
+    footer = [
+        person_button(topic, whom, country, region, 0),
+        [back, button(pgettext("button", "✅ That's all"), "help.done")],
+        [menu_button(), *screen_buttons(turn)],
+    ]
+    if not services:
+        await _show_nothing_found(turn, code, footer)
+        return
+    shown = services[:MAX_SERVICES]
+    intro = (
+        _("These services can help your friend. You can also contact them together:")
+        if whom == "friend"
+        else _("These services can help you. The best matches come first:")
+    )
+    if not help_views.known(country):
+        intro += "\n" + _(
+            "(You did not say your country, so these are services in {country}.)"
+        ).format(country=shared_views.country_name(turn.deps, code))
+    cards = [shared_views.render_service(s, turn.language) for s in shown]
+    links = shared_views.build_service_links(shown, turn.language)
+    turn.edit("\n\n".join([intro, *cards]), keyboard(*links, *footer))
+
+
+async def _show_nothing_found(turn: Turn, country: str | None, footer: list) -> None:
+    lines = await help_service.emergency_lines(
+        turn.session, turn.deps.content.services, country=country, today=turn.today
+    )
+    text = _(
+        "I could not find a service for this where you are. If you need help now, call:"
+    )
+    text += "\n\n" + shared_views.render_emergency_lines(lines, turn.language)
+    text += "\n\n" + _("You can also talk to a person from our team.")
+    turn.edit(text, keyboard(*footer))
+
+
+def _default_country(turn: Turn) -> str | None:
+    """The person's stored country, else the first in regions.yaml (Peru)."""
+    if turn.user is not None and turn.user.country:
+        return turn.user.country
+    countries = turn.deps.content.countries
+    return countries[0].id if countries else None
+
+
+def register_topics(router: Router) -> None:
+    """Register the questions after "not in danger", the services and "that's all"."""
+
+    @router.button("help.topic", int)
+    async def choose_topic(turn: Turn, topic: int) -> None:
+        """Topic chosen: is it for you or for a friend?"""
+        if not 0 <= topic < len(TOPICS):
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        turn.edit(
+            _("Is this for you or for a friend?"),
+            keyboard(
+                [
+                    button(pgettext("button", "For me"), "help.whom", topic, "me"),
+                    button(pgettext("button", "For a friend"), "help.whom", topic, "friend"),
+                ],
+                [back_button("help.danger", 0), *screen_buttons(turn)],
+            ),
+        )
+
+    @router.button("help.whom", int, str)
+    async def choose_whom(turn: Turn, topic: int, whom: str) -> None:
+        """For whom chosen: which country?"""
+        if not 0 <= topic < len(TOPICS) or whom not in WHOM:
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        markup = build_country_keyboard(turn, "help.where", topic, whom)
+        markup = keyboard(
+            *markup.inline_keyboard, [back_button("help.topic", topic), *screen_buttons(turn)]
+        )
+        turn.edit(
+            _("Where are you? This helps me show services near you. Choose your country."),
+            markup,
+        )
+
+    @router.button("help.where", int, str, str)
+    async def choose_country(turn: Turn, topic: int, whom: str, country: str) -> None:
+        """Country chosen: which region (or the services, when not said)?"""
+        if not 0 <= topic < len(TOPICS) or whom not in WHOM:
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        if country == NOT_SAID:
+            await show_services(turn, topic, whom, NOT_SAID, NOT_SAID)
+            return
+        found = help_views.country(turn, country)
+        if found is None:
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        if not found.regions:
+            await show_services(turn, topic, whom, country, NOT_SAID)
+            return
+        turn.edit(_("And which region?"), build_region_keyboard(turn, topic, whom, found))
+
+    @router.button("help.region", int, str, str, str)
+    async def choose_region(turn: Turn, topic: int, whom: str, country: str, region: str) -> None:
+        """Region chosen (or not said): the matching services."""
+        found = help_views.country(turn, country)
+        if (
+            not 0 <= topic < len(TOPICS)
+            or whom not in WHOM
+            or found is None
+            or (region != NOT_SAID and found.region(region) is None)
+        ):
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        await show_services(turn, topic, whom, country, region)
+
+    @router.button("help.done")
+    async def finish(turn: Turn) -> None:
+        """That's all: a kind goodbye and the way back."""
+        turn.edit(
+            _("Take care. 💙 You can come back any time with /help."),
+            keyboard([menu_button(), *screen_buttons(turn)]),
+        )
