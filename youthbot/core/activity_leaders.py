@@ -44,13 +44,6 @@ async def start_draft(
     return draft
 
 
-async def discard_draft(session: AsyncSession, *, activity_id: int, leader_id: int) -> None:
-    draft = await get_own(session, activity_id=activity_id, leader_id=leader_id)
-    if draft.status != Status.DRAFT:
-        raise ActivityNotEditable(activity_id)
-    await session.delete(draft)
-
-
 async def get_own(
     session: AsyncSession,
     *,
