@@ -88,7 +88,7 @@ def register(router: Router, text_steps: dict) -> None:
                 ),
             )
             return
-        country = default_country(turn.deps, turn.user.country if turn.user else None)
+        country = default_country(turn.deps, turn.country)
         draft = await activity_leaders.start_draft(
             turn.session, leader_id=turn.user_id, country=country, now=turn.now
         )

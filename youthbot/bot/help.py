@@ -48,7 +48,7 @@ async def show_emergency(turn: Turn, *, urgent: bool = True, country: str | None
 
     The numbers are the very first thing sent; nothing is asked before them.
     """
-    country = country or (turn.user.country if turn.user is not None else None)
+    country = country or turn.country
     lines = await help_service.emergency_lines(
         turn.session, turn.deps.content.services, country=country, today=turn.today
     )
@@ -120,7 +120,7 @@ def register(router: Router) -> None:
             had_case = await _mark_open_case_urgent(turn)
             await show_emergency(turn, urgent=True)  # the person's numbers go out first
             if not had_case:
-                await staff_alerts.signal_danger_later(turn, country=_country_of_person(turn))
+                await staff_alerts.signal_danger_later(turn, country=turn.country)
             return
         turn.edit(
             _("What is it about? Choose what fits best. You don't have to tell more than you "
@@ -142,10 +142,6 @@ def register(router: Router) -> None:
         await show_emergency(turn, urgent=True, country=help_views.known(country))
 
     help_topics.register_topics(router)
-
-
-def _country_of_person(turn: Turn) -> str | None:
-    return turn.user.country if turn.user is not None else None
 
 
 async def _mark_open_case_urgent(turn: Turn) -> bool:

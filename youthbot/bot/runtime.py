@@ -177,6 +177,11 @@ class Turn:
     def anonymous(self) -> bool:
         return self.user is None or users.is_anonymous(self.user)
 
+    @property
+    def country(self) -> str | None:
+        """The country the person chose, if any (it decides which numbers they are shown)."""
+        return self.user.country if self.user is not None else None
+
     # Queued Bot API calls, made after the transaction commits ---------------------------
 
     def reply(self, text: str, markup: Markup = None, **kwargs: Any) -> None:

@@ -96,7 +96,7 @@ async def interrupt_on_danger(turn: Turn) -> bool:
 async def show_interrupt(turn: Turn, category: str, *, offer: bool = True) -> None:
     """The gentle message with the emergency numbers of the person's country, then the offer
     of a person."""
-    country = turn.user.country if turn.user is not None else None
+    country = turn.country
     lines = await help_service.emergency_lines(
         turn.session, turn.deps.content.services, country=country, today=turn.today
     )

@@ -90,7 +90,7 @@ async def _tell_if_closed_now(turn: Turn) -> None:
         return
     back = turn.translator.format_datetime(hours.next_opening(turn.now), "short")
     lines = await help_service.emergency_lines(
-        turn.session, turn.deps.content.services, country=_country_of(turn), today=turn.today
+        turn.session, turn.deps.content.services, country=turn.country, today=turn.today
     )
     text = _(
         "Right now our team is not working. They are back on {when} (time in {zone}). Your "
@@ -102,7 +102,7 @@ async def _tell_if_closed_now(turn: Turn) -> None:
 
 async def _no_staff(turn: Turn) -> None:
     lines = await help_service.emergency_lines(
-        turn.session, turn.deps.content.services, country=_country_of(turn), today=turn.today
+        turn.session, turn.deps.content.services, country=turn.country, today=turn.today
     )
     turn.edit(
         _("Sorry, talking to a person is not available right now. If you need help now, call:")
@@ -134,10 +134,6 @@ def _known_place(turn: Turn, country: str, region: str) -> bool:
 
 def _realert(turn: Turn) -> timedelta:
     return timedelta(minutes=turn.settings.case_realert_minutes)
-
-
-def _country_of(turn: Turn) -> str | None:
-    return turn.user.country if turn.user is not None else None
 
 
 def register_conversation(router: Router) -> None:
