@@ -48,6 +48,7 @@ from .bot.runtime import BotContext, Content, Deps
 from .bot.tracking import MessageTracker, TrackingBot
 from .config import Settings
 from .core.danger import DangerMatcher, check_danger_words, default_danger_words_path
+from .core.directory_coverage import check_coverage
 from .core.directory_file import check_services, default_services_path, load_services
 from .core.quiz_files import check_quizzes, default_quiz_dir, load_quizzes
 from .core.regions import check_regions, default_regions_path, load_regions, region_ids
@@ -102,18 +103,23 @@ def check_content(settings: Settings) -> tuple[list[Problem], list[str]]:
     countries, region_problems = check_regions(
         _content_path(settings, "regions.yaml", default_regions_path())
     )
-    _services, service_problems, due = check_services(
-        _content_path(settings, "services.yaml", default_services_path()),
-        today=utcnow().date(),
-        region_ids=region_ids(countries),
+    services_path = _content_path(settings, "services.yaml", default_services_path())
+    services, service_problems, due = check_services(
+        services_path, today=utcnow().date(), region_ids=region_ids(countries)
     )
+    gap_notes: list[str] = []
+    if not service_problems and not region_problems:
+        # Every topic, in every country people can choose, has a fitting service.
+        service_problems, gap_notes = check_coverage(
+            services_path, services, [c.id for c in countries], today=utcnow().date()
+        )
     _phrases, danger_problems = check_danger_words(
         _content_path(settings, "danger_words.yaml", default_danger_words_path())
     )
     notes = [
         f"review due {service.review_due.isoformat()}: {service.id} ({service.status})"
         for service in sorted(due, key=lambda s: s.review_due)
-    ]
+    ] + gap_notes
     return problems + region_problems + service_problems + danger_problems, notes
 
 
