@@ -210,14 +210,14 @@ def content(tmp_path: Path) -> Path:
 
 
 def test_content_check_fails_when_a_topic_loses_its_service(content: Path) -> None:
-    assert check_content(Settings(_env_file=None, content_dir=content))[0] == []
+    assert check_content(Settings(_env_file=None, content_dir=content), today=TODAY)[0] == []
     path = content / "services.yaml"
     text = path.read_text(encoding="utf-8")
     # Brazil's only mental-health service is suspended in the file.
     start = text.index("  - id: br-cvv-188")
     end = text.index("status: active", start)
     path.write_text(text[:end] + "status: suspended" + text[end + 14:], encoding="utf-8")
-    problems, _ = check_content(Settings(_env_file=None, content_dir=content))
+    problems, _ = check_content(Settings(_env_file=None, content_dir=content), today=TODAY)
     assert [p.message for p in problems] == [
         "no active national service in BR fits topic 'mental_health' for ages u14, 14-17, "
         "18-25, 26+: add or activate one that lists 'mental_health' in topics and whose ages "
@@ -226,7 +226,7 @@ def test_content_check_fails_when_a_topic_loses_its_service(content: Path) -> No
 
 
 def test_content_check_lists_known_gaps_as_notes_and_checks_their_form(content: Path) -> None:
-    problems, notes = check_content(Settings(_env_file=None, content_dir=content))
+    problems, notes = check_content(Settings(_env_file=None, content_dir=content), today=TODAY)
     assert problems == []
     assert [n for n in notes if n.startswith("known gap: ")] == [
         "known gap: NI mental_health (ages u14, 14-17, 18-25, 26+): no public mental-health "
@@ -237,9 +237,19 @@ def test_content_check_lists_known_gaps_as_notes_and_checks_their_form(content: 
     path = content / "services.yaml"
     text = path.read_text(encoding="utf-8").replace("topic: legal\n", "topic: lawyers\n")
     path.write_text(text, encoding="utf-8")
-    problems, _ = check_content(Settings(_env_file=None, content_dir=content))
+    problems, _ = check_content(Settings(_env_file=None, content_dir=content), today=TODAY)
     line = text.splitlines().index("    topic: lawyers") + 1
     messages = {(p.line, p.message.split(" with ")[0]) for p in problems}
     assert (line - 1, "a known gap must be {country: NI, topic: mental_health, reason: \"...\"}") \
         in messages
     assert any("NI fits topic 'legal'" in p.message for p in problems)  # now an unknown gap
+
+
+def test_a_coverage_gap_fails_the_check_but_does_not_stop_the_bot(content: Path) -> None:
+    """On the day Brazil's only mental-health line is past its review, `content check` fails;
+    the bot still starts (a person gets the `other` services, then the emergency numbers)."""
+    settings = Settings(_env_file=None, content_dir=content)
+    later = date(2027, 6, 5)  # every 2026-12-04 review is due by then
+    problems, _ = check_content(settings, today=later)
+    assert any("BR fits topic 'mental_health'" in p.message for p in problems)
+    assert [p for p in check_content(settings, today=later, coverage=False)[0]] == []
