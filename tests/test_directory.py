@@ -18,6 +18,7 @@ from youthbot.core.yamlsource import ContentInvalid
 
 TODAY = date(2026, 11, 22)
 HELPLINES = Path("/work/shared/content/helplines.md")
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "directory.md"
 
 
 def ids(services: list[Service]) -> list[str]:
@@ -37,46 +38,60 @@ def test_shipped_file_is_valid_against_the_regions() -> None:
         default_services_path(), today=TODAY, region_ids=region_ids(load_regions())
     )
     assert problems == []
-    assert len(services) == 12
+    assert len(services) == 39
 
 
-def test_peru_has_its_active_services_and_the_unconfirmed_chat_is_pending(
+def test_peru_has_regional_services_and_the_unconfirmed_ones_are_pending(
     shipped: list[Service],
 ) -> None:
     peru = [s for s in shipped if "PE" in s.countries]
-    # helplines.md lists four Peruvian services; Chat 100's address is UNCONFIRMED, so it
-    # ships pending and three are active.
-    assert len(peru) == 4
-    assert sorted(s.id for s in peru if s.status == "active") == [
-        "pe-linea-100",
-        "pe-linea-1818",
-        "pe-pnp-105",
+    regional = {s.id: s.regions for s in peru if s.regions and s.status == "active"}
+    assert regional == {
+        "pe-cem-lima": ("lima",), "pe-csmc-lima": ("lima",),
+        "pe-cem-loreto": ("loreto",), "pe-csmc-loreto": ("loreto",),
+        "pe-cem-puno": ("puno",), "pe-csmc-puno": ("puno",),
+    }
+    chat = next(s for s in shipped if s.id == "pe-chat-100")
+    assert chat.status == "active"
+    assert [(c.kind, c.value) for c in chat.channels] == [
+        ("chat", "https://chat100.aurora.gob.pe")
     ]
-    assert {s.id: s.status for s in shipped if s.status == "pending"} == {
-        "pe-chat-100": "pending",
-        "co-linea-trata": "pending",
+    # What the sources did not confirm ships pending, never shown.
+    assert {s.id for s in shipped if s.status == "pending"} == {
+        "co-linea-trata", "pe-alegra", "pe-divindat", "pe-upe-lima", "pe-upe-loreto",
+        "pe-upe-puno", "do-relevic", "do-pedatec", "ni-defensoria-publica",
     }
 
 
-def test_every_shipped_number_is_in_helplines_md(shipped: list[Service]) -> None:
-    if not HELPLINES.exists():
-        pytest.skip("helplines.md is not in this checkout")
-    source_digits = re.sub(r"\D", "", HELPLINES.read_text(encoding="utf-8"))
+def test_every_shipped_number_is_in_the_sources_or_the_directory_docs(
+    shipped: list[Service],
+) -> None:
+    """Each phone or WhatsApp number is in helplines.md or in docs/directory.md, which names
+    the source of every service."""
+    texts = [DOCS.read_text(encoding="utf-8")]
+    if HELPLINES.exists():
+        texts.append(HELPLINES.read_text(encoding="utf-8"))
+    source_digits = re.sub(r"\D", "", " ".join(texts))
     for service in shipped:
         for channel in service.channels:
             if channel.kind in ("phone", "whatsapp"):
                 digits = re.sub(r"\D", "", channel.value)
-                local = digits[2:] if channel.kind == "whatsapp" else digits  # minus +55
+                local = digits[2:] if channel.kind == "whatsapp" else digits  # minus +55/+57
                 assert local in source_digits, (service.id, channel.value)
 
 
 def test_shipped_active_services_carry_vetting_data(shipped: list[Service]) -> None:
     for service in shipped:
         assert service.source and service.review_due
+        assert "desk research" in (service.vetted_by or "")  # nobody has called them yet
         if service.status == "active":
             assert service.vetted_by and "re-vet before going live" in service.vetted_by
-            assert service.vetted_on == date(2026, 11, 22)
-            assert service.review_due == date(2027, 5, 22)
+            assert service.vetted_on in (date(2026, 11, 22), date(2026, 12, 4))
+            assert service.review_due > service.vetted_on
+        if service.vetted_on == date(2026, 12, 4):
+            # desk research says so plainly, and names the day its sources were checked
+            assert "no call made" in (service.vetted_by or "no call made")
+            assert "checked 2026-12-04" in service.source
 
 
 def test_shipped_emergency_numbers(shipped: list[Service]) -> None:
@@ -94,17 +109,19 @@ def test_shipped_emergency_numbers(shipped: list[Service]) -> None:
 
 
 def test_shipped_pending_services_are_never_shown(shipped: list[Service]) -> None:
+    pending = {s.id for s in shipped if s.status == "pending"}
     for topic in TOPICS:
-        for country in ("PE", "CO"):
-            found = match_services(
-                shipped,
-                topic=topic,
-                country=country,
-                region=None,
-                today=TODAY,
-                overrides={"pe-chat-100": "active", "co-linea-trata": "active"},
-            )
-            assert "pe-chat-100" not in ids(found) and "co-linea-trata" not in ids(found)
+        for country in ("PE", "CO", "DO", "NI", "BR"):
+            for region in (None, "puno", "loreto", "lima"):
+                found = match_services(
+                    shipped,
+                    topic=topic,
+                    country=country,
+                    region=region,
+                    today=TODAY,
+                    overrides={service_id: "active" for service_id in pending},
+                )
+                assert not pending & set(ids(found))
 
 
 def test_every_topic_finds_something_in_peru(shipped: list[Service]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 
 from telegram import BotCommand
@@ -48,6 +49,7 @@ from .bot.runtime import BotContext, Content, Deps
 from .bot.tracking import MessageTracker, TrackingBot
 from .config import Settings
 from .core.danger import DangerMatcher, check_danger_words, default_danger_words_path
+from .core.directory_coverage import check_coverage
 from .core.directory_file import check_services, default_services_path, load_services
 from .core.quiz_files import check_quizzes, default_quiz_dir, load_quizzes
 from .core.regions import check_regions, default_regions_path, load_regions, region_ids
@@ -94,32 +96,44 @@ def _content_path(settings: Settings, name: str, default: Path) -> Path:
     return settings.content_dir / name if settings.content_dir else default
 
 
-def check_content(settings: Settings) -> tuple[list[Problem], list[str]]:
-    """Every problem in every content file, and notes (services due for review soon)."""
+def check_content(
+    settings: Settings, *, today: date | None = None, coverage: bool = True
+) -> tuple[list[Problem], list[str]]:
+    """Every problem in every content file, and notes (services due for review soon, known
+    gaps). `coverage`: also every topic of every country needs a fitting service."""
+    today = today or utcnow().date()
     _quizzes, problems = check_quizzes(
         _content_path(settings, "quizzes", default_quiz_dir())
     )
     countries, region_problems = check_regions(
         _content_path(settings, "regions.yaml", default_regions_path())
     )
-    _services, service_problems, due = check_services(
-        _content_path(settings, "services.yaml", default_services_path()),
-        today=utcnow().date(),
-        region_ids=region_ids(countries),
+    services_path = _content_path(settings, "services.yaml", default_services_path())
+    services, service_problems, due = check_services(
+        services_path, today=today, region_ids=region_ids(countries)
     )
+    gap_notes: list[str] = []
+    if coverage and not service_problems and not region_problems:
+        # Every topic, in every country people can choose, has a fitting service.
+        service_problems, gap_notes = check_coverage(
+            services_path, services, [c.id for c in countries], today=today
+        )
     _phrases, danger_problems = check_danger_words(
         _content_path(settings, "danger_words.yaml", default_danger_words_path())
     )
     notes = [
         f"review due {service.review_due.isoformat()}: {service.id} ({service.status})"
         for service in sorted(due, key=lambda s: s.review_due)
-    ]
+    ] + gap_notes
     return problems + region_problems + service_problems + danger_problems, notes
 
 
 def load_content(settings: Settings) -> Content:
-    """Load and validate the content files; invalid content raises ContentInvalid."""
-    problems, _notes = check_content(settings)
+    """Load and validate the content files; invalid content raises ContentInvalid.
+
+    A topic left without a service (a review date passed, say) fails `content check` but does
+    not stop the bot: matching falls back to `other`, then to the emergency numbers."""
+    problems, _notes = check_content(settings, coverage=False)
     if problems:
         raise ContentInvalid(problems)
     countries = load_regions(_content_path(settings, "regions.yaml", default_regions_path()))

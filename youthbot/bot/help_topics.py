@@ -58,6 +58,8 @@ async def show_services(turn: Turn, topic: int, whom: str, country: str, region:
         region=help_views.known(region),
         today=turn.today,
         lang=turn.language,
+        # The person's own age group, when they said it; a friend's age is not known.
+        age_band=turn.user.age_band if whom == "me" and turn.user is not None else None,
     )
     back = (
         back_button("help.where", topic, whom, country)

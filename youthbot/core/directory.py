@@ -94,6 +94,19 @@ class Service:
 
 
 
+# The age bands people choose (core/users.AGE_BANDS) as the ages they cover, both ends included.
+AGE_BAND_AGES = {"u14": (0, 13), "14-17": (14, 17), "18-25": (18, 25), "26+": (26, 150)}
+
+
+def fits_age_band(service: Service, age_band: str | None) -> bool:
+    """Whether the service's ages overlap the band's; an unknown band fits every service."""
+    ages = AGE_BAND_AGES.get(age_band or "")
+    if ages is None:
+        return True
+    low, high = ages
+    return service.age_min <= high and service.age_max >= low
+
+
 def match_services(
     services: Sequence[Service],
     *,
@@ -103,12 +116,15 @@ def match_services(
     today: date,
     overrides: Mapping[str, str] | None = None,
     lang: str = "es",
+    age_band: str | None = None,
 ) -> list[Service]:
     """The visible services for a need, best first.
 
-    Kept: the country's national services and those of `region`; of these, the ones covering
-    `topic`, or, when none does, the ones covering `other`. Order: services of the region
-    before national ones, then by name. No country → [] (the caller shows emergency numbers).
+    Kept: the country's national services and those of `region` whose ages include the
+    person's `age_band` (unknown: any); of these, the ones covering `topic`, or, when none
+    does, the ones covering `other`. Order: services of the region before national ones; in
+    each group those that speak `lang` first (the others are still shown), then by name.
+    No country → [] (the caller shows emergency numbers).
     """
     if country is None:
         return []
@@ -118,12 +134,16 @@ def match_services(
         if s.is_visible(today, overrides.get(s.id))
         and country in s.countries
         and (s.is_national or (region is not None and region in s.regions))
+        and fits_age_band(s, age_band)
     ]
     if topic is not None:
         usable = [s for s in usable if topic in s.topics] or [
             s for s in usable if "other" in s.topics
         ]
-    return sorted(usable, key=lambda s: (s.is_national, s.name_in(lang).casefold()))
+    return sorted(
+        usable,
+        key=lambda s: (s.is_national, lang not in s.languages, s.name_in(lang).casefold()),
+    )
 
 
 def emergency_services(

@@ -110,7 +110,8 @@ def _service_nodes(data: Any, report: Report) -> list[Any]:
     if not isinstance(data, LineDict):
         report.add(1, "the file must be a mapping with a 'services:' list")
         return []
-    check_keys(data, required=("services",), what="file", report=report)
+    check_keys(data, required=("services",), optional=("known_gaps",), what="file",
+               report=report)
     nodes = data.get("services")
     if "services" in data and not isinstance(nodes, LineList):
         report.add(data.line_of("services"), "'services' must be a list of services")

@@ -81,8 +81,10 @@ async def services_for(
     region: str | None,
     today: date,
     lang: str,
+    age_band: str | None = None,
 ) -> list[Service]:
-    """The visible services for a need, best first (region, then national)."""
+    """The visible services for a need, best first (region, then national; see
+    directory.match_services), for a person of `age_band` (None: any age)."""
     overrides = await service_overrides(session)
     return match_services(
         services,
@@ -92,6 +94,7 @@ async def services_for(
         today=today,
         overrides=overrides,
         lang=lang,
+        age_band=age_band,
     )
 
 
