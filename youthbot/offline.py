@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram.constants import ReactionEmoji
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 1000
@@ -87,6 +88,8 @@ class OfflineBotAPI:
         error = pending.pop(0) if pending else None
         if error is None and self.fail_for is not None:
             error = self.fail_for(method, params)
+        if error is None:
+            error = _refusal(method, params)
         if error is not None:
             if self.keep_calls:
                 self.calls.append(Call(method, params, error))
@@ -226,6 +229,22 @@ class OfflineBotAPI:
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+def _refusal(method: str, params: dict[str, Any]) -> ApiError | None:
+    """What Telegram itself refuses of a call the bot makes: a reaction that is not one of
+    the standard emoji, or more than one (a bot without Premium sets at most one)."""
+    if method.lower() != "setmessagereaction":
+        return None
+    reactions = params.get("reaction") or []
+    if isinstance(reactions, str):
+        reactions = json.loads(reactions)
+    allowed = {emoji.value for emoji in ReactionEmoji}
+    if len(reactions) > 1 or any(
+        r.get("type") != "emoji" or r.get("emoji") not in allowed for r in reactions
+    ):
+        return ApiError(400, "Bad Request: REACTION_INVALID")
+    return None
 
 
 class OfflineRequest(BaseRequest):

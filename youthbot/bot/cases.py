@@ -18,7 +18,7 @@ from ..i18n import _
 from . import shared_views, staff, staff_alerts
 from .case_alerts import REALERT_CHECK_SECONDS, realert_interval, realert_job
 from .case_chat import add_note, list_cases, staff_message
-from .case_referral import refer_case, refer_to
+from .case_referral import leave_refer_list, refer_case, refer_to
 from .case_views import MODERATORS, case_of, refuse_case_error, render_history, staff_text
 from .routing import STAFF, Router
 from .runtime import Turn, button, deps_of, keyboard
@@ -170,6 +170,7 @@ def register(router: Router) -> None:
     router.button("case.view", int, roles=MODERATORS, chats=STAFF)(view_case)
     router.button("case.refer", int, roles=MODERATORS, chats=STAFF)(refer_case)
     router.button("case.referto", int, str, roles=MODERATORS, chats=STAFF)(refer_to)
+    router.button("case.referback", int, roles=MODERATORS, chats=STAFF)(leave_refer_list)
     router.button("case.note", int, roles=MODERATORS, chats=STAFF)(explain_note)
     router.button("case.handover", int, roles=MODERATORS, chats=STAFF)(hand_over)
     router.button("case.close", int, roles=MODERATORS, chats=STAFF)(ask_outcome)
