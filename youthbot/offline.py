@@ -28,6 +28,8 @@ class Call:
     method: str
     params: dict[str, Any]
     result: Any = None
+    # Uploaded files by field name: (file name, content, MIME type), as PTB sends them.
+    files: dict[str, tuple[str | None, bytes, str]] = field(default_factory=dict)
 
     @property
     def chat_id(self) -> int | None:
@@ -83,7 +85,9 @@ class OfflineBotAPI:
         counter = self._message_ids.setdefault(chat_id, itertools.count(1))
         return next(counter)
 
-    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def handle(
+        self, method: str, params: dict[str, Any], files: dict[str, Any] | None = None
+    ) -> tuple[int, dict[str, Any]]:
         pending = self.failures.get(method)
         error = pending.pop(0) if pending else None
         if error is None and self.fail_for is not None:
@@ -102,7 +106,7 @@ class OfflineBotAPI:
                 body["parameters"] = {"retry_after": error.retry_after}
             return error.status, body
         result = self._answer(method, params)
-        call = Call(method, params, result)
+        call = Call(method, params, result, dict(files or {}))
         if self.keep_calls:
             self.calls.append(call)
         for listener in self.listeners:
@@ -275,7 +279,8 @@ class OfflineRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
         params = request_data.parameters if request_data is not None else {}
-        status, body = self.api.handle(api_method, dict(params))
+        files = request_data.multipart_data if request_data and request_data.contains_files else {}
+        status, body = self.api.handle(api_method, dict(params), files)
         return status, json.dumps(body).encode()
 
 
