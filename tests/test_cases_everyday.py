@@ -283,3 +283,29 @@ async def test_back_after_not_saying_the_country_asks_the_country_again(bot, at_
     await person.press(T[lang]["not_say"])
     calls = await person.press(T[lang]["back"])
     assert texts(calls, persona.id)[0].startswith(T[lang]["where"])
+
+
+async def test_two_presses_at_once_send_the_card_once(bot, at_work, moderator):
+    """A double tap (two updates handled at the same time): the case row's lock orders them,
+    and the second finds the first's referral."""
+    import asyncio
+
+    person, case = await open_case(bot, YOUNG)
+    await claim(bot, moderator, case)
+    await moderator.press("📨 Derivar", chat_id=STAFF_CHAT_ID)
+    message, data = moderator.find_button("Línea 100", chat_id=STAFF_CHAT_ID)
+    taps = [
+        bot.factory.callback(user_id=MODERATOR.id, data=data, message=message,
+                             first_name=MODERATOR.first_name, language_code="es")
+        for _ in range(2)
+    ]
+    start = len(bot.api.calls)
+    await asyncio.gather(*(bot.app.process_update(tap) for tap in taps))
+    assert not bot.errors
+    cards = [t for t in texts(bot.api.calls[start:], YOUNG.id) if "Línea 100" in t]
+    assert len(cards) == 1
+    async with bot.db.session() as session:
+        referred = (
+            await session.scalars(select(CaseMessage).where(CaseMessage.kind == "referred"))
+        ).all()
+    assert len(referred) == 1
