@@ -237,10 +237,13 @@ async def test_a_referral_goes_once_and_the_card_buttons_come_back(
     assert [r.text for r in referred] == ["pe-linea-100"]
 
 
-async def test_back_from_the_refer_list_restores_the_card(bot, at_work, moderator):
+@pytest.mark.parametrize("list_button", ["📨 Derivar", "✅ Cerrar"])
+async def test_back_from_the_refer_or_close_list_restores_the_card(
+    bot, at_work, moderator, list_button
+):
     person, case = await open_case(bot, YOUNG)
     await claim(bot, moderator, case)
-    await moderator.press("📨 Derivar", chat_id=STAFF_CHAT_ID)
+    await moderator.press(list_button, chat_id=STAFF_CHAT_ID)
     calls = await moderator.press("⬅️ Volver", chat_id=STAFF_CHAT_ID)
     edited = next(c for c in calls if c.method == "editMessageText")
     assert edited.text.startswith(f"Caso {case.number}\nTema: Violencia en casa")
@@ -248,7 +251,9 @@ async def test_back_from_the_refer_list_restores_the_card(bot, at_work, moderato
     assert to_person(calls, YOUNG) == []
     async with bot.db.session() as session:
         kinds = (await session.scalars(select(CaseMessage.kind))).all()
-    assert "referred" not in kinds
+        stored = await session.get(Case, case.id)
+    assert "referred" not in kinds and "closed" not in kinds
+    assert (stored.status, stored.claimed_by) == ("claimed", MODERATOR.id)
 
 
 # 10. The other-country screen, and Back after "I prefer not to say" ---------------------------

@@ -31,7 +31,7 @@ async def refer_case(turn: Turn, case_id: int) -> None:
     lang = turn.settings.default_language
     rows = [button(s.name_in(lang), "case.referto", case.id, s.id) for s in services[:30]]
     with staff.speaking(turn.deps, lang):
-        rows.append(button(pgettext("button", "⬅️ Back"), "case.referback", case.id))
+        rows.append(button(pgettext("button", "⬅️ Back"), "case.card", case.id))
     text = staff_text(
         turn,
         lambda: _("📨 Which service should the person of {number} receive?").format(
@@ -95,8 +95,9 @@ async def refer_to(turn: Turn, case_id: int, service_id: str) -> None:
     turn.edit(done, _card_keyboard(turn, case))  # the case's buttons, here at hand again
 
 
-async def leave_refer_list(turn: Turn, case_id: int) -> None:
-    """Back from the list of services: nothing is sent; the list becomes the case card."""
+async def restore_card(turn: Turn, case_id: int) -> None:
+    """Back from a list (services to refer to, outcomes to close with): nothing changes; the
+    list becomes the case card, its buttons at hand again."""
     case = await case_of(turn, case_id)
     if case is None:
         return
