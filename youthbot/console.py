@@ -16,7 +16,6 @@ printed; announcements are delivered at once, as the running bot would.
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,12 @@ from telegram.ext import Application
 
 from .app import build_application
 from .config import Settings
-from .console_delivery import DEFAULT_FILES_DIR, FileShelf, deliver_announcements
+from .console_delivery import (
+    DEFAULT_FILES_DIR,
+    FileShelf,
+    deliver_announcements,
+    describe_reaction,
+)
 from .offline import Call, OfflineBotAPI, OfflineRequest, UpdateFactory, message_of
 
 CONSOLE_STAFF_CHAT_ID = -1000000000001
@@ -238,9 +242,7 @@ class Console:
             for path in self.files.save(call):
                 write(f"  saved: {path}\n")
         elif method == "setMessageReaction":
-            emoji = " ".join(r.get("emoji", "?") for r in _reactions(call))
-            which = "your message" if mine else f"message {call.params.get('message_id')}"
-            write(f"{prefix} (reacted to {which}): {emoji}\n")
+            write(f"{prefix} {describe_reaction(call, mine=mine)}\n")
         elif method.startswith("send") or method == "copyMessage":
             write(f"{prefix}: {call.text}\n")
         else:
@@ -255,11 +257,6 @@ class Console:
                     write(f"  [{len(choices)}] {item['text']}\n")
                 else:
                     write(f"  [·] {item['text']}\n")
-
-
-def _reactions(call: Call) -> list[dict[str, Any]]:
-    reactions = call.params.get("reaction") or []
-    return json.loads(reactions) if isinstance(reactions, str) else reactions
 
 
 async def grant_console_moderator(application: Application, moderator_id: int) -> None:

@@ -1,9 +1,11 @@
-"""What `youthbot console` does besides the chat: it keeps the files the bot sends (an export,
-a chart) in a folder you can open, and it delivers announcements the way the running bot does,
-so an announcement written in the console reaches people and ends "delivered"."""
+"""What `youthbot console` does besides printing messages: it keeps the files the bot sends (an
+export, a chart) in a folder you can open, delivers announcements the way the running bot
+does (so one written in the console reaches people and ends "delivered"), and shows reactions.
+"""
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from pathlib import Path
 
@@ -34,6 +36,16 @@ class FileShelf:
             path.write_bytes(content)
             paths.append(path)
         return paths
+
+
+def describe_reaction(call: Call, *, mine: bool) -> str:
+    """"(reacted to your message): 👌" for a setMessageReaction call."""
+    reactions = call.params.get("reaction") or []
+    if isinstance(reactions, str):
+        reactions = json.loads(reactions)
+    emoji = " ".join(r.get("emoji", "?") for r in reactions)
+    which = "your message" if mine else f"message {call.params.get('message_id')}"
+    return f"(reacted to {which}): {emoji}"
 
 
 async def deliver_announcements(application: Application) -> bool:
