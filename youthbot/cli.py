@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Coroutine
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from . import activities_cli, announce_cli, quiz_cli
@@ -80,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="also act as moderator ID (default 20002) in the simulated staff chat: "
         "'/staff TEXT' writes there, 'sN' presses its buttons (grants the role in this database)",
+    )
+    console.add_argument(
+        "--files",
+        type=Path,
+        default=Path("youthbot-console-files"),
+        metavar="DIR",
+        help="where files the bot sends (exports, charts) are saved (default: "
+        "./youthbot-console-files)",
     )
     console.set_defaults(func=cmd_console, overrides=lambda a: {"database_url": a.database})
 
@@ -158,6 +167,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
             language_code=args.lang,
             send_start=not args.no_start,
             moderator_id=args.moderator,
+            files_dir=args.files.resolve(),
         )
     )
 

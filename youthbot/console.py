@@ -8,6 +8,9 @@ reaches it is printed as `staff chat [topic T]: …`. With `--moderator [ID]` yo
 there as a moderator: `/staff TEXT` writes TEXT in the newest case topic (`/staff /note …`
 sends a command there), and the staff chat's buttons are printed as `[sN] label`: typing `sN`
 presses one as the moderator.
+
+Files the bot sends (an export, a chart) are saved in a folder (`--files`) and their paths
+printed; announcements are delivered at once, as the running bot would.
 """
 
 from __future__ import annotations
@@ -15,12 +18,19 @@ from __future__ import annotations
 import asyncio
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from telegram.ext import Application
 
 from .app import build_application
 from .config import Settings
+from .console_delivery import (
+    DEFAULT_FILES_DIR,
+    FileShelf,
+    deliver_announcements,
+    describe_reaction,
+)
 from .offline import Call, OfflineBotAPI, OfflineRequest, UpdateFactory, message_of
 
 CONSOLE_STAFF_CHAT_ID = -1000000000001
@@ -57,6 +67,7 @@ class Console:
         out: TextIO,
         staff_chat_id: int | None = None,
         moderator_id: int | None = None,
+        files: FileShelf | None = None,
     ) -> None:
         self.application = application
         self.api = api
@@ -69,6 +80,7 @@ class Console:
         self.moderator_id = moderator_id
         self.staff_choices: list[Choice] = []
         self.staff_thread: int | None = None
+        self.files = files or FileShelf(DEFAULT_FILES_DIR)
 
     async def handle(self, line: str) -> None:
         """Turn one line of input into an update, process it, print what the bot did."""
@@ -99,17 +111,21 @@ class Console:
         start = len(self.api.calls)
         await self.application.process_update(update)
         self.render(self.api.calls[start:], staff=staff)
+        await self.deliver_announcements()
+
+    async def deliver_announcements(self) -> None:
+        """An announcement confirmed (here or by `youthbot announce`) is delivered now."""
+        start = len(self.api.calls)
+        if await deliver_announcements(self.application):
+            self.out.write("(announcements: delivering, as the running bot does)\n")
+            self.render(self.api.calls[start:])
 
     def _is_staff_line(self, line: str) -> bool:
-        """`/staff …` always; `sN` only when acting as a moderator with a staff button N."""
+        """`/staff …` always; `sN` when acting as a moderator (a button that does not exist
+        is then a typo to point out, not the young person's message)."""
         if line == STAFF_PREFIX or line.startswith(STAFF_PREFIX + " "):
             return True
-        return (
-            self.moderator_id is not None
-            and line[:1] == "s"
-            and line[1:].isdigit()
-            and 1 <= int(line[1:]) <= len(self.staff_choices)
-        )
+        return self.moderator_id is not None and line[:1] == "s" and line[1:].isdigit()
 
     def _staff_update(self, line: str) -> Any:
         """The moderator's update in the staff chat for a staff line, or None after a hint."""
@@ -117,6 +133,14 @@ class Console:
             self.out.write("  (start the console with --moderator to act in the staff chat)\n")
             return None
         if not line.startswith(STAFF_PREFIX):
+            if not 1 <= int(line[1:]) <= len(self.staff_choices):
+                shown = len(self.staff_choices)
+                self.out.write(
+                    f"  (there is no staff button {line}: "
+                    + (f"they are s1 to s{shown}" if shown else "none is shown now")
+                    + "; nothing was sent)\n"
+                )
+                return None
             choice = self.staff_choices[int(line[1:]) - 1]
             return self.factory.callback(
                 user_id=self.moderator_id, data=choice.data, message=choice.message,
@@ -215,6 +239,10 @@ class Console:
                 write(f"    ( ) {text}\n")
         elif method in {"sendPhoto", "sendDocument"}:
             write(f"{prefix} ({'photo' if method == 'sendPhoto' else 'file'}): {call.text}\n")
+            for path in self.files.save(call):
+                write(f"  saved: {path}\n")
+        elif method == "setMessageReaction":
+            write(f"{prefix} {describe_reaction(call, mine=mine)}\n")
         elif method.startswith("send") or method == "copyMessage":
             write(f"{prefix}: {call.text}\n")
         else:
@@ -260,6 +288,7 @@ async def run_console(
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
     moderator_id: int | None = None,
+    files_dir: Path = DEFAULT_FILES_DIR,
 ) -> None:
     api = OfflineBotAPI()
     if settings.staff_chat_id is None:
@@ -278,11 +307,13 @@ async def run_console(
         out=out,
         staff_chat_id=settings.staff_chat_id,
         moderator_id=moderator_id,
+        files=FileShelf(files_dir),
     )
     interactive = stdin.isatty()
     out.write(
         "youthbot console: type a message or a /command; a number presses a button; "
         "Ctrl-D quits.\n"
+        f"Files the bot sends are saved in {files_dir}.\n"
     )
     if moderator_id is not None:
         out.write(
@@ -290,6 +321,7 @@ async def run_console(
             "the newest case topic, 'sN' presses staff button N.\n"
         )
     try:
+        await console.deliver_announcements()  # queued with `youthbot announce` meanwhile
         if send_start:
             out.write("> /start\n")
             await console.handle("/start")

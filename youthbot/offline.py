@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram.constants import ReactionEmoji
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 1000
@@ -27,6 +28,8 @@ class Call:
     method: str
     params: dict[str, Any]
     result: Any = None
+    # Uploaded files by field name: (file name, content, MIME type), as PTB sends them.
+    files: dict[str, tuple[str | None, bytes, str]] = field(default_factory=dict)
 
     @property
     def chat_id(self) -> int | None:
@@ -82,11 +85,15 @@ class OfflineBotAPI:
         counter = self._message_ids.setdefault(chat_id, itertools.count(1))
         return next(counter)
 
-    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def handle(
+        self, method: str, params: dict[str, Any], files: dict[str, Any] | None = None
+    ) -> tuple[int, dict[str, Any]]:
         pending = self.failures.get(method)
         error = pending.pop(0) if pending else None
         if error is None and self.fail_for is not None:
             error = self.fail_for(method, params)
+        if error is None:
+            error = _refusal(method, params)
         if error is not None:
             if self.keep_calls:
                 self.calls.append(Call(method, params, error))
@@ -99,7 +106,7 @@ class OfflineBotAPI:
                 body["parameters"] = {"retry_after": error.retry_after}
             return error.status, body
         result = self._answer(method, params)
-        call = Call(method, params, result)
+        call = Call(method, params, result, dict(files or {}))
         if self.keep_calls:
             self.calls.append(call)
         for listener in self.listeners:
@@ -228,6 +235,22 @@ class OfflineBotAPI:
         self.calls.clear()
 
 
+def _refusal(method: str, params: dict[str, Any]) -> ApiError | None:
+    """What Telegram itself refuses of a call the bot makes: a reaction that is not one of
+    the standard emoji, or more than one (a bot without Premium sets at most one)."""
+    if method.lower() != "setmessagereaction":
+        return None
+    reactions = params.get("reaction") or []
+    if isinstance(reactions, str):
+        reactions = json.loads(reactions)
+    allowed = {emoji.value for emoji in ReactionEmoji}
+    if len(reactions) > 1 or any(
+        r.get("type") != "emoji" or r.get("emoji") not in allowed for r in reactions
+    ):
+        return ApiError(400, "Bad Request: REACTION_INVALID")
+    return None
+
+
 class OfflineRequest(BaseRequest):
     """A PTB request class that answers from an OfflineBotAPI and never opens a socket."""
 
@@ -256,7 +279,8 @@ class OfflineRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
         params = request_data.parameters if request_data is not None else {}
-        status, body = self.api.handle(api_method, dict(params))
+        files = request_data.multipart_data if request_data and request_data.contains_files else {}
+        status, body = self.api.handle(api_method, dict(params), files)
         return status, json.dumps(body).encode()
 
 

@@ -8,7 +8,7 @@ from ..core import cases as case_service
 from ..core import help as help_service
 from ..core.roles import Role
 from ..db.models import Case
-from ..i18n import _
+from ..i18n import _, pgettext
 from . import shared_views, staff
 from .case_views import case_of, refuse_case_error, staff_text
 from .runtime import Turn, button, keyboard
@@ -30,6 +30,8 @@ async def refer_case(turn: Turn, case_id: int) -> None:
     services.sort(key=lambda s: (case.topic not in s.topics, not s.is_national, s.id))
     lang = turn.settings.default_language
     rows = [button(s.name_in(lang), "case.referto", case.id, s.id) for s in services[:30]]
+    with staff.speaking(turn.deps, lang):
+        rows.append(button(pgettext("button", "⬅️ Back"), "case.card", case.id))
     text = staff_text(
         turn,
         lambda: _("📨 Which service should the person of {number} receive?").format(
@@ -57,7 +59,7 @@ async def refer_to(turn: Turn, case_id: int, service_id: str) -> None:
         turn.answer(_("This service is not available any more."), alert=True)
         return
     try:
-        case_actions.refer_case(
+        await case_actions.refer_case(
             turn.session,
             case=case,
             moderator_id=turn.user_id,
@@ -65,6 +67,14 @@ async def refer_to(turn: Turn, case_id: int, service_id: str) -> None:
             is_admin=turn.role is Role.ADMIN,
             now=turn.now,
         )
+    except case_actions.AlreadyReferred:
+        turn.answer(
+            _("The person already received the card of {service}; it was not sent again.").format(
+                service=service.name_in(turn.settings.default_language)
+            ),
+            alert=True,
+        )
+        return
     except case_service.CaseError as error:
         refuse_case_error(turn, error)
         return
@@ -76,11 +86,25 @@ async def refer_to(turn: Turn, case_id: int, service_id: str) -> None:
         return f"{intro}\n\n{card}", keyboard(*links) if links else None
 
     staff.tell_person_later(turn, case, render)
-    turn.edit(
-        staff_text(
-            turn,
-            lambda: _("📨 {number}: the person received the card of {service}.").format(
-                number=case.number, service=service.name_in(turn.settings.default_language)
-            ),
-        )
+    done = staff_text(
+        turn,
+        lambda: _("📨 {number}: the person received the card of {service}.").format(
+            number=case.number, service=service.name_in(turn.settings.default_language)
+        ),
     )
+    turn.edit(done, _card_keyboard(turn, case))  # the case's buttons, here at hand again
+
+
+async def restore_card(turn: Turn, case_id: int) -> None:
+    """Back from a list (services to refer to, outcomes to close with): nothing changes; the
+    list becomes the case card, its buttons at hand again."""
+    case = await case_of(turn, case_id)
+    if case is None:
+        return
+    card = staff_text(turn, lambda: shared_views.render_case_card(case, turn.deps))
+    turn.edit(card, _card_keyboard(turn, case))
+
+
+def _card_keyboard(turn: Turn, case: Case):
+    with staff.speaking(turn.deps, turn.settings.default_language):
+        return shared_views.build_case_keyboard(case)

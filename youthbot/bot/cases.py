@@ -14,11 +14,11 @@ from telegram.ext import Application, MessageHandler, filters
 from ..core import case_actions, case_staff
 from ..core import cases as case_service
 from ..core.roles import Role
-from ..i18n import _
+from ..i18n import _, pgettext
 from . import shared_views, staff, staff_alerts
 from .case_alerts import REALERT_CHECK_SECONDS, realert_interval, realert_job
 from .case_chat import add_note, list_cases, staff_message
-from .case_referral import refer_case, refer_to
+from .case_referral import refer_case, refer_to, restore_card
 from .case_views import MODERATORS, case_of, refuse_case_error, render_history, staff_text
 from .routing import STAFF, Router
 from .runtime import Turn, button, deps_of, keyboard
@@ -127,6 +127,7 @@ async def ask_outcome(turn: Turn, case_id: int) -> None:
             button(_(label), "case.outcome", case.id, outcome)
             for outcome, label in shared_views.OUTCOME_LABELS.items()
         ]
+        rows.append(button(pgettext("button", "⬅️ Back"), "case.card", case.id))
     staff.post_later(turn, case, text, keyboard(*rows))
 
 
@@ -170,6 +171,7 @@ def register(router: Router) -> None:
     router.button("case.view", int, roles=MODERATORS, chats=STAFF)(view_case)
     router.button("case.refer", int, roles=MODERATORS, chats=STAFF)(refer_case)
     router.button("case.referto", int, str, roles=MODERATORS, chats=STAFF)(refer_to)
+    router.button("case.card", int, roles=MODERATORS, chats=STAFF)(restore_card)
     router.button("case.note", int, roles=MODERATORS, chats=STAFF)(explain_note)
     router.button("case.handover", int, roles=MODERATORS, chats=STAFF)(hand_over)
     router.button("case.close", int, roles=MODERATORS, chats=STAFF)(ask_outcome)

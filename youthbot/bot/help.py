@@ -17,7 +17,14 @@ from ..core import help as help_service
 from ..i18n import _, pgettext
 from . import help_topics, help_views, shared_views, staff_alerts
 from .help_topics import build_topic_keyboard
-from .help_views import NOT_SAID, build_country_keyboard, person_button, screen_buttons
+from .help_views import (
+    NOT_SAID,
+    back_button,
+    build_country_keyboard,
+    person_button,
+    render_open_case,
+    screen_buttons,
+)
 from .menu import HELP_ENTRY, menu_button
 from .routing import ANY, STAFF, Router, chat_matches
 from .runtime import Turn, button, keyboard, url_button
@@ -34,10 +41,7 @@ async def ask_danger(turn: Turn, *, edit: bool = False) -> None:
         button(pgettext("button", "No, not right now"), "help.danger", 0),
     ]
     if open_case is not None:
-        text += "\n\n" + _(
-            "Your conversation with our team ({number}) is open: write here and they will "
-            "read it."
-        ).format(number=open_case.number)
+        text += "\n\n" + render_open_case(open_case)
         rows.append(button(pgettext("button", "✋ End the conversation"), "help.end"))
     send = turn.edit if edit else turn.reply
     send(text, keyboard(*rows, [menu_button(), *screen_buttons(turn)]))
@@ -62,16 +66,27 @@ async def show_emergency(turn: Turn, *, urgent: bool = True, country: str | None
     await offer_person(turn, urgent=urgent, country=country)
 
 
-async def offer_person(turn: Turn, *, urgent: bool = False, country: str | None = None) -> None:
-    """Offer to talk to a person from the team now (opens an urgent case when `urgent`)."""
+async def offer_person(
+    turn: Turn, *, urgent: bool = False, country: str | None = None, edit: bool = False
+) -> None:
+    """Offer to talk to a person from the team now (opens an urgent case when `urgent`); with
+    a conversation already open, say so instead of offering what is there."""
     code = country or NOT_SAID
-    turn.reply(
-        _(
+    open_case = await case_service.find_open_case(turn.session, turn.user_id)
+    if open_case is None:
+        text = _(
             "Do you want to talk to a person from our team now? They are trained staff, they "
             "do not see your name, and you can stop at any time."
-        ),
+        )
+        first = person_button(-1, "me", code, NOT_SAID, int(urgent))
+    else:
+        text = render_open_case(open_case)
+        first = button(pgettext("button", "✋ End the conversation"), "help.end")
+    send = turn.edit if edit else turn.reply
+    send(
+        text,
         keyboard(
-            person_button(-1, "me", code, NOT_SAID, int(urgent)),
+            first,
             button(pgettext("button", "🌎 I am in another country"), "help.ecountries"),
             [menu_button(), *screen_buttons(turn)],
         ),
@@ -131,7 +146,16 @@ def register(router: Router) -> None:
     @router.button("help.ecountries")
     async def choose_emergency_country(turn: Turn) -> None:
         """Another country's emergency numbers: which country?"""
-        turn.edit(_("Which country are you in?"), build_country_keyboard(turn, "help.ecountry"))
+        markup = build_country_keyboard(turn, "help.ecountry")
+        markup = keyboard(
+            *markup.inline_keyboard, [back_button("help.eoffer"), *screen_buttons(turn)]
+        )
+        turn.edit(_("Which country are you in?"), markup)
+
+    @router.button("help.eoffer")
+    async def back_to_offer(turn: Turn) -> None:
+        """Back from the country list: the offer of a person again, in place."""
+        await offer_person(turn, urgent=True, country=turn.country, edit=True)
 
     @router.button("help.ecountry", str)
     async def show_country_emergency(turn: Turn, country: str) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
+from ..core import cases as case_service
 from ..core import help as help_service
 from ..core.directory import TOPICS
+from ..db.models import Case
 from ..i18n import _, pgettext
 from . import help_views, shared_views
 from .help_views import (
@@ -61,18 +63,21 @@ async def show_services(turn: Turn, topic: int, whom: str, country: str, region:
         # The person's own age group, when they said it; a friend's age is not known.
         age_band=turn.user.age_band if whom == "me" and turn.user is not None else None,
     )
+    found = help_views.country(turn, country)
     back = (
         back_button("help.where", topic, whom, country)
-        if help_views.known(country)
-        else back_button("help.topic", topic)
+        if found is not None and found.regions
+        else back_button("help.whom", topic, whom)  # the country question
     )
+    open_case = await case_service.find_open_case(turn.session, turn.user_id)
     footer = [
-        person_button(topic, whom, country, region, 0),
         [back, button(pgettext("button", "✅ That's all"), "help.done")],
         [menu_button(), *screen_buttons(turn)],
     ]
+    if open_case is None:  # an open conversation is not offered again
+        footer.insert(0, person_button(topic, whom, country, region, 0))
     if not services:
-        await _show_nothing_found(turn, code, footer)
+        await _show_nothing_found(turn, code, footer, open_case)
         return
     shown = services[:MAX_SERVICES]
     intro = (
@@ -85,11 +90,15 @@ async def show_services(turn: Turn, topic: int, whom: str, country: str, region:
             "(You did not say your country, so these are services in {country}.)"
         ).format(country=shared_views.country_name(turn.deps, code))
     cards = [shared_views.render_service(s, turn.language) for s in shown]
+    if open_case is not None:
+        cards.append(help_views.render_open_case(open_case))
     links = shared_views.build_service_links(shown, turn.language)
     turn.edit("\n\n".join([intro, *cards]), keyboard(*links, *footer))
 
 
-async def _show_nothing_found(turn: Turn, country: str | None, footer: list) -> None:
+async def _show_nothing_found(
+    turn: Turn, country: str | None, footer: list, open_case: Case | None
+) -> None:
     lines = await help_service.emergency_lines(
         turn.session, turn.deps.content.services, country=country, today=turn.today
     )
@@ -97,7 +106,10 @@ async def _show_nothing_found(turn: Turn, country: str | None, footer: list) -> 
         "I could not find a service for this where you are. If you need help now, call:"
     )
     text += "\n\n" + shared_views.render_emergency_lines(lines, turn.language)
-    text += "\n\n" + _("You can also talk to a person from our team.")
+    if open_case is None:
+        text += "\n\n" + _("You can also talk to a person from our team.")
+    else:
+        text += "\n\n" + help_views.render_open_case(open_case)
     turn.edit(text, keyboard(*footer))
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from ..i18n import pgettext
+from ..db.models import Case
+from ..i18n import _, pgettext
 from .runtime import Turn, button, keyboard
 
 HELP_SCREEN_BUTTONS = "help_screen_buttons"
@@ -31,6 +32,13 @@ def person_button(topic: int, whom: str, country: str, region: str, urgent: int)
         pgettext("button", "💬 Talk to a person"), "help.person", topic, whom, country, region,
         urgent,
     )
+
+
+def render_open_case(case: Case) -> str:
+    """Where a "talk to a person" offer would be, for someone already talking to the team."""
+    return _(
+        "Your conversation with our team ({number}) is open: write here and they will read it."
+    ).format(number=case.number)
 
 
 def country(turn: Turn, code: str | None):

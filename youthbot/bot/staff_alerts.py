@@ -115,11 +115,21 @@ async def signal_danger_later(turn: Turn, *, country: str | None) -> None:
 
 
 async def alert_urgent_later(turn: Turn, case: Case) -> None:
-    """An open case just became urgent: alert with mentions and update the card."""
-    moderators = await case_staff.on_duty_moderators(turn.session)
+    """An open case just became urgent: alert with mentions and update the card. A claimed
+    one is not put up for claiming again: only its moderator is told, in its topic."""
     deps = turn.deps
     with speaking(deps, deps.settings.default_language):
-        text, entities = mention_moderators(render_urgent(case), moderators)
-    claim = build_claim_keyboard(case) if case.status == case_service.OPEN else None
+        if case.status == case_service.OPEN:
+            moderators = await case_staff.on_duty_moderators(turn.session)
+            text, entities = mention_moderators(render_urgent(case), moderators)
+            claim = build_claim_keyboard(case)
+        else:
+            text = _(
+                "🚨 URGENT: {number} — the person said they are in danger right now. They were "
+                "shown the emergency numbers."
+            ).format(number=case.number)
+            claimant = [case.claimed_by] if case.claimed_by is not None else []
+            text, entities = mention_moderators(text, claimant)
+            claim = None
     post_later(turn, case, text, claim, entities)
     refresh_card_later(turn, case)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 
 from telegram import Message
+from telegram.constants import ReactionEmoji
+from telegram.error import BadRequest
 
 from ..core import cases as case_service
 from ..db.models import Case
@@ -18,6 +20,8 @@ from . import staff
 from .runtime import Turn
 
 logger = logging.getLogger(__name__)
+
+RECEIVED = ReactionEmoji.OK_HAND_SIGN  # "👌": what a person wrote reached the team
 
 # What a young person may send that is never forwarded, and how staff are told about it.
 MEDIA_KINDS = {
@@ -72,7 +76,23 @@ async def relay_from_person(turn: Turn) -> bool:
         await _relay_text(turn, case, text)
     if case.status == case_service.OPEN and recent == 0:
         turn.reply(_("✓ Sent to our team. Someone will answer here as soon as they can."))
+    elif text:
+        acknowledge(turn, message)
     return True
+
+
+def acknowledge(turn: Turn, message: Message) -> None:
+    """A discreet "arrived" on the person's own message: a reaction (no new message on the
+    screen); a "✓" reply where Telegram refuses the reaction."""
+
+    async def react() -> None:
+        try:
+            await turn.bot.set_message_reaction(message.chat_id, message.message_id, RECEIVED)
+        except BadRequest as exc:
+            logger.info("reaction refused (%s); a check mark instead", type(exc).__name__)
+            await turn.bot.send_text(message.chat_id, "✓")
+
+    turn.later(react)
 
 
 async def relay_edit_from_person(turn: Turn) -> bool:

@@ -17,11 +17,13 @@ from .cases import (
     ACTIVE,
     CLAIMED,
     CLOSED,
+    EVENT,
     NOTE,
     OPEN,
     OUTCOMES,
     STAFF,
     AlreadyClaimed,
+    CaseError,
     CaseNotActive,
     NotClaimant,
     add_event,
@@ -84,7 +86,11 @@ def add_note(
     audit(session, actor_id=moderator_id, action="case.note", target=case.number)
 
 
-def refer_case(
+class AlreadyReferred(CaseError):
+    """The person of this case already received this service's card."""
+
+
+async def refer_case(
     session: AsyncSession,
     *,
     case: Case,
@@ -93,9 +99,20 @@ def refer_case(
     is_admin: bool,
     now: datetime,
 ) -> None:
-    """Record that the person was sent a directory service's card."""
+    """Record that the person was sent a directory service's card, once per service: an old
+    button pressed again sends nothing (the case row is locked, so two presses queue)."""
     _require_active(case)
     _require_claimant(case, moderator_id, is_admin=is_admin)
+    sent = await session.scalar(
+        select(CaseMessage.id).where(
+            CaseMessage.case_id == case.id,
+            CaseMessage.sender == EVENT,
+            CaseMessage.kind == "referred",
+            CaseMessage.text == service_id,
+        )
+    )
+    if sent is not None:
+        raise AlreadyReferred(case.number)
     add_event(session, case, "referred", now=now, author_id=moderator_id, detail=service_id)
     audit(
         session, actor_id=moderator_id, action="case.refer", target=case.number, detail=service_id
