@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 
 from telegram import BotCommand
@@ -24,6 +25,7 @@ from .bot import (
     admin,
     announce,
     cases,
+    emergency,
     errors,
     help,
     menu,
@@ -48,7 +50,12 @@ from .bot.runtime import BotContext, Content, Deps
 from .bot.tracking import MessageTracker, TrackingBot
 from .config import Settings
 from .core.danger import DangerMatcher, check_danger_words, default_danger_words_path
-from .core.directory_file import check_services, default_services_path, load_services
+from .core.directory_file import (
+    check_emergency_coverage,
+    check_services,
+    default_services_path,
+    load_services,
+)
 from .core.quiz_files import check_quizzes, default_quiz_dir, load_quizzes
 from .core.regions import check_regions, default_regions_path, load_regions, region_ids
 from .core.yamlsource import ContentInvalid, Problem
@@ -82,6 +89,7 @@ def build_router() -> Router:
     talk.register_conversation(router)
     cases.register(router)
     services.register(router)
+    emergency.register(router)
     quiz.register(router)
     quiz_group.register(router)
     quiz_stats.register(router)
@@ -94,24 +102,34 @@ def _content_path(settings: Settings, name: str, default: Path) -> Path:
     return settings.content_dir / name if settings.content_dir else default
 
 
-def check_content(settings: Settings) -> tuple[list[Problem], list[str]]:
-    """Every problem in every content file, and notes (services due for review soon)."""
+def check_content(
+    settings: Settings, *, today: date | None = None
+) -> tuple[list[Problem], list[str]]:
+    """Every problem in every content file (a country without an active emergency line too),
+    and warnings: services whose review is due within 60 days of `today`, or overdue."""
     _quizzes, problems = check_quizzes(
         _content_path(settings, "quizzes", default_quiz_dir())
     )
     countries, region_problems = check_regions(
         _content_path(settings, "regions.yaml", default_regions_path())
     )
-    _services, service_problems, due = check_services(
-        _content_path(settings, "services.yaml", default_services_path()),
-        today=utcnow().date(),
-        region_ids=region_ids(countries),
+    services_path = _content_path(settings, "services.yaml", default_services_path())
+    today = today or utcnow().date()
+    services, service_problems, due = check_services(
+        services_path, today=today, region_ids=region_ids(countries)
     )
+    if not region_problems and not service_problems:
+        service_problems = check_emergency_coverage(
+            services, [c.id for c in countries], services_path
+        )
     _phrases, danger_problems = check_danger_words(
         _content_path(settings, "danger_words.yaml", default_danger_words_path())
     )
     notes = [
-        f"review due {service.review_due.isoformat()}: {service.id} ({service.status})"
+        ("WARNING: review OVERDUE since " if service.review_due < today
+         else "WARNING: review due ")
+        + f"{service.review_due.isoformat()}: {service.id} ({service.status}"
+        + (", emergency line" if service.emergency else "") + ")"
         for service in sorted(due, key=lambda s: s.review_due)
     ]
     return problems + region_problems + service_problems + danger_problems, notes

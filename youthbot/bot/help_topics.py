@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
+from ..core import emergency as emergency_service
 from ..core import help as help_service
 from ..core.directory import TOPICS
 from ..i18n import _, pgettext
-from . import help_views, shared_views
+from . import emergency, help_views, shared_views
 from .help_views import (
     NOT_SAID,
     WHOM,
@@ -69,8 +70,17 @@ async def show_services(turn: Turn, topic: int, whom: str, country: str, region:
         [back, button(pgettext("button", "✅ That's all"), "help.done")],
         [menu_button(), *screen_buttons(turn)],
     ]
+    if TOPICS[topic] == emergency_service.CRISIS_TOPIC:
+        # feeling bad: the country's crisis line first, even when its review is overdue
+        lines = await help_service.emergency_lines(
+            turn.session, turn.deps.content.services, country=code, today=turn.today,
+            topic=TOPICS[topic],
+        )
+        services = emergency_service.crisis_first(
+            services, [s for s in lines if emergency_service.is_crisis_line(s)]
+        )
     if not services:
-        await _show_nothing_found(turn, code, footer)
+        await _show_nothing_found(turn, code, footer, TOPICS[topic])
         return
     shown = services[:MAX_SERVICES]
     intro = (
@@ -87,10 +97,10 @@ async def show_services(turn: Turn, topic: int, whom: str, country: str, region:
     turn.edit("\n\n".join([intro, *cards]), keyboard(*links, *footer))
 
 
-async def _show_nothing_found(turn: Turn, country: str | None, footer: list) -> None:
-    lines = await help_service.emergency_lines(
-        turn.session, turn.deps.content.services, country=country, today=turn.today
-    )
+async def _show_nothing_found(
+    turn: Turn, country: str | None, footer: list, topic: str | None = None
+) -> None:
+    lines = await emergency.lines_for(turn, country, topic=topic)
     text = _(
         "I could not find a service for this where you are. If you need help now, call:"
     )
