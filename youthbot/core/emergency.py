@@ -5,7 +5,8 @@ A line is an emergency line (`emergency: true`, ordered by `emergency_rank`) or 
 (a national `mental_health` service with a phone). A passed review date never hides a line: it
 raises alerts instead (30, 7 and 1 days before, then every day), each recorded once in
 `service_alerts`. When every line of a country is suspended, its lines are shown all the same
-(with `fallback` set, so the caller alerts staff): never an empty list.
+(suspended ones first, pending ones only if nothing else; `fallback` is set so the caller
+alerts staff): never an empty list.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def choose_lines(
     shown = [s for s in mine if s.is_reachable(overrides.get(s.id))]
     fallback = not shown
     if fallback:
-        shown = [s for s in mine if has_phone(s)]
+        shown = [s for s in mine if has_phone(s) and s.status != "pending"] or [
+            s for s in mine if has_phone(s)
+        ]
     if topic == CRISIS_TOPIC:
         crisis = crisis_lines(services, country=code, overrides=overrides)
         shown = shown[:1] + crisis + shown[1:]
