@@ -155,6 +155,8 @@ async def test_every_line_suspended_still_shows_them_and_alerts_once_a_day(bot):
     assert "📞 105" in shown and "📞 911" not in shown  # never empty, never a pending line
     warning = [t for t in sent_to(calls, STAFF_CHAT_ID) if t.startswith("⚠️ Todas las líneas")]
     assert len(warning) == 1 and "105" in warning[0]
+    order = [c.chat_id for c in calls if c.method == "sendMessage"]
+    assert order.index(YOUNG.id) < order.index(STAFF_CHAT_ID)  # the person's numbers first
     assert any(t.startswith("⚠️ Todas") for t in sent_to(calls, ADMIN.id))
     calls = await person.send("me quiero morir")
     assert not [t for t in sent_to(calls, STAFF_CHAT_ID) if t.startswith("⚠️ Todas")]

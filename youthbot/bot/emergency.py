@@ -29,25 +29,45 @@ CHECK_SECONDS = 3600
 
 
 async def lines_for(turn: Turn, country: str | None, *, topic: str | None = None):
-    """The lines to show for `country` (never empty); staff are alerted, once a day, when
-    they are shown although every one of them is suspended."""
-    lines = await help_service.emergency_lines(
+    """The lines to show for `country` (never empty). Once the person's messages are queued,
+    call `warn_if_fallback` so staff learn when these were shown although all suspended."""
+    return await help_service.emergency_lines(
         turn.session, turn.deps.content.services, country=country, today=turn.today,
         topic=topic,
     )
-    if lines.fallback and await emergency.claim_fallback_alert(
+
+
+async def warn_if_fallback(turn: Turn, lines: emergency.Lines) -> None:
+    """Every line of the country was suspended but shown anyway: tell the staff chat and the
+    admins, once a day per country, after the person's own messages (a failure to reach an
+    admin never stops them)."""
+    if not lines.fallback or not await emergency.claim_fallback_alert(
         turn.session, country=lines.country, today=turn.today, now=turn.now
     ):
-        with speaking(turn.deps, turn.settings.default_language):
-            text = _(
-                "⚠️ Every emergency line of {country} is suspended, so young people are shown "
-                "them anyway: {lines}. Please reactivate one or add another now (/services)."
-            ).format(country=lines.country,
-                     lines=describe_lines(lines, turn.settings.default_language))
-        for chat_id in staff_and_admins(turn.deps):
-            turn.send(chat_id, text)
-        logger.warning("emergency lines of %s all suspended: shown anyway", lines.country)
-    return lines
+        return
+    with speaking(turn.deps, turn.settings.default_language):
+        text = _(
+            "⚠️ Every emergency line of {country} is suspended, so young people are shown "
+            "them anyway: {lines}. Please reactivate one or add another now (/services)."
+        ).format(country=lines.country,
+                 lines=describe_lines(lines, turn.settings.default_language))
+    logger.warning("emergency lines of %s all suspended: shown anyway", lines.country)
+    bot, chats = turn.bot, staff_and_admins(turn.deps)
+
+    async def send() -> None:
+        await send_safely(bot, chats, [text])
+
+    turn.later(send)
+
+
+async def send_safely(bot, chats: Sequence[int], texts: Sequence[str]) -> None:
+    """Send each text to each chat; one that cannot be reached is logged and skipped."""
+    for chat_id in chats:
+        for text in texts:
+            try:
+                await bot.send_message(chat_id, text)
+            except TelegramError as exc:
+                logger.warning("could not send a directory alert: %s", type(exc).__name__)
 
 
 def staff_and_admins(deps: Deps) -> list[int]:
@@ -120,12 +140,7 @@ async def send_review_alerts(application: Application) -> int:
     lang = deps.settings.default_language
     with speaking(deps, lang):
         texts = [render_review_alert(alert, lang) for alert in due]
-    for chat_id in staff_and_admins(deps):
-        for text in texts:
-            try:
-                await application.bot.send_message(chat_id, text)
-            except TelegramError as exc:
-                logger.warning("could not send a review alert: %s", type(exc).__name__)
+    await send_safely(application.bot, staff_and_admins(deps), texts)
     logger.info("service review alerts: %s sent", len(due))
     return len(due)
 

@@ -43,6 +43,7 @@ async def ask_danger(turn: Turn, *, edit: bool = False) -> None:
         rows.append(button(pgettext("button", "✋ End the conversation"), "help.end"))
     send = turn.edit if edit else turn.reply
     send(text, keyboard(*rows, [menu_button(), *screen_buttons(turn)]))
+    await emergency.warn_if_fallback(turn, lines)
 
 
 async def show_emergency(
@@ -63,6 +64,7 @@ async def show_emergency(
     else:
         turn.reply(text)
     await offer_person(turn, urgent=urgent, country=country)
+    await emergency.warn_if_fallback(turn, lines)
     return lines
 
 

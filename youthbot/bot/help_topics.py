@@ -107,6 +107,7 @@ async def _show_nothing_found(
     text += "\n\n" + shared_views.render_emergency_lines(lines, turn.language)
     text += "\n\n" + _("You can also talk to a person from our team.")
     turn.edit(text, keyboard(*footer))
+    await emergency.warn_if_fallback(turn, lines)
 
 
 def _default_country(turn: Turn) -> str | None:

@@ -109,6 +109,7 @@ async def show_interrupt(turn: Turn, category: str, *, offer: bool = True) -> No
     turn.reply(text)
     if offer:
         await help_screens.offer_person(turn, urgent=True, country=country)
+    await emergency.warn_if_fallback(turn, lines)
 
 
 def register(router: Router) -> None:
