@@ -377,3 +377,34 @@ def test_emergency_ranks_are_required_and_unique(tmp_path):
     assert "emergency lines 'pe-linea-100' and 'pe-pnp-105' of PE share emergency_rank 1" in (
         messages)
     assert any("needs emergency_rank" in m for m in messages)
+
+
+# The choice itself (no database) --------------------------------------------------------------
+
+
+def test_choose_lines_orders_by_rank_puts_the_crisis_line_second_and_never_returns_nothing():
+    from youthbot.core.emergency import choose_lines, crisis_first
+
+    services = [
+        line("pe-100", 2, "100"),
+        line("pe-105", 1, "105"),
+        line("pe-911", 1, "911", status="pending", vetted_by=None, vetted_on=None),
+        make_service("pe-113", topics=("mental_health",), channels=(Channel("phone", "113"),)),
+        make_service("pe-web", topics=("mental_health",),
+                     channels=(Channel("web", "https://example.org"),)),
+        line("co-123", 1, "123", countries=("CO",)),
+    ]
+    ids = lambda lines: [s.id for s in lines]  # noqa: E731
+    assert ids(choose_lines(services, country="PE", overrides={})) == ["pe-105", "pe-100"]
+    assert ids(choose_lines(services, country="PE", overrides={}, topic="mental_health")) == [
+        "pe-105", "pe-113", "pe-100"]
+    assert ids(choose_lines(services, country="XX", overrides={})) == ["pe-105", "pe-100"]
+    assert ids(choose_lines(services, country=None, overrides={})) == ["pe-105", "pe-100"]
+    # a country whose every line is suspended: its lines anyway, flagged for an alert
+    gone = choose_lines(services, country="CO", overrides={"co-123": "suspended"})
+    assert ids(gone) == ["co-123"] and gone.fallback and gone.country == "CO"
+    assert not choose_lines(services, country="CO", overrides={}).fallback
+    both = {"pe-105": "suspended", "pe-100": "suspended"}
+    assert ids(choose_lines(services, country="PE", overrides=both)) == ["pe-105", "pe-100"]
+    # the mental-health topic: the crisis line first, once
+    assert ids(crisis_first([services[4], services[3]], [services[3]])) == ["pe-113", "pe-web"]

@@ -106,7 +106,8 @@ def crisis_lines(
 
 def crisis_first(shown: Sequence[Service], crisis: Sequence[Service]) -> list[Service]:
     """`shown` with the crisis lines first (added when missing): the mental-health topic."""
-    return [*crisis, *(s for s in shown if s not in crisis)]
+    first = {s.id for s in crisis}
+    return [*crisis, *(s for s in shown if s.id not in first)]
 
 
 # Re-vetting --------------------------------------------------------------------------------
