@@ -29,7 +29,13 @@ async def list_services(turn: Turn) -> None:
     """Every service with the status young people see, emergency lines first, a button each."""
     overrides = await help_service.service_overrides(turn.session)
     services = await emergency.effective(turn.session, turn.deps.content.services)
-    ordered = sorted(services, key=lambda s: (not emergency.is_line(s), s.countries, s.id))
+    places = [c.id for c in turn.deps.content.countries]  # regions.yaml's order: Peru first
+    ordered = sorted(services, key=lambda s: (
+        not emergency.is_line(s),
+        min((places.index(c) for c in s.countries if c in places), default=len(places)),
+        s.emergency_rank or 99,
+        s.id,
+    ))
     lines = [
         _("Services (✅ = young people see it today; 🚨 = emergency or crisis line, never hidden "
           "by its review date). Press one to suspend, reactivate or re-vet it.")
