@@ -38,7 +38,7 @@ def test_shipped_file_is_valid_against_the_regions() -> None:
         default_services_path(), today=TODAY, region_ids=region_ids(load_regions())
     )
     assert problems == []
-    assert len(services) == 39
+    assert len(services) == 44
 
 
 def test_peru_has_regional_services_and_the_unconfirmed_ones_are_pending(
@@ -60,6 +60,8 @@ def test_peru_has_regional_services_and_the_unconfirmed_ones_are_pending(
     assert {s.id for s in shipped if s.status == "pending"} == {
         "co-linea-trata", "pe-alegra", "pe-divindat", "pe-upe-lima", "pe-upe-loreto",
         "pe-upe-puno", "do-relevic", "do-pedatec", "ni-defensoria-publica",
+        # Peru's single number 911 is announced but not confirmed in service
+        "pe-central-911",
     }
 
 
@@ -95,14 +97,15 @@ def test_shipped_active_services_carry_vetting_data(shipped: list[Service]) -> N
 
 
 def test_shipped_emergency_numbers(shipped: list[Service]) -> None:
+    # in their emergency_rank order: in immediate danger, the police first (105 in Peru)
     expected = {
-        "PE": ["pe-linea-100", "pe-pnp-105"],
-        "CO": ["co-linea-141", "co-linea-123"],
-        "DO": ["do-linea-vida"],
-        "NI": ["ni-linea-133"],
-        "BR": ["br-disque-100"],
-        None: ["pe-linea-100", "pe-pnp-105"],
-        "MX": ["pe-linea-100", "pe-pnp-105"],
+        "PE": ["pe-pnp-105", "pe-linea-100"],
+        "CO": ["co-linea-123", "co-linea-141"],
+        "DO": ["do-911", "do-linea-vida"],
+        "NI": ["ni-policia-118", "ni-linea-133"],
+        "BR": ["br-policia-190", "br-disque-100"],
+        None: ["pe-pnp-105", "pe-linea-100"],
+        "MX": ["pe-pnp-105", "pe-linea-100"],
     }
     for country, wanted in expected.items():
         assert ids(emergency_services(shipped, country=country, today=TODAY)) == wanted
@@ -237,17 +240,22 @@ def test_no_country_gives_nothing_so_the_caller_shows_emergency_numbers() -> Non
 
 def test_emergency_services_fall_back_to_peru_and_skip_hidden_ones() -> None:
     services = [
-        make_service("pe-105", emergency=True),
-        make_service("pe-old", emergency=True, review_due=TODAY - timedelta(days=1)),
+        make_service("pe-old", emergency=True, emergency_rank=2,
+                     review_due=TODAY - timedelta(days=1)),
+        make_service("pe-105", emergency=True, emergency_rank=1),
+        make_service("pe-off", emergency=True, emergency_rank=3, status="suspended"),
+        make_service("pe-new", emergency=True, emergency_rank=4, status="pending"),
         make_service("pe-normal"),
-        make_service("co-123", emergency=True, countries=("CO",)),
+        make_service("co-123", emergency=True, countries=("CO",), emergency_rank=1),
     ]
     assert ids(emergency_services(services, country="CO", today=TODAY)) == ["co-123"]
+    # an overdue review never hides an emergency line; suspended and pending ones are hidden
+    peru = ["pe-105", "pe-old"]
     assert ids(
         emergency_services(services, country="CO", today=TODAY, overrides={"co-123": "suspended"})
-    ) == ["pe-105"]
-    assert ids(emergency_services(services, country="NI", today=TODAY)) == ["pe-105"]
-    assert ids(emergency_services(services, country=None, today=TODAY)) == ["pe-105"]
+    ) == peru
+    assert ids(emergency_services(services, country="NI", today=TODAY)) == peru
+    assert ids(emergency_services(services, country=None, today=TODAY)) == peru
 
 
 def test_texts_fall_back_to_spanish() -> None:
@@ -467,12 +475,12 @@ def test_broken_yaml_is_one_problem_with_a_line(tmp_path: Path) -> None:
     assert problems[0].line > 1
 
 
-def test_reviews_due_within_30_days_or_overdue(tmp_path: Path) -> None:
+def test_reviews_due_within_60_days_or_overdue(tmp_path: Path) -> None:
     later = ENTRY.split("\n", 1)[1]
     text = (
         ENTRY
-        + later.replace("pe-test", "pe-soon").replace("2027-05-22", "2026-12-22")
-        + later.replace("pe-test", "pe-edge").replace("2027-05-22", "2026-12-23")
+        + later.replace("pe-test", "pe-soon").replace("2027-05-22", "2027-01-21")
+        + later.replace("pe-test", "pe-edge").replace("2027-05-22", "2027-01-22")
         + later.replace("pe-test", "pe-late")
         .replace("2027-05-22", "2026-11-30")
         .replace("vetted_on: 2026-11-22", "vetted_on: 2026-01-01")
@@ -480,7 +488,7 @@ def test_reviews_due_within_30_days_or_overdue(tmp_path: Path) -> None:
     _, problems, due = check(tmp_path, text)
     assert problems == []
     assert ids(due) == ["pe-soon", "pe-late"]
-    assert ids(check(tmp_path, text, today=date(2027, 1, 1))[2]) == [
+    assert ids(check(tmp_path, text, today=date(2026, 11, 23))[2]) == [
         "pe-soon",
         "pe-edge",
         "pe-late",

@@ -22,6 +22,8 @@ PERSONAS = pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN], ids=["es", "en"
 T = {
     "es": {
         "question": "🆘 Hiciste bien en pedir ayuda. Primero: ¿estás en peligro ahora mismo?",
+        "first_line": "📞 En una emergencia, llama al 105 (Policía Nacional del Perú: "
+                      "emergencias 105).",
         "yes": "🚨 Sí, estoy en peligro",
         "no": "No, ahora no",
         "numbers": "🚨 Si estás en peligro ahora mismo, llama ya",
@@ -40,6 +42,7 @@ T = {
     },
     "en": {
         "question": "🆘 You did the right thing by asking. First: are you in danger right now?",
+        "first_line": "📞 In an emergency, call 105 (Peruvian National Police: emergency 105).",
         "yes": "🚨 Yes, I am in danger",
         "no": "No, not right now",
         "numbers": "🚨 If you are in danger right now, call one of these numbers now",
@@ -104,7 +107,8 @@ async def test_danger_yes_shows_emergency_numbers_in_the_very_first_reply(bot, p
     person = bot.person(persona)
     await person.onboard()
     calls = await person.send("/ayuda" if lang == "es" else "/help")
-    assert texts(calls) == [T[lang]["question"]]
+    # the first screen already shows the country's first emergency number, before any question
+    assert texts(calls) == [T[lang]["first_line"] + "\n\n" + T[lang]["question"]]
     assert labels(calls)[:2] == [T[lang]["yes"], T[lang]["no"]]
 
     calls = await person.press(T[lang]["yes"])
@@ -112,11 +116,15 @@ async def test_danger_yes_shows_emergency_numbers_in_the_very_first_reply(bot, p
     shown = texts(calls, persona.id)
     assert shown[0].startswith(T[lang]["numbers"])
     assert "📞 105" in shown[0] and "📞 100" in shown[0]  # Peru's police and Línea 100
+    assert shown[0].index("📞 105") < shown[0].index("📞 100")  # immediate danger: 105 first
     assert shown[1].startswith(T[lang]["offer"])
     assert labels([c for c in calls if c.chat_id == persona.id])[0] == T[lang]["person"]
     # the team is alerted as urgent at once, without anything that identifies the person
     to_staff = texts(calls, STAFF_CHAT_ID)
     assert len(to_staff) == 1 and to_staff[0].startswith("🚨 Alguien acaba de decir")
+    # staff are told which numbers the person was actually shown
+    assert ("105 (Policía Nacional del Perú: emergencias 105), 100 (Línea 100)"
+            in to_staff[0])
     for secret in (persona.first_name, persona.username, str(persona.id)):
         assert secret not in to_staff[0]
     # nothing was asked before the numbers; no case opens until they ask for a person
@@ -129,7 +137,7 @@ async def test_danger_yes_works_before_agreeing_and_from_the_menu_button(bot):
     await person.send("/start")
     await person.press("English")
     calls = await person.press("🆘 Get help")  # on the privacy notice, before any agreement
-    assert texts(calls) == [T["en"]["question"]]
+    assert texts(calls) == [T["en"]["first_line"] + "\n\n" + T["en"]["question"]]
     calls = await person.press(T["en"]["yes"])
     assert "📞 105" in texts(calls)[0]
 
@@ -156,6 +164,7 @@ async def test_danger_yes_then_a_person_opens_an_urgent_case(bot):
     staff = texts(calls, STAFF_CHAT_ID)
     assert staff[0].startswith("🚨 URGENTE · Caso C-")
     assert staff[1].startswith("🚨 URGENTE: C-")
+    assert "105 (Policía Nacional del Perú: emergencias 105), 100 (Línea 100)" in staff[1]
     async with bot.db.session() as s:
         case = (await s.scalars(select(Case))).one()
     assert case.urgent and case.topic == "unknown" and case.status == "open"

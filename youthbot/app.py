@@ -25,6 +25,7 @@ from .bot import (
     admin,
     announce,
     cases,
+    emergency,
     errors,
     help,
     menu,
@@ -50,7 +51,12 @@ from .bot.tracking import MessageTracker, TrackingBot
 from .config import Settings
 from .core.danger import DangerMatcher, check_danger_words, default_danger_words_path
 from .core.directory_coverage import check_coverage
-from .core.directory_file import check_services, default_services_path, load_services
+from .core.directory_file import (
+    check_emergency_coverage,
+    check_services,
+    default_services_path,
+    load_services,
+)
 from .core.quiz_files import check_quizzes, default_quiz_dir, load_quizzes
 from .core.regions import check_regions, default_regions_path, load_regions, region_ids
 from .core.yamlsource import ContentInvalid, Problem
@@ -84,6 +90,7 @@ def build_router() -> Router:
     talk.register_conversation(router)
     cases.register(router)
     services.register(router)
+    emergency.register(router)
     quiz.register(router)
     quiz_group.register(router)
     quiz_stats.register(router)
@@ -99,8 +106,9 @@ def _content_path(settings: Settings, name: str, default: Path) -> Path:
 def check_content(
     settings: Settings, *, today: date | None = None, coverage: bool = True
 ) -> tuple[list[Problem], list[str]]:
-    """Every problem in every content file, and notes (services due for review soon, known
-    gaps). `coverage`: also every topic of every country needs a fitting service."""
+    """Every problem in every content file (a country without an active emergency line too),
+    and notes: services whose review is due within 60 days of `today` or overdue, known gaps.
+    `coverage`: also every topic of every country needs a fitting service."""
     today = today or utcnow().date()
     _quizzes, problems = check_quizzes(
         _content_path(settings, "quizzes", default_quiz_dir())
@@ -113,6 +121,10 @@ def check_content(
         services_path, today=today, region_ids=region_ids(countries)
     )
     gap_notes: list[str] = []
+    if not region_problems and not service_problems:
+        service_problems = check_emergency_coverage(
+            services, [c.id for c in countries], services_path
+        )
     if coverage and not service_problems and not region_problems:
         # Every topic, in every country people can choose, has a fitting service.
         service_problems, gap_notes = check_coverage(
@@ -122,7 +134,10 @@ def check_content(
         _content_path(settings, "danger_words.yaml", default_danger_words_path())
     )
     notes = [
-        f"review due {service.review_due.isoformat()}: {service.id} ({service.status})"
+        ("WARNING: review OVERDUE since " if service.review_due < today
+         else "WARNING: review due ")
+        + f"{service.review_due.isoformat()}: {service.id} ({service.status}"
+        + (", emergency line" if service.emergency else "") + ")"
         for service in sorted(due, key=lambda s: s.review_due)
     ] + gap_notes
     return problems + region_problems + service_problems + danger_problems, notes

@@ -13,9 +13,8 @@ may add buttons to every help screen (see help_views).
 from __future__ import annotations
 
 from ..core import cases as case_service
-from ..core import help as help_service
 from ..i18n import _, pgettext
-from . import help_topics, help_views, shared_views, staff_alerts
+from . import emergency, help_topics, help_views, shared_views, staff_alerts
 from .help_topics import build_topic_keyboard
 from .help_views import (
     NOT_SAID,
@@ -33,9 +32,12 @@ from .runtime import Turn, button, keyboard, url_button
 
 
 async def ask_danger(turn: Turn, *, edit: bool = False) -> None:
-    """The first question, always: are you in danger right now?"""
+    """The first question, always: are you in danger right now? Above it, the country's
+    first emergency number, so it is there before anything is asked."""
     open_case = await case_service.find_open_case(turn.session, turn.user_id)
-    text = _("🆘 You did the right thing by asking. First: are you in danger right now?")
+    lines = await emergency.lines_for(turn, turn.country)
+    text = emergency.render_first_line(lines, turn.language) + "\n\n"
+    text += _("🆘 You did the right thing by asking. First: are you in danger right now?")
     rows: list = [
         button(pgettext("button", "🚨 Yes, I am in danger"), "help.danger", 1),
         button(pgettext("button", "No, not right now"), "help.danger", 0),
@@ -45,17 +47,19 @@ async def ask_danger(turn: Turn, *, edit: bool = False) -> None:
         rows.append(button(pgettext("button", "✋ End the conversation"), "help.end"))
     send = turn.edit if edit else turn.reply
     send(text, keyboard(*rows, [menu_button(), *screen_buttons(turn)]))
+    await emergency.warn_if_fallback(turn, lines)
 
 
-async def show_emergency(turn: Turn, *, urgent: bool = True, country: str | None = None) -> None:
+async def show_emergency(
+    turn: Turn, *, urgent: bool = True, country: str | None = None
+) -> list:
     """Emergency numbers for the person's country, in one message, then the offer of a person.
 
-    The numbers are the very first thing sent; nothing is asked before them.
+    The numbers are the very first thing sent; nothing is asked before them. Returns the lines
+    shown (staff are told which).
     """
     country = country or turn.country
-    lines = await help_service.emergency_lines(
-        turn.session, turn.deps.content.services, country=country, today=turn.today
-    )
+    lines = await emergency.lines_for(turn, country)
     text = _("🚨 If you are in danger right now, call one of these numbers now:") + "\n\n"
     text += shared_views.render_emergency_lines(lines, turn.language)
     text += "\n\n" + _("If you can, go to a safe place or to an adult you trust.")
@@ -64,6 +68,8 @@ async def show_emergency(turn: Turn, *, urgent: bool = True, country: str | None
     else:
         turn.reply(text)
     await offer_person(turn, urgent=urgent, country=country)
+    await emergency.warn_if_fallback(turn, lines)
+    return lines
 
 
 async def offer_person(
@@ -133,9 +139,9 @@ def register(router: Router) -> None:
         """Yes: emergency numbers at once, then a person. No: what is it about?"""
         if in_danger:
             had_case = await _mark_open_case_urgent(turn)
-            await show_emergency(turn, urgent=True)  # the person's numbers go out first
+            lines = await show_emergency(turn, urgent=True)  # the person's numbers go first
             if not had_case:
-                await staff_alerts.signal_danger_later(turn, country=turn.country)
+                await staff_alerts.signal_danger_later(turn, country=turn.country, shown=lines)
             return
         turn.edit(
             _("What is it about? Choose what fits best. You don't have to tell more than you "

@@ -6,11 +6,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from ..core import cases as case_service
+from ..core import emergency as emergency_service
 from ..core import help as help_service
 from ..core.directory import TOPICS
 from ..db.models import Case
 from ..i18n import _, pgettext
-from . import help_views, shared_views
+from . import emergency, help_views, shared_views
 from .help_views import (
     NOT_SAID,
     WHOM,
@@ -76,8 +77,17 @@ async def show_services(turn: Turn, topic: int, whom: str, country: str, region:
     ]
     if open_case is None:  # an open conversation is not offered again
         footer.insert(0, person_button(topic, whom, country, region, 0))
+    if TOPICS[topic] == emergency_service.CRISIS_TOPIC:
+        # feeling bad: the country's crisis line first, even when its review is overdue
+        lines = await help_service.emergency_lines(
+            turn.session, turn.deps.content.services, country=code, today=turn.today,
+            topic=TOPICS[topic],
+        )
+        services = emergency_service.crisis_first(
+            services, [s for s in lines if emergency_service.is_crisis_line(s)]
+        )
     if not services:
-        await _show_nothing_found(turn, code, footer, open_case)
+        await _show_nothing_found(turn, code, footer, open_case, TOPICS[topic])
         return
     shown = services[:MAX_SERVICES]
     intro = (
@@ -97,11 +107,13 @@ async def show_services(turn: Turn, topic: int, whom: str, country: str, region:
 
 
 async def _show_nothing_found(
-    turn: Turn, country: str | None, footer: list, open_case: Case | None
+    turn: Turn,
+    country: str | None,
+    footer: list,
+    open_case: Case | None,
+    topic: str | None = None,
 ) -> None:
-    lines = await help_service.emergency_lines(
-        turn.session, turn.deps.content.services, country=country, today=turn.today
-    )
+    lines = await emergency.lines_for(turn, country, topic=topic)
     text = _(
         "I could not find a service for this where you are. If you need help now, call:"
     )
@@ -111,6 +123,7 @@ async def _show_nothing_found(
     else:
         text += "\n\n" + help_views.render_open_case(open_case)
     turn.edit(text, keyboard(*footer))
+    await emergency.warn_if_fallback(turn, lines)
 
 
 def _default_country(turn: Turn) -> str | None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 
 from ..core import cases as case_service
-from ..core import help as help_service
 from ..core import safety as safety_service
 from ..core.roles import Role
 from ..i18n import N_, _
+from . import emergency
 from . import help as help_screens
 from .routing import PUBLIC_GROUP, Router
 from .runtime import Turn
@@ -41,6 +41,8 @@ GENTLE = {
         "money. Keep the messages as proof, and then block that person."
     ),
 }
+# Danger-word categories whose lines put the crisis (mental-health) line right after the first.
+LINES_TOPIC = {"suicide": "mental_health"}
 GENTLE_DEFAULT = N_(
     "Thank you for telling me. 💙 What you describe sounds serious, and it is not your fault. "
     "You deserve to be safe, and you are not alone."
@@ -94,12 +96,11 @@ async def interrupt_on_danger(turn: Turn) -> bool:
 
 
 async def show_interrupt(turn: Turn, category: str, *, offer: bool = True) -> None:
-    """The gentle message with the emergency numbers of the person's country, then the offer
-    of a person."""
+    """The gentle message with the emergency numbers of the person's country (for suicide or
+    self-harm, the crisis line right after the first), then the offer of a person."""
     country = turn.country
-    lines = await help_service.emergency_lines(
-        turn.session, turn.deps.content.services, country=country, today=turn.today
-    )
+    topic = LINES_TOPIC.get(category)
+    lines = await emergency.lines_for(turn, country, topic=topic)
     text = _(GENTLE.get(category, GENTLE_DEFAULT))
     text += "\n\n" + _("If you are in danger right now, call:") + "\n"
     text += render_emergency_lines(lines, turn.language)
@@ -108,6 +109,7 @@ async def show_interrupt(turn: Turn, category: str, *, offer: bool = True) -> No
     turn.reply(text)
     if offer:
         await help_screens.offer_person(turn, urgent=True, country=country)
+    await emergency.warn_if_fallback(turn, lines)
 
 
 def register(router: Router) -> None:

@@ -11,8 +11,11 @@ from telegram.error import TelegramError
 
 from ..core import case_staff
 from ..core import cases as case_service
+from ..core import help as help_service
+from ..core.directory import Service
 from ..db.models import Case
 from ..i18n import _
+from .emergency import describe_lines
 from .runtime import Turn
 from .shared_views import (
     build_case_keyboard,
@@ -58,11 +61,12 @@ async def announce_case_later(turn: Turn, case: Case) -> None:
     urgent, an alert that mentions the moderators at once."""
     deps, bot = turn.deps, turn.bot
     moderators = await case_staff.on_duty_moderators(turn.session) if case.urgent else []
+    shown = await _lines_of(turn, case) if case.urgent else []
     with speaking(deps, deps.settings.default_language):
         title, card, markup = case_title(case), render_case_card(case, deps), build_case_keyboard(
             case
         )
-        alert, entities = mention_moderators(render_urgent(case), moderators)
+        alert, entities = mention_moderators(render_urgent(case, shown, deps), moderators)
     case_id, urgent = case.id, case.urgent
 
     async def send() -> None:
@@ -87,12 +91,24 @@ async def announce_case_later(turn: Turn, case: Case) -> None:
     turn.later(send)
 
 
-def render_urgent(case: Case) -> str:
-    return _("🚨 URGENT: {number} — the person said they are in danger right now. Please claim "
-             "it now.").format(number=case.number)
+def render_urgent(case: Case, shown: Sequence[Service], deps) -> str:
+    """The urgent alert, naming the emergency lines the person was shown."""
+    return _("🚨 URGENT: {number} — the person said they are in danger right now. They were "
+             "shown: {lines}. Please claim it now.").format(
+        number=case.number, lines=describe_lines(shown, deps.settings.default_language)
+    )
 
 
-async def signal_danger_later(turn: Turn, *, country: str | None) -> None:
+async def _lines_of(turn: Turn, case: Case) -> list[Service]:
+    """The emergency lines of the case's country: the ones the person was shown."""
+    return await help_service.emergency_lines(
+        turn.session, turn.deps.content.services, country=case.country, today=turn.today
+    )
+
+
+async def signal_danger_later(
+    turn: Turn, *, country: str | None, shown: Sequence[Service] = ()
+) -> None:
     """Someone without a case said they are in danger: tell the team at once, with mentions.
 
     No case and no identity: whether a person writes to them stays their choice (a message
@@ -107,9 +123,13 @@ async def signal_danger_later(turn: Turn, *, country: str | None) -> None:
     with speaking(deps, deps.settings.default_language):
         text = _(
             "🚨 Someone has just said they are in danger right now (country: {country}, "
-            "language: {language}). They were shown the emergency numbers and offered a "
-            "person: if they accept, an urgent case opens here at once."
-        ).format(country=country or "?", language=turn.language)
+            "language: {language}). They were shown: {lines}. They were offered a person: if "
+            "they accept, an urgent case opens here at once."
+        ).format(
+            country=country or "?",
+            language=turn.language,
+            lines=describe_lines(shown, deps.settings.default_language),
+        )
         text, entities = mention_moderators(text, moderators)
     turn.send(chat_id, text, entities=entities or None)
 
@@ -118,16 +138,18 @@ async def alert_urgent_later(turn: Turn, case: Case) -> None:
     """An open case just became urgent: alert with mentions and update the card. A claimed
     one is not put up for claiming again: only its moderator is told, in its topic."""
     deps = turn.deps
+    shown = await _lines_of(turn, case)
     with speaking(deps, deps.settings.default_language):
         if case.status == case_service.OPEN:
             moderators = await case_staff.on_duty_moderators(turn.session)
-            text, entities = mention_moderators(render_urgent(case), moderators)
+            text, entities = mention_moderators(render_urgent(case, shown, deps), moderators)
             claim = build_claim_keyboard(case)
         else:
             text = _(
                 "🚨 URGENT: {number} — the person said they are in danger right now. They were "
-                "shown the emergency numbers."
-            ).format(number=case.number)
+                "shown: {lines}."
+            ).format(number=case.number,
+                     lines=describe_lines(shown, deps.settings.default_language))
             claimant = [case.claimed_by] if case.claimed_by is not None else []
             text, entities = mention_moderators(text, claimant)
             claim = None

@@ -2,7 +2,8 @@
 
 The data lives in content/services.yaml (read and checked by directory_file). A service is
 shown only when it is active (after an admin's override), has been vetted in the file (never
-`pending`) and its review is not overdue.
+`pending`) and its review is not overdue. Emergency lines are the exception to the last rule:
+an overdue review never hides one (staff are alerted instead, see core/emergency).
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ class Service:
     review_due: date
     status: str
     source: str
+    # Emergency lines only: 1 is shown first to someone in danger now, then 2, 3...
+    emergency_rank: int = 0
+    crisis: bool = False  # a suicide/crisis line: shown with the emergency lines
 
     def name_in(self, lang: str) -> str:
         return text_in(self.name, lang)
@@ -92,6 +96,12 @@ class Service:
             return False
         return (override or self.status) == "active" and today <= self.review_due
 
+    def is_reachable(self, override: str | None = None) -> bool:
+        """Whether an emergency line is shown: vetted once and not suspended. Its review date
+        does not matter: a passed date alerts staff but never hides a way to get help now."""
+        if self.status == "pending":
+            return False
+        return (override or self.status) == "active"
 
 
 # The age bands people choose (core/users.AGE_BANDS) as the ages they cover, both ends included.
@@ -153,13 +163,15 @@ def emergency_services(
     today: date,
     overrides: Mapping[str, str] | None = None,
 ) -> list[Service]:
-    """Visible emergency services of `country`, in file order; Peru's when it has none."""
+    """Reachable emergency lines of `country` in their `emergency_rank` order (an overdue
+    review does not hide them); Peru's when the country has none."""
     overrides = overrides or {}
 
     def of(code: str) -> list[Service]:
-        return [
+        lines = [
             s for s in services
-            if s.emergency and code in s.countries and s.is_visible(today, overrides.get(s.id))
+            if s.emergency and code in s.countries and s.is_reachable(overrides.get(s.id))
         ]
+        return sorted(lines, key=lambda s: s.emergency_rank)
 
     return (of(country) if country else []) or of("PE")

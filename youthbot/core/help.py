@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db.models import ServiceOverride
-from .directory import Service, emergency_services, match_services
+from . import emergency
+from .directory import Service, match_services
 from .errors import DomainError
 from .users import audit
 
@@ -87,7 +88,7 @@ async def services_for(
     directory.match_services), for a person of `age_band` (None: any age)."""
     overrides = await service_overrides(session)
     return match_services(
-        services,
+        await emergency.effective(session, services),
         topic=topic,
         country=country,
         region=region,
@@ -99,11 +100,18 @@ async def services_for(
 
 
 async def emergency_lines(
-    session: AsyncSession, services: Sequence[Service], *, country: str | None, today: date
-) -> list[Service]:
-    """The visible emergency numbers of `country` (Peru's when it has none)."""
+    session: AsyncSession,
+    services: Sequence[Service],
+    *,
+    country: str | None,
+    today: date,
+    topic: str | None = None,
+) -> emergency.Lines:
+    """The emergency numbers of `country` (Peru's when it has none), in their rank order, never
+    hidden by a passed review date and never empty; with `topic="mental_health"` the crisis
+    lines come right after the first. `today` is kept for the callers' symmetry."""
     overrides = await service_overrides(session)
-    return emergency_services(services, country=country, today=today, overrides=overrides)
+    return emergency.choose_lines(services, country=country, overrides=overrides, topic=topic)
 
 
 async def visible_service(
@@ -113,6 +121,7 @@ async def visible_service(
     service = next((s for s in services if s.id == service_id), None)
     if service is None:
         return None
+    service = (await emergency.effective(session, [service]))[0]
     override = await session.get(ServiceOverride, service_id)
     return service if service.is_visible(today, override.status if override else None) else None
 
@@ -124,7 +133,7 @@ async def referable_services(
     overrides = await service_overrides(session)
     return [
         s
-        for s in services
+        for s in await emergency.effective(session, services)
         if s.is_visible(today, overrides.get(s.id)) and (country is None or country in s.countries)
     ]
 
@@ -140,13 +149,16 @@ async def set_service_status(
 ) -> Service:
     """Suspend or reactivate a service at once, overriding the file until undone (audited).
 
-    Activating a service that the file has active simply removes the override.
+    Activating a service that the file has active simply removes the override. Suspending
+    the last active emergency line of a country raises emergency.LastEmergencyLine.
     """
     if status not in OVERRIDE_STATUSES:
         raise ValueError(status)
     service = next((s for s in services if s.id == service_id), None)
     if service is None:
         raise UnknownService(service_id)
+    if status == "suspended":
+        emergency.check_can_suspend(services, await service_overrides(session), service)
     override = await session.get(ServiceOverride, service_id)
     if status == service.status:
         if override is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from alembic import command
@@ -53,7 +54,8 @@ async def autogenerate(db: Database, message: str) -> str:
     The new revision id follows the last one (0007, 0008…); returns the file's path.
     """
     head = head_revision() or "0000"
-    rev_id = f"{int(head) + 1:04d}" if head.isdigit() else None
+    number = re.match(r"\d+", head)  # "0008" or "0008_name" (helpers' parallel revisions)
+    rev_id = f"{int(number.group()) + 1:04d}" if number else None
     written: list[str] = []
 
     def run(sync_conn) -> None:

@@ -4,6 +4,7 @@ from .activities import Activity, ActivityJoin, ActivityReport
 from .announce import Announcement, AnnouncementDelivery
 from .base import Base
 from .core import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
+from .directory import ServiceAlert, ServiceReview
 from .help import Case, CaseMessage, OpenCase, ServiceOverride
 from .quiz import (
     QuizAnswer,
@@ -38,7 +39,9 @@ __all__ = [
     "QuizGroupPoll",
     "QuizGroupRun",
     "QuizQuestionStat",
+    "ServiceAlert",
     "ServiceOverride",
+    "ServiceReview",
     "TrackedMessage",
     "User",
 ]
