@@ -430,3 +430,45 @@ def test_load_quizzes_raises_with_every_problem(tmp_path):
 
     assert [p.line for p in raised.value.problems] == [21, 25]
     assert f"{directory / 'demo.yaml'}:21: missing 'en' translation" in str(raised.value)
+
+
+# Optional: a quiz's own poll time, and shuffled options
+
+
+def test_poll_seconds_and_shuffle_options_are_read(tmp_path):
+    lines = quiz_lines()
+    lines[2:2] = ["poll_seconds: 45", "shuffle_options: true"]
+    quiz = load_quizzes(write_quiz(tmp_path / "quizzes", lines))[0]
+    assert (quiz.poll_seconds, quiz.shuffle_options) == (45, True)
+    plain = load_quizzes(write_quiz(tmp_path / "plain", quiz_lines()))[0]
+    assert (plain.poll_seconds, plain.shuffle_options) == (None, False)
+    assert plain.option_order(0, 1) == (0, 1)
+
+
+@pytest.mark.parametrize("value", ["4", "601", "thirty", "true", "1.5"])
+def test_poll_seconds_must_be_telegrams_range(tmp_path, value):
+    lines = quiz_lines()
+    lines[2:2] = [f"poll_seconds: {value}"]
+    quizzes, problems = check_one(tmp_path, lines)
+    assert quizzes == []
+    assert found(problems, "poll_seconds must be a whole number of seconds from 5 to 600") == [3]
+
+
+def test_shuffle_options_must_be_true_or_false(tmp_path):
+    lines = quiz_lines()
+    lines[2:2] = ["shuffle_options: sometimes"]
+    quizzes, problems = check_one(tmp_path, lines)
+    assert quizzes == []
+    assert found(problems, "shuffle_options must be true or false") == [3]
+
+
+def test_shuffled_order_is_a_stable_permutation(tmp_path):
+    lines = quiz_lines()
+    lines[2:2] = ["shuffle_options: true"]
+    quiz = load_quizzes(write_quiz(tmp_path / "quizzes", lines))[0]
+    for index in range(len(quiz.questions)):
+        order = quiz.option_order(index, 7)
+        assert sorted(order) == [0, 1]
+        assert order == quiz.option_order(index, 7)
+    orders = {quiz.option_order(0, seed) for seed in range(20)}
+    assert orders == {(0, 1), (1, 0)}
