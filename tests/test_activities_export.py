@@ -105,8 +105,8 @@ async def test_csv_and_xlsx_read_back_with_types_and_totals(database):
         "Perú", "Lima Metropolitana", "Comas")
     assert reported["Fecha y hora de inicio"] == "2026-12-10 16:00"  # Lima time
     assert reported["Estado"] == "aprobada" and reported["En línea"] == "no"
-    assert reported["menos de 12: niñas/mujeres"] == "1"
-    assert reported["personas adultas (más de 25): otro o no lo dijo"] == "12"
+    assert reported["Menos de 12: niñas/mujeres"] == "1"
+    assert reported["Personas adultas (más de 25): otro o no lo dijo"] == "12"
     assert (reported["Total niñas/mujeres"], reported["Total niños/hombres"],
             reported["Total otro o no lo dijo"], reported["Total de participantes"]) == (
         "22", "26", "30", "78")

@@ -206,8 +206,8 @@ async def test_the_report_after_the_activity(bot, lang):
     calls = await tap(leader, "act.rconsent", aid, 1)
     summary = texts(calls)[0]
     assert {"es": "Total: 13", "en": "Total: 13"}[lang] in summary
-    assert {"es": "menos de 12: 5 niñas/mujeres, 3 niños/hombres, 0 otro",
-            "en": "under 12: 5 girls/women, 3 boys/men, 0 other"}[lang] in summary
+    assert {"es": "Menos de 12: niñas/mujeres 5, niños/hombres 3, otro 0",
+            "en": "Under 12: girls/women 5, boys/men 3, other 0"}[lang] in summary
     assert (await read_report(bot, aid)).submitted_at is None  # not counted until sent
     calls = await leader.press(action="act.rsend")
     assert texts(calls)[0] == THANKS[lang]

@@ -162,3 +162,8 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark `message` for extraction; it is translated later, where it is shown."""
     return message
+
+
+def counted(number: int, singular: str, plural: str) -> str:
+    """`1 problem`, `2 problems`: for the shell commands' output, which is English only."""
+    return f"{number} {singular if number == 1 else plural}"

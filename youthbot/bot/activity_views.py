@@ -14,7 +14,7 @@ from telegram.error import Forbidden, TelegramError
 
 from ..core import activities as acts
 from ..core.activity_dates import DateInvalid
-from ..core.activity_reports import BAND_LABELS, GENDERS, band_counts, total
+from ..core.activity_reports import BAND_LABELS, GENDERS, band_counts, capitalized, total
 from ..core.regions import Country
 from ..db.models import Activity, ActivityReport
 from ..i18n import N_, Translator, _, activate, current, deactivate, ngettext, pgettext
@@ -234,8 +234,9 @@ def render_counts(report: ActivityReport, translator: Translator) -> str:
             for gender, count in zip(GENDERS, band_counts(report, band), strict=True)
         }
         lines.append(
-            _("{band}: {female} girls/women, {male} boys/men, {other} other").format(
-                band=_(label), **shown
+            # Counts after the words: "1 girls/women" would need a plural form of a pair.
+            _("{band}: girls/women {female}, boys/men {male}, other {other}").format(
+                band=capitalized(_(label)), **shown
             )
         )
     lines.append(_("Total: {total}").format(total=translator.format_number(total(report))))
