@@ -201,7 +201,7 @@ async def test_the_report_after_the_activity(bot, lang):
         {"file_id": "small-id", "file_unique_id": "s", "width": 90, "height": 90},
         {"file_id": "photo-file-id", "file_unique_id": "p", "width": 800, "height": 800},
     ]})
-    assert labels(calls)[:2] == {"es": ["Sí, todas aceptaron", "No, o no estoy seguro"],
+    assert labels(calls)[:2] == {"es": ["Sí, todas aceptaron", "No, o no lo tengo claro"],
                                  "en": ["Yes, everyone agreed", "No, or I am not sure"]}[lang]
     calls = await tap(leader, "act.rconsent", aid, 1)
     summary = texts(calls)[0]

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import re
+
 import pytest
 
 from youthbot.core.quiz_checks import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION
@@ -18,6 +20,22 @@ BLAMING_TERMS = (
     "child prostitution",
     "child pornography",
 )
+
+# Wording that assumes a gender: a girl as "the" victim or friend, a man as "the" adult or boss,
+# masculine or feminine plurals for mixed groups. The answer "Only to girls" is a misconception
+# offered on purpose, so plural "girls" alone is not on the list.
+GENDERED = re.compile(
+    r"\b(juntas|juntos|amigos|amigas|ellas|ellos|(?<!contra )ella|él|solas|solos|"
+    r"enamorad[oa]|protegid[oa]s?|un adulto|los adultos|una amiga(?! o amigo)|un amigo|"
+    r"una chica|un chico|una adolescente|una compañera|un compañero|el jefe|la jefa|tus papás|"
+    r"eres perfect[oa]|(?<!la )bienvenid[oa]|segur[oa] de|sola o solo|sola ni solo)\b"
+    r"|\b(she|her|hers|he|him|his|herself|himself|a girl|a boy|teenage girl|teenage boy)\b",
+    re.IGNORECASE,
+)
+
+
+def gendered(text: str) -> list[str]:
+    return [match.group(0) for match in GENDERED.finditer(text)]
 
 
 def quiz_lines(quiz_id: str = "demo", *, order: int = 1, questions: int = 6) -> list[str]:
@@ -93,6 +111,29 @@ def test_shipped_quizzes_never_use_blaming_terms():
     for quiz in load_quizzes():
         for text in all_texts(quiz):
             assert not any(term in text.lower() for term in BLAMING_TERMS), (quiz.id, text)
+
+
+def test_shipped_quizzes_do_not_assume_a_gender():
+    found_words = [
+        (quiz.id, words, text)
+        for quiz in load_quizzes()
+        for text in all_texts(quiz)
+        if (words := gendered(text))
+    ]
+    assert found_words == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Escucharla sin juzgar y buscar ayuda juntas",
+        "True or false? If a teenage girl accepted a gift or money, it is her fault.",
+        "El jefe dice que él guardará tu DNI",
+        "Habla con un adulto de confianza",
+    ],
+)
+def test_the_gendered_patterns_catch_what_issue_20_found(text):
+    assert gendered(text)
 
 
 def test_shipped_quizzes_vary_the_position_of_the_right_answer():
