@@ -1,8 +1,7 @@
 """Quiz content: the shipped quizzes are valid, and every kind of mistake is named by line."""
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import pytest
 

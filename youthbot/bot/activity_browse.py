@@ -19,6 +19,7 @@ from .activity_views import (
     short_when,
     tell,
 )
+from .paging import is_page, paged_rows
 from .routing import Router
 from .runtime import Turn, button, keyboard
 
@@ -92,6 +93,11 @@ def register(router: Router) -> None:
     @router.button("act.browse")
     async def browse(turn: Turn) -> None:
         """Where there are upcoming activities, with how many."""
+        await browse_page(turn, 0)
+
+    @router.button("act.areas", int)
+    async def browse_page(turn: Turn, page: int) -> None:
+        """A page of the places with upcoming activities (only those: ten at a time)."""
         areas = ordered_areas(turn, await joins.browse_areas(turn.session, now=turn.now))
         if not areas:
             turn.edit(
@@ -99,10 +105,14 @@ def register(router: Router) -> None:
                 keyboard(back_button("act.menu")),
             )
             return
-        rows = [
-            [button(area_label(turn, a), "act.area", a.country or ONLINE, a.region or ONLINE, 0)]
+        if not is_page(len(areas), page):
+            tell(turn, _("This button no longer works. Please use the latest message."))
+            return
+        places = [
+            button(area_label(turn, a), "act.area", a.country or ONLINE, a.region or ONLINE, 0)
             for a in areas
         ]
+        rows = paged_rows(places, page, per_row=1, turn_page=("act.areas",))
         turn.edit(_("Where would you like to find activities?"),
                   keyboard(*rows, back_button("act.menu")))
 
