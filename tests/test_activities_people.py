@@ -84,9 +84,13 @@ async def test_browse_by_region_see_join_and_leave(bot, persona):
     calls = await young.press(action="act.join")
     assert JOINED[lang] in texts(calls)[0]
     assert await joins(bot) == [(aid, persona.id)]
-    calls = await tap(young, "act.leave", aid)
-    assert {"es": "Saliste de la actividad.", "en": "You have left the activity."}[lang] == (
-        calls[0].params["text"])
+    not_going = {"es": "Ya no voy a ir", "en": "I'm not going any more"}[lang]
+    assert not_going in labels(calls)
+    for label in labels(calls):  # nothing that reads like the quick exit
+        assert not any(w in label.lower() for w in ("salir", "salida", "exit", "leave"))
+    calls = await young.press(not_going)
+    assert {"es": "Listo: ya no estás en la lista de esta actividad.",
+            "en": "Done: you are no longer signed up for it."}[lang] == calls[0].params["text"]
     assert await joins(bot) == []
     await tap(young, "act.join", aid)
     await young.press_data(callbacks.pack("act.join", aid))  # an old button: still one

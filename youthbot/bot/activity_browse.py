@@ -80,7 +80,8 @@ async def show_activity(turn: Turn, activity: Activity) -> None:
             parts.append(_("✅ You have joined. I will remind you the day before."))
         else:
             parts.append(_("✅ You have joined. (Reminders are off in your settings.)"))
-        rows.append(button(pgettext("button", "Leave this activity"), "act.leave", activity.id))
+        # Not "leave"/"exit": it sits near 🚪 Quick exit in people's minds, and does another thing.
+        rows.append(button(pgettext("button", "I'm not going any more"), "act.leave", activity.id))
     else:
         rows.append(button(pgettext("button", "✅ Join"), "act.join", activity.id))
     rows.append(back_button("act.area", *area_args(activity), 0))
@@ -176,7 +177,7 @@ def register(router: Router) -> None:
     async def leave_activity(turn: Turn, activity_id: int) -> None:
         """Leave an activity; the note that they joined is deleted."""
         left = await joins.leave(turn.session, activity_id=activity_id, user_id=turn.user_id)
-        turn.answer(_("You have left the activity.") if left else None)
+        turn.answer(_("Done: you are no longer signed up for it.") if left else None)
         await see_activity(turn, activity_id)
 
     @router.button("act.joined")
