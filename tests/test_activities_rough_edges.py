@@ -146,3 +146,43 @@ async def test_browsing_many_regions_comes_in_pages(bot, lang):
     assert seen.index(f"{peru.regions[0].name_in(lang)} (1)") == 0  # configured order
     calls = await person.press_data(callbacks.pack("act.areas", 5))
     assert not [c for c in calls if c.method.startswith("edit")]
+
+
+# What is kept for a person with a role, whatever the age band --------------------------------
+
+KEPT_FOR_LEADER = {
+    "es": "Como eres líder de grupo juvenil, tengas la edad que tengas, guardamos tu número",
+    "en": "Because you are a youth group leader, whatever your age, we keep your Telegram number",
+}
+NOTHING_KEPT = {"es": "no guardaremos tus respuestas ni nada sobre ti",
+                "en": "we will not keep your answers or anything about you"}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("band", ["u14", "18-25"])
+async def test_a_leader_is_told_what_is_kept_whatever_the_age(bot, lang, band):
+    persona = LEADERS[lang]
+    await bot.grant(persona, Role.LEADER)
+    leader = bot.person(persona)
+    await leader.send("/start")
+    calls = await tap(leader, "lang.first", lang)
+    assert KEPT_FOR_LEADER[lang] in texts(calls)[-1]  # in the notice
+    calls = await tap(leader, "consent", 1)
+    assert KEPT_FOR_LEADER[lang] in texts(calls)[0]  # with the age question
+    assert NOTHING_KEPT[lang] not in texts(calls)[0]
+    calls = await tap(leader, "age", band)
+    shown = texts(calls)[0]
+    assert KEPT_FOR_LEADER[lang] in shown
+    assert NOTHING_KEPT[lang] not in shown
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_a_young_person_under_14_is_still_told_nothing_is_kept(bot, lang):
+    person = bot.person({"es": YOUNG, "en": YOUNG_EN}[lang])
+    await person.send("/start")
+    calls = await tap(person, "lang.first", lang)
+    assert KEPT_FOR_LEADER[lang] not in texts(calls)[-1]
+    calls = await tap(person, "consent", 1)
+    assert KEPT_FOR_LEADER[lang] not in texts(calls)[0]
+    calls = await tap(person, "age", "u14")
+    assert NOTHING_KEPT[lang] in texts(calls)[0]
