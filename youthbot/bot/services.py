@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from ..core import help as help_service
 from ..core.roles import Role
-from ..i18n import _
+from ..i18n import N_, _
 from .routing import ANY, STAFF, Router, chat_matches
 from .runtime import Turn
 
 ADMINS = {Role.ADMIN}
 ACTIONS = {"suspend": "suspended", "activate": "active"}
+STATUS_LABELS = {  # the statuses of services.yaml and of overrides, as staff read them
+    "active": N_("active"),
+    "pending": N_("pending vetting"),
+    "suspended": N_("suspended"),
+}
 
 
 async def list_services(turn: Turn) -> None:
@@ -23,7 +28,8 @@ async def list_services(turn: Turn) -> None:
         shown = service.is_visible(turn.today, overrides.get(service.id))
         status = overrides.get(service.id, service.status)
         mark = "✅" if shown else "⛔"
-        lines.append(f"{mark} {service.id} · {status} · {service.name_in(turn.language)}")
+        shown_status = _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+        lines.append(f"{mark} {service.id} · {shown_status} · {service.name_in(turn.language)}")
     turn.reply("\n".join(lines))
 
 

@@ -12,11 +12,12 @@ from telegram.error import TelegramError
 from ..core import case_staff
 from ..core import cases as case_service
 from ..db.models import Case
-from ..i18n import _
+from ..i18n import _, language_label
 from .runtime import Turn
 from .shared_views import (
     build_case_keyboard,
     build_claim_keyboard,
+    country_name,
     mention_moderators,
     render_case_card,
     topic_label,
@@ -109,7 +110,7 @@ async def signal_danger_later(turn: Turn, *, country: str | None) -> None:
             "🚨 Someone has just said they are in danger right now (country: {country}, "
             "language: {language}). They were shown the emergency numbers and offered a "
             "person: if they accept, an urgent case opens here at once."
-        ).format(country=country or "?", language=turn.language)
+        ).format(country=country_name(deps, country), language=language_label(turn.language))
         text, entities = mention_moderators(text, moderators)
     turn.send(chat_id, text, entities=entities or None)
 
