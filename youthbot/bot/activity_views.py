@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 FLOW = "activity"
 
+# The counts in these sentences are never 1 (every limit is at least 2, and a length is shown
+# only when it is over its limit), so they need no plural forms; a count that can be 1 does.
 ERRORS = {
     "title_short": N_("The title is too short. Please write at least {minimum} characters."),
     "title_long": N_(
