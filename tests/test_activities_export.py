@@ -105,12 +105,12 @@ async def test_csv_and_xlsx_read_back_with_types_and_totals(database):
         "Perú", "Lima Metropolitana", "Comas")
     assert reported["Fecha y hora de inicio"] == "2026-12-10 16:00"  # Lima time
     assert reported["Estado"] == "aprobada" and reported["En línea"] == "no"
-    assert reported["menos de 12: niñas/mujeres"] == "1"
-    assert reported["personas adultas (más de 25): otro o no lo dijo"] == "12"
+    assert reported["Menos de 12: niñas/mujeres"] == "1"
+    assert reported["Personas adultas (más de 25): otro o no lo dijo"] == "12"
     assert (reported["Total niñas/mujeres"], reported["Total niños/hombres"],
             reported["Total otro o no lo dijo"], reported["Total de participantes"]) == (
         "22", "26", "30", "78")
-    assert reported["Unidos por el bot"] == "1"
+    assert reported["Inscripciones por el bot"] == "1"
     assert reported["Fecha del reporte"] == "2026-12-10"  # 04:00 UTC is the 10th in Lima
     online = table[3]
     assert online["En línea"] == "sí" and online["Región"] == "" and online["Estado"] == (

@@ -84,9 +84,13 @@ async def test_browse_by_region_see_join_and_leave(bot, persona):
     calls = await young.press(action="act.join")
     assert JOINED[lang] in texts(calls)[0]
     assert await joins(bot) == [(aid, persona.id)]
-    calls = await tap(young, "act.leave", aid)
-    assert {"es": "Saliste de la actividad.", "en": "You have left the activity."}[lang] == (
-        calls[0].params["text"])
+    not_going = {"es": "Ya no voy a ir", "en": "I'm not going any more"}[lang]
+    assert not_going in labels(calls)
+    for label in labels(calls):  # nothing that reads like the quick exit
+        assert not any(w in label.lower() for w in ("salir", "salida", "exit", "leave"))
+    calls = await young.press(not_going)
+    assert {"es": "Listo: ya no estás en la lista de esta actividad.",
+            "en": "Done: you are no longer signed up for it."}[lang] == calls[0].params["text"]
     assert await joins(bot) == []
     await tap(young, "act.join", aid)
     await young.press_data(callbacks.pack("act.join", aid))  # an old button: still one
@@ -201,13 +205,13 @@ async def test_the_report_after_the_activity(bot, lang):
         {"file_id": "small-id", "file_unique_id": "s", "width": 90, "height": 90},
         {"file_id": "photo-file-id", "file_unique_id": "p", "width": 800, "height": 800},
     ]})
-    assert labels(calls)[:2] == {"es": ["Sí, todas aceptaron", "No, o no estoy seguro"],
+    assert labels(calls)[:2] == {"es": ["Sí, todas aceptaron", "No, o no lo tengo claro"],
                                  "en": ["Yes, everyone agreed", "No, or I am not sure"]}[lang]
     calls = await tap(leader, "act.rconsent", aid, 1)
     summary = texts(calls)[0]
     assert {"es": "Total: 13", "en": "Total: 13"}[lang] in summary
-    assert {"es": "menos de 12: 5 niñas/mujeres, 3 niños/hombres, 0 otro",
-            "en": "under 12: 5 girls/women, 3 boys/men, 0 other"}[lang] in summary
+    assert {"es": "Menos de 12: niñas/mujeres 5, niños/hombres 3, otro 0",
+            "en": "Under 12: girls/women 5, boys/men 3, other 0"}[lang] in summary
     assert (await read_report(bot, aid)).submitted_at is None  # not counted until sent
     calls = await leader.press(action="act.rsend")
     assert texts(calls)[0] == THANKS[lang]

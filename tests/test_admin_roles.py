@@ -77,7 +77,9 @@ async def test_invite_code_gives_its_role_once(bot):
     leader = bot.person(LEADER)
     await leader.onboard()
     calls = await leader.send(f"/start inv_{code}")
-    assert texts(calls)[0] == "¡Bienvenida o bienvenido! Tu nuevo rol: líder de grupo juvenil."
+    welcome, kept = texts(calls)[0].split("\n\n")
+    assert welcome == "¡Te damos la bienvenida! Tu nuevo rol: líder de grupo juvenil."
+    assert kept.startswith("Como eres líder de grupo juvenil, tengas la edad que tengas")
     assert await role_of(bot, LEADER.id) == "leader"
 
     other = bot.person(YOUNG)

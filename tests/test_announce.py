@@ -107,18 +107,20 @@ async def test_an_admin_writes_previews_confirms_and_sees_progress(bot):
     admin = bot.person(ADMIN)
     await admin.onboard()
     calls = await admin.send("/announce")
-    assert "Escribe el anuncio para las personas que usan Español" in texts(calls)[0]
+    assert "Escribe el anuncio para las personas que usan español" in texts(calls)[0]
     calls = await admin.send("¡Hola! Este sábado hay taller en Puno.")
-    assert "English" in texts(calls)[0] and labels(calls) == ["Saltar este idioma"]
+    assert "personas que usan inglés" in texts(calls)[0]
+    assert "English" not in texts(calls)[0] and labels(calls) == ["Saltar este idioma"]
     calls = await admin.send("Hi! There is a workshop in Puno on Saturday.")
     shown = texts(calls)
     assert shown[:4] == [
-        "Vista previa en Español:",
+        "Vista previa en español:",
         "¡Hola! Este sábado hay taller en Puno.",
-        "Vista previa en English:",
+        "Vista previa en inglés:",
         "Hi! There is a workshop in Puno on Saturday.",
     ]
-    assert "Español: 1 persona" in shown[4] and "English: 1 persona" in shown[4]
+    assert "Español: 1 persona" in shown[4] and "Inglés: 1 persona" in shown[4]
+    assert "English" not in shown[4]
     assert shown[4].endswith("¿Enviarlo ahora a 2 personas?")
     assert labels(calls) == ["📣 Enviar", "Cancelar"]
 
@@ -152,7 +154,7 @@ async def test_a_skipped_language_gets_the_first_languages_text(bot):
     await admin.send("/anuncio")
     await admin.send("Solo en español")
     calls = await admin.press("Saltar este idioma")
-    assert "English: 1 persona (recibe el texto en Español)" in texts(calls)[-1]
+    assert "Inglés: 1 persona (recibe el texto en español)" in texts(calls)[-1]
     await admin.press("📣 Enviar")
     await sender(bot).run(until_idle=True)
     assert received(bot, "Solo en español") == {YOUNG_EN.id: 1}
@@ -430,7 +432,7 @@ def test_the_command_line_queues_and_reports(tmp_path: Path, sqlite_template: Pa
     assert main(["announce", str(news)]) == 2  # not a terminal and no --yes
     assert main(["announce", str(news), "--yes"]) == 0
     out = capsys.readouterr().out
-    assert "es: 1 people" in out and "en: 1 people" in out
+    assert "es: 1 person\n" in out and "en: 1 person\n" in out and "1 people" not in out
     assert "announcement 1: 2 people queued" in out
     assert main(["announce", "--status"]) == 0
     assert "1\tsending" in capsys.readouterr().out
@@ -483,5 +485,5 @@ async def test_an_announcement_about_exploitation_is_not_taken_for_a_disclosure(
     await admin.send("/announce")
     text = "Taller: qué hacer si alguien dice «me obligan a trabajar» o te amenaza con fotos."
     calls = await admin.send(text)
-    assert "English" in texts(calls)[0] and labels(calls) == ["Saltar este idioma"]
+    assert "inglés" in texts(calls)[0] and labels(calls) == ["Saltar este idioma"]
     assert not any("Si estás en peligro" in t for t in texts(calls))

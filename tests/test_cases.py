@@ -115,7 +115,7 @@ async def test_a_case_from_open_to_claim_relay_refer_close_reopen_and_feedback(
         "Para: la persona misma",
         "Dónde: Perú · Puno",
     ]
-    assert f"Idioma: {'Español' if lang == 'es' else 'English'}" in card.text
+    assert f"Idioma: {'español' if lang == 'es' else 'inglés'}" in card.text
 
     # the person writes before anyone claims: it reaches the topic, they are reassured
     calls = await person.send("Mi tío me grita todas las noches")

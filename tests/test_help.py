@@ -302,7 +302,7 @@ async def test_a_suspended_file_service_is_reactivated_by_an_override(bot):
     await person.onboard()
     assert "pe-stopped" in texts(await walk_to_services(person, "es", region="Puno"))[0]
     calls = await admin.send("/service")
-    assert "✅ pe-stopped · active" in texts(calls)[0]
+    assert "✅ pe-stopped · activo" in texts(calls)[0]
 
 
 # Talking to a person --------------------------------------------------------------------------

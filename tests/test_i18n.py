@@ -145,3 +145,15 @@ async def test_a_new_language_needs_only_a_catalog(settings, database, locales_w
     finally:
         await application.shutdown()
     assert not harness.errors
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_message_assumes_a_gender(language):
+    """Neutral wording in every message (the same patterns as the quizzes)."""
+    from test_quiz_content import gendered
+
+    found = []
+    for message in read_catalog(language):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        found += [(message.id, words) for text in strings if text and (words := gendered(text))]
+    assert found == []

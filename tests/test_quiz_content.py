@@ -1,5 +1,6 @@
 """Quiz content: the shipped quizzes are valid, and every kind of mistake is named by line."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,22 @@ BLAMING_TERMS = (
     "child prostitution",
     "child pornography",
 )
+
+# Wording that assumes a gender: a girl as "the" victim or friend, a man as "the" adult or boss,
+# masculine or feminine plurals for mixed groups. The answer "Only to girls" is a misconception
+# offered on purpose, so plural "girls" alone is not on the list.
+GENDERED = re.compile(
+    r"\b(juntas|juntos|amigos|amigas|ellas|ellos|(?<!contra )ella|él|solas|solos|"
+    r"enamorad[oa]|protegid[oa]s?|un adulto|los adultos|una amiga(?! o amigo)|un amigo|"
+    r"una chica|un chico|una adolescente|una compañera|un compañero|el jefe|la jefa|tus papás|"
+    r"eres perfect[oa]|(?<!la )bienvenid[oa]|segur[oa] de|sola o solo|sola ni solo)\b"
+    r"|\b(she|her|hers|he|him|his|herself|himself|a girl|a boy|teenage girl|teenage boy)\b",
+    re.IGNORECASE,
+)
+
+
+def gendered(text: str) -> list[str]:
+    return [match.group(0) for match in GENDERED.finditer(text)]
 
 
 def quiz_lines(quiz_id: str = "demo", *, order: int = 1, questions: int = 6) -> list[str]:
@@ -93,6 +110,29 @@ def test_shipped_quizzes_never_use_blaming_terms():
     for quiz in load_quizzes():
         for text in all_texts(quiz):
             assert not any(term in text.lower() for term in BLAMING_TERMS), (quiz.id, text)
+
+
+def test_shipped_quizzes_do_not_assume_a_gender():
+    found_words = [
+        (quiz.id, words, text)
+        for quiz in load_quizzes()
+        for text in all_texts(quiz)
+        if (words := gendered(text))
+    ]
+    assert found_words == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Escucharla sin juzgar y buscar ayuda juntas",
+        "True or false? If a teenage girl accepted a gift or money, it is her fault.",
+        "El jefe dice que él guardará tu DNI",
+        "Habla con un adulto de confianza",
+    ],
+)
+def test_the_gendered_patterns_catch_what_issue_20_found(text):
+    assert gendered(text)
 
 
 def test_shipped_quizzes_vary_the_position_of_the_right_answer():
@@ -430,3 +470,45 @@ def test_load_quizzes_raises_with_every_problem(tmp_path):
 
     assert [p.line for p in raised.value.problems] == [21, 25]
     assert f"{directory / 'demo.yaml'}:21: missing 'en' translation" in str(raised.value)
+
+
+# Optional: a quiz's own poll time, and shuffled options
+
+
+def test_poll_seconds_and_shuffle_options_are_read(tmp_path):
+    lines = quiz_lines()
+    lines[2:2] = ["poll_seconds: 45", "shuffle_options: true"]
+    quiz = load_quizzes(write_quiz(tmp_path / "quizzes", lines))[0]
+    assert (quiz.poll_seconds, quiz.shuffle_options) == (45, True)
+    plain = load_quizzes(write_quiz(tmp_path / "plain", quiz_lines()))[0]
+    assert (plain.poll_seconds, plain.shuffle_options) == (None, False)
+    assert plain.option_order(0, 1) == (0, 1)
+
+
+@pytest.mark.parametrize("value", ["4", "601", "thirty", "true", "1.5"])
+def test_poll_seconds_must_be_telegrams_range(tmp_path, value):
+    lines = quiz_lines()
+    lines[2:2] = [f"poll_seconds: {value}"]
+    quizzes, problems = check_one(tmp_path, lines)
+    assert quizzes == []
+    assert found(problems, "poll_seconds must be a whole number of seconds from 5 to 600") == [3]
+
+
+def test_shuffle_options_must_be_true_or_false(tmp_path):
+    lines = quiz_lines()
+    lines[2:2] = ["shuffle_options: sometimes"]
+    quizzes, problems = check_one(tmp_path, lines)
+    assert quizzes == []
+    assert found(problems, "shuffle_options must be true or false") == [3]
+
+
+def test_shuffled_order_is_a_stable_permutation(tmp_path):
+    lines = quiz_lines()
+    lines[2:2] = ["shuffle_options: true"]
+    quiz = load_quizzes(write_quiz(tmp_path / "quizzes", lines))[0]
+    for index in range(len(quiz.questions)):
+        order = quiz.option_order(index, 7)
+        assert sorted(order) == [0, 1]
+        assert order == quiz.option_order(index, 7)
+    orders = {quiz.option_order(0, seed) for seed in range(20)}
+    assert orders == {(0, 1), (1, 0)}

@@ -39,7 +39,7 @@ async def start_group_quiz(bot, quiz_id: str = "csec-basics", *, leader=LEADER) 
     """The leader sends /quiz in the group and chooses `quiz_id`; the calls of the choice."""
     person = bot.person(leader)
     calls = await person.send("/quiz", chat_id=GROUP_CHAT_ID)
-    assert texts(calls)[0].startswith("¿Qué quiz jugamos juntos?")
+    assert texts(calls)[0].startswith("¿Qué quiz jugamos en grupo?")
     message, _ = person.find_button(action="quizg.start", chat_id=GROUP_CHAT_ID)
     return await person.press_data(callbacks.pack("quizg.start", quiz_id), message)
 
@@ -162,8 +162,9 @@ async def test_the_group_quiz_speaks_the_language_of_the_leader(bot):
     quiz = next(q for q in bot.deps.content.quizzes if q.id == "online-safety")
     person = bot.person(LEADER)
     calls = await person.send("/quiz", chat_id=GROUP_CHAT_ID)
-    assert quiz.title_in("en") in labels(calls)
-    calls = await person.press(quiz.title_in("en"), chat_id=GROUP_CHAT_ID)
+    label = f"{quiz.title_in('en')} · {bot.deps.settings.quiz_poll_seconds} s"
+    assert label in labels(calls)
+    calls = await person.press(label, chat_id=GROUP_CHAT_ID)
     assert texts(calls)[0].startswith("🧠 Group quiz: Staying safe online")
     assert polls(calls)[0].params["question"].endswith(quiz.questions[0].text_in("en"))
     calls = await person.send("/stopquiz", chat_id=GROUP_CHAT_ID)

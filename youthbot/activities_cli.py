@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .config import Settings
+from .i18n import counted
 
 
 def add_export_parser(sub) -> None:
@@ -74,5 +75,5 @@ async def export_activities(settings: Settings, args: argparse.Namespace, start,
                 (args.charts / name).write_bytes(content)
     finally:
         deactivate(token)
-    print(f"{len(rows)} activities written to {args.out}")
+    print(f"{counted(len(rows), 'activity', 'activities')} written to {args.out}")
     return 0

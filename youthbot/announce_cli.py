@@ -23,7 +23,7 @@ import yaml
 
 from .bot.longtext import MAX_MESSAGE_LENGTH, utf16_length
 from .config import Settings
-from .i18n import Catalogs
+from .i18n import Catalogs, counted
 
 if TYPE_CHECKING:
     from telegram.request import BaseRequest
@@ -125,7 +125,7 @@ async def queue(settings: Settings, texts: dict[str, str], *, confirm: bool) -> 
             print(f"--- {language} ---\n{text}\n")
         for language in sorted(set(counts) | set(texts)):
             note = "" if language in texts else f" (get the {settings.default_language} text)"
-            print(f"{language}: {counts.get(language, 0)} people{note}")
+            print(f"{language}: {counted(counts.get(language, 0), 'person', 'people')}{note}")
         total = sum(counts.values())
         if confirm:
             if not sys.stdin.isatty():
@@ -238,5 +238,8 @@ async def cancel(settings: Settings, announcement_id: int) -> int:
         return 1
     finally:
         await db.dispose()
-    print(f"announcement {announcement_id} stopped; {stopped} people will not get it")
+    print(
+        f"announcement {announcement_id} stopped; "
+        f"{counted(stopped, 'person', 'people')} will not get it"
+    )
     return 0

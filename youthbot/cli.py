@@ -15,6 +15,7 @@ from . import activities_cli, announce_cli, quiz_cli
 from .config import ConfigError, Settings, load_settings
 from .core.roles import Role
 from .core.yamlsource import ContentInvalid
+from .i18n import counted
 
 
 def _version() -> str:
@@ -232,7 +233,7 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        print(f"{counted(len(problems), 'problem', 'problems')} found", file=sys.stderr)
         return 1
     print("content OK")
     return 0

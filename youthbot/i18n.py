@@ -159,6 +159,21 @@ def pgettext(context: str, message: str) -> str:
     return current().pgettext(context, message)
 
 
+def language_label(code: str | None) -> str:
+    """A language's name in the current update's language, for inside a sentence ("inglés"
+    in Spanish, "Spanish" in English); `language_name` is the name in the language itself."""
+    try:
+        locale = Locale.parse((code or "").replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code or "?"
+    return locale.get_display_name(current().locale) or code or "?"
+
+
 def N_(message: str) -> str:
     """Mark `message` for extraction; it is translated later, where it is shown."""
     return message
+
+
+def counted(number: int, singular: str, plural: str) -> str:
+    """`1 problem`, `2 problems`: for the shell commands' output, which is English only."""
+    return f"{number} {singular if number == 1 else plural}"

@@ -19,6 +19,7 @@ from .activity_views import (
     short_when,
     tell,
 )
+from .paging import is_page, paged_rows
 from .routing import Router
 from .runtime import Turn, button, keyboard
 
@@ -79,7 +80,8 @@ async def show_activity(turn: Turn, activity: Activity) -> None:
             parts.append(_("✅ You have joined. I will remind you the day before."))
         else:
             parts.append(_("✅ You have joined. (Reminders are off in your settings.)"))
-        rows.append(button(pgettext("button", "Leave this activity"), "act.leave", activity.id))
+        # Not "leave"/"exit": it sits near 🚪 Quick exit in people's minds, and does another thing.
+        rows.append(button(pgettext("button", "I'm not going any more"), "act.leave", activity.id))
     else:
         rows.append(button(pgettext("button", "✅ Join"), "act.join", activity.id))
     rows.append(back_button("act.area", *area_args(activity), 0))
@@ -92,6 +94,11 @@ def register(router: Router) -> None:
     @router.button("act.browse")
     async def browse(turn: Turn) -> None:
         """Where there are upcoming activities, with how many."""
+        await browse_page(turn, 0)
+
+    @router.button("act.areas", int)
+    async def browse_page(turn: Turn, page: int) -> None:
+        """A page of the places with upcoming activities (only those: ten at a time)."""
         areas = ordered_areas(turn, await joins.browse_areas(turn.session, now=turn.now))
         if not areas:
             turn.edit(
@@ -99,10 +106,14 @@ def register(router: Router) -> None:
                 keyboard(back_button("act.menu")),
             )
             return
-        rows = [
-            [button(area_label(turn, a), "act.area", a.country or ONLINE, a.region or ONLINE, 0)]
+        if not is_page(len(areas), page):
+            tell(turn, _("This button no longer works. Please use the latest message."))
+            return
+        places = [
+            button(area_label(turn, a), "act.area", a.country or ONLINE, a.region or ONLINE, 0)
             for a in areas
         ]
+        rows = paged_rows(places, page, per_row=1, turn_page=("act.areas",))
         turn.edit(_("Where would you like to find activities?"),
                   keyboard(*rows, back_button("act.menu")))
 
@@ -166,7 +177,7 @@ def register(router: Router) -> None:
     async def leave_activity(turn: Turn, activity_id: int) -> None:
         """Leave an activity; the note that they joined is deleted."""
         left = await joins.leave(turn.session, activity_id=activity_id, user_id=turn.user_id)
-        turn.answer(_("You have left the activity.") if left else None)
+        turn.answer(_("Done: you are no longer signed up for it.") if left else None)
         await see_activity(turn, activity_id)
 
     @router.button("act.joined")

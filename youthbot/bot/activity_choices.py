@@ -11,6 +11,7 @@ from ..core.roles import LEADERS
 from .activity_flow import advance, load_own, show_step
 from .activity_steps import PICK_HOURS, picked_day
 from .activity_views import default_country, error_text, find_country, stale, tell
+from .paging import is_page
 from .routing import Router
 from .runtime import Turn
 
@@ -64,6 +65,15 @@ def register_choices(router: Router) -> None:
             stale(turn)
         elif activity := await load_own(turn, activity_id):
             await show_step(turn, activity, Step.PLACE, country=country_id)
+
+    @router.button("act.places", int, str, int, roles=LEADERS)
+    async def turn_region_page(turn: Turn, activity_id: int, country_id: str, page: int) -> None:
+        """Another page of a country's regions."""
+        country = find_country(turn.deps, country_id)
+        if country is None or not is_page(len(country.regions), page):
+            stale(turn)
+        elif activity := await load_own(turn, activity_id):
+            await show_step(turn, activity, Step.PLACE, country=country_id, page=page)
 
     @router.button("act.region", int, str, str, roles=LEADERS)
     async def choose_region(turn: Turn, activity_id: int, country_id: str, region_id: str) -> None:

@@ -72,7 +72,13 @@ def alert_staff(turn: Turn, activity: Activity, *, changed: bool) -> None:
 
 
 async def show_step(
-    turn: Turn, activity: Activity, step: Step, *, day: date | None = None, country: str = ""
+    turn: Turn,
+    activity: Activity,
+    step: Step,
+    *,
+    day: date | None = None,
+    country: str = "",
+    page: int = 0,
 ) -> None:
     """Ask the question of `step` and remember that typed text now answers it."""
     if activity.status == Status.DRAFT:
@@ -82,7 +88,7 @@ async def show_step(
     if day is not None:
         data["day"] = day.isoformat()
     await turn.set_state(FLOW, step, **data)
-    text, rows = prompt(turn, activity, step, day=day, country=country)
+    text, rows = prompt(turn, activity, step, day=day, country=country, page=page)
     turn.edit(text, keyboard(*rows, footer(activity, step)))
 
 

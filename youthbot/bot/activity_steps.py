@@ -23,6 +23,7 @@ from .activity_views import (
     render_summary,
     zone,
 )
+from .paging import paged_rows
 from .runtime import Turn, button
 
 PICK_DAYS = 14
@@ -72,7 +73,13 @@ def field_rows(activity: Activity) -> list[list[InlineKeyboardButton]]:
 
 
 def prompt(
-    turn: Turn, activity: Activity, step: Step, *, day: date | None = None, country: str = ""
+    turn: Turn,
+    activity: Activity,
+    step: Step,
+    *,
+    day: date | None = None,
+    country: str = "",
+    page: int = 0,
 ) -> tuple[str, list]:
     """The question of `step` and its buttons (without the footer)."""
     aid = activity.id
@@ -94,11 +101,13 @@ def prompt(
             turn, aid, day
         )
     if step is Step.PLACE:
-        return place_prompt(turn, activity, country)
-    if step is Step.COUNTRY:
+        return place_prompt(turn, activity, country, page)
+    if step is Step.COUNTRY:  # "Another country": not the one whose regions were offered
+        shown = activity.country or default_country(turn.deps, None)
         countries = [
             button(c.name_in(turn.language), "act.country", aid, c.id)
             for c in turn.deps.content.countries
+            if c.id != shown
         ]
         return _("In which country is it?"), rows_of(countries, 2)
     if step is Step.DISTRICT:
@@ -148,7 +157,10 @@ def hour_rows(turn: Turn, activity_id: int, day: date) -> list:
     return rows_of([button(f"{h:02d}:00", "act.hour", activity_id, token, h) for h in hours], 4)
 
 
-def place_prompt(turn: Turn, activity: Activity, country_id: str) -> tuple[str, list]:
+def place_prompt(
+    turn: Turn, activity: Activity, country_id: str, page: int = 0
+) -> tuple[str, list]:
+    """The regions of a country a page at a time, then Online and Another country."""
     country = find_country(turn.deps, country_id or activity.country) or find_country(
         turn.deps, default_country(turn.deps, None)
     )
@@ -164,7 +176,8 @@ def place_prompt(turn: Turn, activity: Activity, country_id: str) -> tuple[str, 
         extra.append(button(pgettext("button", "🌎 Another country"), "act.go", activity.id,
                             Step.COUNTRY))
     text = _("Where is it? Choose the region in {country}, or Online.")
-    return text.format(country=country.name_in(turn.language)), [*rows_of(regions, 2), extra]
+    rows = paged_rows(regions, page, per_row=2, turn_page=("act.places", activity.id, country.id))
+    return text.format(country=country.name_in(turn.language)), [*rows, extra]
 
 
 def district_prompt(turn: Turn, activity: Activity) -> tuple[str, list]:

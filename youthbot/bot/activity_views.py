@@ -14,7 +14,7 @@ from telegram.error import Forbidden, TelegramError
 
 from ..core import activities as acts
 from ..core.activity_dates import DateInvalid
-from ..core.activity_reports import BAND_LABELS, GENDERS, band_counts, total
+from ..core.activity_reports import BAND_LABELS, GENDERS, band_counts, capitalized, total
 from ..core.regions import Country
 from ..db.models import Activity, ActivityReport
 from ..i18n import N_, Translator, _, activate, current, deactivate, ngettext, pgettext
@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 FLOW = "activity"
 
+# The counts in these sentences are never 1 (every limit is at least 2, and a length is shown
+# only when it is over its limit), so they need no plural forms; a count that can be 1 does.
 ERRORS = {
     "title_short": N_("The title is too short. Please write at least {minimum} characters."),
     "title_long": N_(
@@ -234,8 +236,9 @@ def render_counts(report: ActivityReport, translator: Translator) -> str:
             for gender, count in zip(GENDERS, band_counts(report, band), strict=True)
         }
         lines.append(
-            _("{band}: {female} girls/women, {male} boys/men, {other} other").format(
-                band=_(label), **shown
+            # Counts after the words: "1 girls/women" would need a plural form of a pair.
+            _("{band}: girls/women {female}, boys/men {male}, other {other}").format(
+                band=capitalized(_(label)), **shown
             )
         )
     lines.append(_("Total: {total}").format(total=translator.format_number(total(report))))

@@ -24,6 +24,25 @@ def role_name(role: str) -> str:
     return _(ROLE_NAMES.get(role, role))
 
 
+def render_role_data(role: str) -> str | None:
+    """What is kept about a person because of their role, whatever their age group (an
+    under-14 leader is otherwise told that nothing about them is kept)."""
+    if role == Role.LEADER:
+        return _(
+            "Because you are a youth group leader, whatever your age, we keep your Telegram "
+            "number and your role, and the activities you register and report are kept with "
+            "your number as their organiser (young people never see who organises them). We "
+            "keep this while you have the role; /delete_my_data deletes it."
+        )
+    if role in (Role.MODERATOR, Role.ADMIN):
+        return _(
+            "Because you are {role}, whatever your age, we keep your Telegram number and your "
+            "role, and the cases you take and the activities you review are recorded with your "
+            "number. We keep this while you have the role; /delete_my_data deletes it."
+        ).format(role=role_name(role))
+    return None
+
+
 def parse_role_args(args: list[str]) -> tuple[int, Role] | None:
     """`USER_ID ROLE` from a command's arguments, or None when malformed."""
     if len(args) != 2 or not args[0].lstrip("-").isdigit():

@@ -10,7 +10,7 @@ from telegram.ext import ChatMemberHandler
 from ..core import announce
 from ..core.errors import NotFound
 from ..core.roles import Role
-from ..i18n import _, ngettext, pgettext
+from ..i18n import _, language_label, ngettext, pgettext
 from .longtext import MAX_MESSAGE_LENGTH, utf16_length
 from .outbox import progress_keyboard, render_progress
 from .routing import Router
@@ -41,7 +41,7 @@ async def start_announcement(turn: Turn) -> None:
 
 
 def ask_text(turn: Turn, language: str, *, first: bool) -> None:
-    name = turn.deps.catalogs.get(language).language_name
+    name = language_label(language)
     if first:
         turn.reply(
             _(
@@ -51,7 +51,7 @@ def ask_text(turn: Turn, language: str, *, first: bool) -> None:
             ).format(language=name)
         )
         return
-    default = turn.deps.catalogs.get(turn.deps.catalogs.languages[0]).language_name
+    default = language_label(turn.deps.catalogs.languages[0])
     turn.reply(
         _(
             "Now write it for people who use {language}, or skip: they will get the "
@@ -119,7 +119,7 @@ def show_preview(turn: Turn, draft_id: int, texts: dict[str, str], counts: dict[
     number = turn.translator.format_number
     lines = []
     for language in catalogs.languages:
-        name, count = catalogs.get(language).language_name, counts.get(language, 0)
+        name, count = language_label(language), counts.get(language, 0)
         if language in texts:
             turn.reply(_("Preview for {language}:").format(language=name))
             turn.reply(texts[language])
@@ -130,11 +130,8 @@ def show_preview(turn: Turn, draft_id: int, texts: dict[str, str], counts: dict[
                 "{language}: {count} people (get the {default} text)",
                 count,
             )
-        lines.append(
-            line.format(
-                language=name, count=number(count), default=catalogs.get(default).language_name
-            )
-        )
+        line = line.format(language=name, count=number(count), default=language_label(default))
+        lines.append(line[:1].upper() + line[1:])  # "Inglés: 3 personas" starts the line
     total = sum(counts.get(language, 0) for language in catalogs.languages)
     turn.reply(
         _("Who will receive it (people who chose to receive news):")

@@ -21,6 +21,7 @@ from .help_views import (
     screen_buttons,
 )
 from .menu import HELP_ENTRY, menu_button
+from .paging import REGIONS_PER_PAGE, is_page, paged_rows
 from .routing import Router
 from .runtime import Turn, button, keyboard
 
@@ -37,13 +38,17 @@ def build_topic_keyboard(turn: Turn) -> InlineKeyboardMarkup:
     )
 
 
-def build_region_keyboard(turn: Turn, topic: int, whom: str, country) -> InlineKeyboardMarkup:
+def build_region_keyboard(
+    turn: Turn, topic: int, whom: str, country, page: int = 0
+) -> InlineKeyboardMarkup:
+    """A page of the country's regions (Back and Quick exit stay on screen), "not say"."""
     regions = [
         button(r.name_in(turn.language), "help.region", topic, whom, country.id, r.id)
         for r in country.regions
     ]
+    turn_page = ("help.regions", topic, whom, country.id)
     return keyboard(
-        *(regions[i : i + 3] for i in range(0, len(regions), 3)),
+        *paged_rows(regions, page, per_row=3, turn_page=turn_page, size=REGIONS_PER_PAGE + 2),
         button(pgettext("button", "I prefer not to say"), "help.region", topic, whom, country.id,
                NOT_SAID),
         [back_button("help.whom", topic, whom), *screen_buttons(turn)],
@@ -186,6 +191,20 @@ def register_topics(router: Router) -> None:
             await show_services(turn, topic, whom, country, NOT_SAID)
             return
         turn.edit(_("And which region?"), build_region_keyboard(turn, topic, whom, found))
+
+    @router.button("help.regions", int, str, str, int)
+    async def turn_region_page(turn: Turn, topic: int, whom: str, country: str, page: int) -> None:
+        """Another page of the country's regions."""
+        found = help_views.country(turn, country)
+        if (
+            not 0 <= topic < len(TOPICS)
+            or whom not in WHOM
+            or found is None
+            or not is_page(len(found.regions), page, REGIONS_PER_PAGE + 2)
+        ):
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        turn.edit(_("And which region?"), build_region_keyboard(turn, topic, whom, found, page))
 
     @router.button("help.region", int, str, str, str)
     async def choose_region(turn: Turn, topic: int, whom: str, country: str, region: str) -> None:

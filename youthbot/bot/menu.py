@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from ..core import users
 from ..core.errors import InviteInvalid
 from ..i18n import _, pgettext
-from .admin import role_name
+from .admin import render_role_data, role_name
 from .routing import ANY, Router
 from .runtime import Turn, button, keyboard
 
@@ -72,8 +72,9 @@ def render_privacy_notice() -> str:
 
 def show_privacy_notice(turn: Turn, *, edit: bool = False) -> None:
     send = turn.edit if edit else turn.reply
+    role_data = render_role_data(turn.role)
     send(
-        render_privacy_notice(),
+        render_privacy_notice() + (f"\n\n{role_data}" if role_data else ""),
         keyboard(
             [
                 button(pgettext("button", "✅ I agree"), "consent", 1),
@@ -134,8 +135,11 @@ def register(router: Router) -> None:
     async def answer_consent(turn: Turn, agreed: int) -> None:
         """Agreement asks for the age group next; a "no" keeps only the language."""
         if agreed == 1:
+            role_data = render_role_data(turn.role)
             turn.edit(
-                _(
+                _("Thank you. How old are you? This helps us keep you safe.") + f"\n\n{role_data}"
+                if role_data
+                else _(
                     "Thank you. How old are you? This helps us keep you safe. If you are "
                     "under 14, we keep nothing about you except your language."
                 ),
@@ -177,7 +181,11 @@ def register(router: Router) -> None:
             turn.answer(_("This button no longer works. Please use the latest message."))
             return
         users.record_consent(turn.user, age_band=band, now=turn.now)
-        if band == users.ANONYMOUS_AGE_BAND:
+        role_data = render_role_data(turn.role)
+        if band == users.ANONYMOUS_AGE_BAND and role_data:
+            turn.edit(_("Thank you! Because you are under 14, we will not keep your quiz "
+                        "answers.") + "\n\n" + role_data)
+        elif band == users.ANONYMOUS_AGE_BAND:
             turn.edit(
                 _(
                     "Thank you! Because you are under 14, we will not keep your answers or "
@@ -185,7 +193,7 @@ def register(router: Router) -> None:
                 )
             )
         else:
-            turn.edit(_("Thank you! You are all set."))
+            turn.edit("\n\n".join(filter(None, [_("Thank you! You are all set."), role_data])))
         show_main_menu(turn)
 
     @router.command("menu")
@@ -258,7 +266,8 @@ async def redeem(turn: Turn, code: str) -> None:
             )
         )
         return
-    turn.reply(_("Welcome! Your new role: {role}.").format(role=role_name(role)))
+    welcome = _("Welcome! Your new role: {role}.").format(role=role_name(role))
+    turn.reply("\n\n".join(filter(None, [welcome, render_role_data(role)])))
     show_main_menu(turn)
 
 

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from ..core import quiz as quizzes
 from ..core.quiz import AnswerResult, Progress, StaleAnswer
 from ..core.quiz_content import Quiz
-from ..i18n import _, pgettext
+from ..i18n import _, ngettext, pgettext
 from . import quiz_group
 from .menu import QUIZ_ENTRY, help_button, menu_button
 from .routing import ANY, Router
@@ -32,6 +32,12 @@ def list_button() -> InlineKeyboardButton:
 
 def render_progress(quiz: Quiz, progress: Progress | None) -> str:
     total = len(quiz.questions)
+    if progress is not None and progress.position is not None and progress.done:
+        # A retry: the question reached, and the best score of the earlier finished attempts.
+        return _(
+            "in progress, question {number} of {total}; finished before, best score {score} "
+            "of {total}"
+        ).format(number=progress.position + 1, total=total, score=progress.best)
     if progress is not None and progress.position is not None:
         return _("in progress, question {number} of {total}").format(
             number=progress.position + 1, total=total
@@ -78,7 +84,8 @@ def build_quiz_list_keyboard(
     return keyboard(*rows, [menu_button(), help_button()])
 
 
-def render_question(quiz: Quiz, index: int, lang: str) -> str:
+def render_question(quiz: Quiz, index: int, lang: str, order: tuple[int, ...]) -> str:
+    """The question and its options as `A. …`, in the order shown (`order`: file numbers)."""
     question = quiz.questions[index]
     lines = [
         f"🧠 {quiz.title_in(lang)}",
@@ -87,13 +94,22 @@ def render_question(quiz: Quiz, index: int, lang: str) -> str:
         question.text_in(lang),
         "",
     ]
-    for letter, option in zip(LETTERS, question.options_in(lang), strict=False):
-        lines.append(f"{letter}. {option}")
+    options = question.options_in(lang)
+    for letter, option in zip(LETTERS, order, strict=False):
+        lines.append(f"{letter}. {options[option]}")
     return "\n".join(lines)
 
 
-def build_answer_keyboard(attempt_id: int, index: int, count: int) -> InlineKeyboardMarkup:
-    letters = [button(LETTERS[i], "quiz.ans", attempt_id, index, i) for i in range(count)]
+def build_answer_keyboard(
+    attempt_id: int, index: int, order: tuple[int, ...]
+) -> InlineKeyboardMarkup:
+    """One letter per option as shown; each button carries the option's number in the file,
+    so the answer is judged (and recorded) on the option the person saw, shuffled or not."""
+    letters = [
+        button(LETTERS[shown], "quiz.ans", attempt_id, index, option)
+        for shown, option in enumerate(order)
+    ]
+    count = len(letters)
     rows = [letters[i : i + LETTERS_PER_ROW] for i in range(0, count, LETTERS_PER_ROW)]
     return keyboard(*rows, [list_button(), help_button()])
 
@@ -102,6 +118,7 @@ def render_answered(result: AnswerResult, lang: str) -> str:
     """The question again, the person's answer marked right or wrong, and the explanation."""
     question = result.question
     options = question.options_in(lang)
+    order = result.quiz.option_order(result.index, result.attempt_id)
     lines = [
         f"🧠 {result.quiz.title_in(lang)}",
         _("Question {number} of {total}").format(
@@ -111,7 +128,7 @@ def render_answered(result: AnswerResult, lang: str) -> str:
         question.text_in(lang),
         "",
         _("Your answer: {letter}. {option}").format(
-            letter=LETTERS[result.option], option=options[result.option]
+            letter=LETTERS[order.index(result.option)], option=options[result.option]
         ),
     ]
     if result.correct:
@@ -119,7 +136,7 @@ def render_answered(result: AnswerResult, lang: str) -> str:
     else:
         lines.append(
             _("❌ Not quite. The right answer is {letter}. {option}").format(
-                letter=LETTERS[question.correct], option=options[question.correct]
+                letter=LETTERS[order.index(question.correct)], option=options[question.correct]
             )
         )
     lines += ["", question.explanation_in(lang)]
@@ -156,11 +173,11 @@ def build_score_keyboard(quiz: Quiz) -> InlineKeyboardMarkup:
     )
 
 
-def render_badge(count: int) -> str:
+def render_badge() -> str:
     return _(
-        "🏅 Badge earned: you completed all {count} quizzes! Thank you for learning about your "
-        "rights. Share what you learned with your friends: it helps keep them safe too."
-    ).format(count=count)
+        "🏅 Badge earned: you completed every quiz! Thank you for learning about your rights. "
+        "Share what you learned with your friends: it helps keep them safe too."
+    )
 
 
 # Handlers -----------------------------------------------------------------------------------
@@ -181,9 +198,10 @@ async def show_quiz_list(turn: Turn, *, edit: bool = False) -> None:
 
 def show_question(turn: Turn, quiz: Quiz, attempt_id: int, index: int, *, edit: bool) -> None:
     send = turn.edit if edit else turn.reply
+    order = quiz.option_order(index, attempt_id)
     send(
-        render_question(quiz, index, turn.language),
-        build_answer_keyboard(attempt_id, index, len(quiz.questions[index].options)),
+        render_question(quiz, index, turn.language, order),
+        build_answer_keyboard(attempt_id, index, order),
     )
 
 
@@ -222,7 +240,11 @@ def register(router: Router) -> None:
             f"🧠 {quiz.title_in(turn.language)}",
             quiz.description_in(turn.language),
             "",
-            _("{count} questions. Your progress: {progress}.").format(
+            ngettext(
+                "{count} question. Your progress: {progress}.",
+                "{count} questions. Your progress: {progress}.",
+                len(quiz.questions),
+            ).format(
                 count=len(quiz.questions), progress=render_progress(quiz, mine)
             ),
         ]
@@ -270,4 +292,4 @@ def register(router: Router) -> None:
             build_score_keyboard(result.quiz),
         )
         if result.badge:
-            turn.reply(render_badge(len(turn.deps.content.quizzes)))
+            turn.reply(render_badge())

@@ -9,6 +9,7 @@ sends /next; both go through `advance`, which only moves a run that is still whe
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram import InlineKeyboardMarkup, Poll, Update
 from telegram.error import BadRequest
@@ -21,8 +22,9 @@ from ..core.quiz_content import Quiz
 from ..core.quiz_group import NoQuizRunning, QuizAlreadyRunning, RunView, Step
 from ..core.roles import LEADERS, is_allowed
 from ..i18n import _, activate, deactivate, pgettext
+from .quiz_group_views import build_quiz_choice_keyboard, poll_seconds, render_group_intro
 from .routing import ANY, GROUP, Router
-from .runtime import BotContext, Turn, button, deps_of, keyboard, url_button
+from .runtime import BotContext, Turn, deps_of, keyboard, url_button
 
 logger = logging.getLogger(__name__)
 
@@ -89,15 +91,20 @@ async def post_question(application: Application, run: RunView, index: int) -> N
     if quiz is None:
         return
     question = quiz.questions[index]
+    # Poll answers arrive as positions in the poll, so the right one is stored as shown.
+    order = quiz.option_order(index, f"group-{run.id}")
+    options = question.options_in(run.language)
+    shown_correct = order.index(question.correct)
+    seconds = poll_seconds(application, quiz)
     message = await application.bot.send_poll(
         run.chat_id,
         poll_question(quiz, index, run.language),
-        question.options_in(run.language),
+        [options[option] for option in order],
         type=Poll.QUIZ,
-        correct_option_ids=[question.correct],
+        correct_option_ids=[shown_correct],
         is_anonymous=False,
         explanation=question.explanation_in(run.language),
-        open_period=deps.settings.quiz_poll_seconds,
+        open_period=seconds,
     )
     async with deps.db.session() as session:
         await groups.record_poll(
@@ -106,17 +113,18 @@ async def post_question(application: Application, run: RunView, index: int) -> N
             poll_id=message.poll.id,
             index=index,
             question=question,
+            correct_option=shown_correct,
             message_id=message.message_id,
         )
-    schedule_advance(application, run.id, index)
+    schedule_advance(application, run.id, index, seconds)
 
 
-def schedule_advance(application: Application, run_id: int, position: int) -> None:
+def schedule_advance(application: Application, run_id: int, position: int, seconds: int) -> None:
     """Move past question `position` when its poll's timer has ended (if a JobQueue exists)."""
     queue = application.job_queue
     if queue is None:
         return
-    delay = deps_of(application).settings.quiz_poll_seconds + GRACE_SECONDS
+    delay = seconds + GRACE_SECONDS
     queue.run_once(
         _advance_job, when=delay, data=(run_id, position), name=f"quiz-run-{run_id}-{position}"
     )
@@ -191,14 +199,13 @@ async def ask_which_quiz(turn: Turn) -> None:
         return
     turn.reply(
         _(
-            "Which quiz shall we play together? Each question is a quiz poll with {seconds} "
-            "seconds to answer."
-        ).format(seconds=turn.settings.quiz_poll_seconds),
-        keyboard(
-            *(
-                button(quiz.title_in(turn.language), "quizg.start", quiz.id)
-                for quiz in turn.deps.content.quizzes
-            )
+            "Which quiz shall we play together? Each question is a quiz poll; each quiz shows "
+            "the seconds there are to answer."
+        ),
+        build_quiz_choice_keyboard(
+            turn.deps.content.quizzes,
+            turn.language,
+            partial(poll_seconds, turn.context.application),
         ),
     )
 
@@ -222,8 +229,10 @@ async def resume_running_quizzes(application: Application) -> None:
     """After a restart, time the next step of every group quiz that was running."""
     async with deps_of(application).db.session() as session:
         runs = await groups.active_runs(session)
+    quiz_list = deps_of(application).content.quizzes
     for run in runs:
-        schedule_advance(application, run.id, run.position)
+        seconds = poll_seconds(application, find_quiz(quiz_list, run.quiz_id))
+        schedule_advance(application, run.id, run.position, seconds)
 
 
 def register(router: Router) -> None:
@@ -248,18 +257,8 @@ def register(router: Router) -> None:
         except QuizAlreadyRunning:
             turn.answer(_("A quiz is already running here. A leader can end it with /stopquiz."))
             return
-        turn.edit(
-            _(
-                "🧠 Group quiz: {title}\n{count} questions, {seconds} seconds each. Answer each "
-                "poll; the leaderboard (first names only) comes at the end.\nLeaders: /next goes "
-                "to the next question, /stopquiz ends the quiz."
-            ).format(
-                title=quiz.title_in(turn.language),
-                count=len(quiz.questions),
-                seconds=turn.settings.quiz_poll_seconds,
-            )
-        )
         application = turn.context.application
+        turn.edit(render_group_intro(quiz, turn.language, poll_seconds(application, quiz)))
         turn.later(lambda: post_question(application, run, 0))
 
     @router.command("next", "siguiente", roles=LEADERS, chats=ANY)

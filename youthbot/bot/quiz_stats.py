@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..core.quiz_stats import QuizFigure, quiz_figures, render_chart
 from ..core.roles import Role
-from ..i18n import _, current
+from ..i18n import _, current, ngettext
 from .routing import Router
 from .runtime import Turn
 
@@ -23,15 +23,19 @@ def render_figures(figures: Sequence[QuizFigure]) -> list[str]:
     lines = [_("📊 Quiz figures: every answer so far, no names."), ""]
     for quiz in figures:
         lines.append(
-            _("{title}: {answers} answers, {percent} right").format(
-                title=quiz.title, answers=quiz.answers, percent=_percent(quiz.percent)
-            )
+            ngettext(
+                "{title}: {answers} answer, {percent} right",
+                "{title}: {answers} answers, {percent} right",
+                quiz.answers,
+            ).format(title=quiz.title, answers=quiz.answers, percent=_percent(quiz.percent))
         )
         for q in quiz.questions:
             lines.append(
-                _("  {number}. {answers} answers, {percent} right").format(
-                    number=q.number, answers=q.answers, percent=_percent(q.percent)
-                )
+                ngettext(
+                    "  {number}. {answers} answer, {percent} right",
+                    "  {number}. {answers} answers, {percent} right",
+                    q.answers,
+                ).format(number=q.number, answers=q.answers, percent=_percent(q.percent))
             )
         lines.append("")
     chunks, chunk = [], ""

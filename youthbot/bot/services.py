@@ -9,12 +9,22 @@ from ..core import emergency
 from ..core import help as help_service
 from ..core.directory import Service
 from ..core.roles import Role
-from ..i18n import _, pgettext
+from ..i18n import N_, _, pgettext
 from .routing import ANY, STAFF, Router, chat_matches
 from .runtime import Turn, button, keyboard
 
 ADMINS = {Role.ADMIN}
 ACTIONS = {"suspend": "suspended", "activate": "active"}
+STATUS_LABELS = {  # the statuses of services.yaml and of overrides, as staff read them
+    "active": N_("active"),
+    "pending": N_("pending vetting"),
+    "suspended": N_("suspended"),
+}
+
+
+def status_label(status: str) -> str:
+    """A service's status in the reader's language."""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def _find(turn: Turn, service_id: str) -> Service | None:
@@ -48,9 +58,9 @@ async def list_services(turn: Turn) -> None:
         else:
             shown = service.is_visible(turn.today, override)
         mark = ("🚨" if emergency.is_line(service) else "") + ("✅" if shown else "⛔")
-        status = override or service.status
         lines.append(_("{mark} {id} · {status} · review {due}").format(
-            mark=mark, id=service.id, status=status, due=service.review_due.isoformat()))
+            mark=mark, id=service.id, status=status_label(override or service.status),
+            due=service.review_due.isoformat()))
         rows.append(button(f"{mark} {service.id}", "svc.see", service.id))
     turn.reply("\n".join(lines), keyboard(*(rows[i:i + 2] for i in range(0, len(rows), 2))))
 
@@ -62,7 +72,7 @@ async def show_service(turn: Turn, service: Service) -> None:
     status = overrides.get(service.id, service.status)
     text = "\n".join([
         f"{current.name_in(turn.language)} ({current.id})",
-        _("Status: {status}").format(status=status),
+        _("Status: {status}").format(status=status_label(status)),
         _("Vetted on: {vetted}. Review due: {due}.").format(
             vetted=current.vetted_on.isoformat() if current.vetted_on else "—",
             due=current.review_due.isoformat()),

@@ -16,7 +16,7 @@ from ..core import cases as case_service
 from ..core.directory import Service
 from ..core.help import StaffHours, parse_staff_hours
 from ..db.models import Case
-from ..i18n import N_, _, current, pgettext
+from ..i18n import N_, _, current, language_label, pgettext
 from .runtime import Deps, button, keyboard, url_button
 
 logger = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ def render_case_card(case: Case, deps: Deps) -> str:
             whom=_("a friend of the person") if case.for_whom == "friend" else _("the person")
         ),
         _("Where: {place}").format(place=place_name(deps, case.country, case.region)),
-        _("Language: {language}").format(language=deps.catalogs.get(case.language).language_name),
+        _("Language: {language}").format(language=language_label(case.language)),
         _("Opened: {when}").format(
             when=translator.format_datetime(case.opened_at, "short", tzinfo=zone)
         ),

@@ -14,12 +14,13 @@ from ..core import cases as case_service
 from ..core import help as help_service
 from ..core.directory import Service
 from ..db.models import Case
-from ..i18n import _
+from ..i18n import _, language_label
 from .emergency import describe_lines
 from .runtime import Turn
 from .shared_views import (
     build_case_keyboard,
     build_claim_keyboard,
+    country_name,
     mention_moderators,
     render_case_card,
     topic_label,
@@ -126,8 +127,8 @@ async def signal_danger_later(
             "language: {language}). They were shown: {lines}. They were offered a person: if "
             "they accept, an urgent case opens here at once."
         ).format(
-            country=country or "?",
-            language=turn.language,
+            country=country_name(deps, country),
+            language=language_label(turn.language),
             lines=describe_lines(shown, deps.settings.default_language),
         )
         text, entities = mention_moderators(text, moderators)

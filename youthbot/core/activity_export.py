@@ -23,7 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..db.models import Activity, ActivityJoin, ActivityReport
 from ..i18n import N_, _, current
 from .activities import KIND_LABELS, PATHWAY_LABELS, STATUS_LABELS, Status
-from .activity_reports import AGE_BANDS, BAND_LABELS, COUNT_COLUMNS, GENDER_LABELS, GENDERS
+from .activity_reports import (
+    AGE_BANDS,
+    BAND_LABELS,
+    COUNT_COLUMNS,
+    GENDER_LABELS,
+    GENDERS,
+    capitalized,
+)
 from .regions import Country
 
 if TYPE_CHECKING:  # matplotlib and openpyxl (~50 MB) load only when an export is made
@@ -138,7 +145,9 @@ def _row(values, zone: ZoneInfo) -> ExportRow:
 
 def headers() -> list[str]:
     counts = [
-        _("{band}: {gender}").format(band=_(BAND_LABELS[b]), gender=_(GENDER_LABELS[g]))
+        _("{band}: {gender}").format(
+            band=capitalized(_(BAND_LABELS[b])), gender=_(GENDER_LABELS[g])
+        )
         for b in AGE_BANDS
         for g in GENDERS
     ]

@@ -28,6 +28,13 @@ BAND_LABELS = {
     "age18_25": N_("18 to 25"),
     "adults": N_("adults (over 25)"),
 }
+
+
+def capitalized(label: str) -> str:
+    """A label that starts a line or a column, with a capital like the others ("Menos de 12")."""
+    return label[:1].upper() + label[1:]
+
+
 GENDER_LABELS = {
     "female": N_("girls/women"),
     "male": N_("boys/men"),

@@ -4,9 +4,9 @@ when staff are told a line's review is due, and the admins' re-vetting.
 A line is an emergency line (`emergency: true`, ordered by `emergency_rank`) or a crisis line
 (`crisis: true`: a national mental-health service with a phone, such as Línea 113 option 5).
 A passed review date never hides a line: it raises alerts instead (30, 7 and 1 days before,
-then every day), each recorded once in `service_alerts`. When every line of a country is suspended, its lines are shown all the same
-(suspended ones first, pending ones only if nothing else; `fallback` is set so the caller
-alerts staff): never an empty list.
+then every day), each recorded once in `service_alerts`. When every line of a country is
+suspended, its lines are shown all the same (suspended ones first, pending ones only if nothing
+else; `fallback` is set so the caller alerts staff): never an empty list.
 """
 
 from __future__ import annotations

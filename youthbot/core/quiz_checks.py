@@ -28,6 +28,10 @@ MAX_QUESTION_ID = 12
 _ID = re.compile(r"^[a-z0-9-]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
 _QUIZ_KEYS = ("id", "order", "title", "description", "questions")
+_OPTIONAL_QUIZ_KEYS = ("poll_seconds", "shuffle_options")
+# Telegram's open_period for polls.
+MIN_POLL_SECONDS = 5
+MAX_POLL_SECONDS = 600
 _QUESTION_KEYS = ("id", "text", "options", "correct", "explanation")
 
 
@@ -51,11 +55,13 @@ class FileCheck:
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.display, line, message))
 
-    def keys(self, mapping: LineDict, allowed: Sequence[str], where: str) -> None:
-        """Report unknown and missing keys of `mapping`."""
+    def keys(
+        self, mapping: LineDict, allowed: Sequence[str], where: str, optional: Sequence[str] = ()
+    ) -> None:
+        """Report unknown and missing keys of `mapping` (`optional` ones may be left out)."""
         for key in mapping:
-            if key not in allowed:
-                expected = ", ".join(allowed)
+            if key not in allowed and key not in optional:
+                expected = ", ".join((*allowed, *optional))
                 self.add(
                     mapping.line_of(key), f"unknown key {key!r} in {where}; expected {expected}"
                 )
@@ -99,7 +105,7 @@ class FileCheck:
             line = getattr(data, "line", 1)
             self.add(line, "a quiz file must be a mapping with " + ", ".join(_QUIZ_KEYS))
             return None
-        self.keys(data, _QUIZ_KEYS, "the quiz")
+        self.keys(data, _QUIZ_KEYS, "the quiz", _OPTIONAL_QUIZ_KEYS)
         quiz_id = self.quiz_id(data, stem)
         order = data.get("order")
         if "order" in data and (not isinstance(order, int) or isinstance(order, bool)):
@@ -109,9 +115,34 @@ class FileCheck:
             data.get("description"), data.line_of("description"), "quiz description"
         )
         questions = self.questions(data)
+        poll_seconds = self.poll_seconds(data)
+        shuffle = data.get("shuffle_options", False)
+        if not isinstance(shuffle, bool):
+            self.add(
+                data.line_of("shuffle_options"),
+                f"shuffle_options must be true or false, not {shuffle!r}",
+            )
         if self.problems or None in (title, description, questions):
             return None
-        return Quiz(quiz_id, order, title, description, questions)
+        return Quiz(quiz_id, order, title, description, questions, poll_seconds, shuffle)
+
+    def poll_seconds(self, data: LineDict) -> int | None:
+        """The optional time to answer each question of a group quiz, in seconds."""
+        seconds = data.get("poll_seconds")
+        if seconds is None:
+            return None
+        if (
+            not isinstance(seconds, int)
+            or isinstance(seconds, bool)
+            or not MIN_POLL_SECONDS <= seconds <= MAX_POLL_SECONDS
+        ):
+            self.add(
+                data.line_of("poll_seconds"),
+                f"poll_seconds must be a whole number of seconds from {MIN_POLL_SECONDS} to "
+                f"{MAX_POLL_SECONDS} (Telegram's limits for a poll), not {seconds!r}",
+            )
+            return None
+        return seconds
 
     def quiz_id(self, data: LineDict, stem: str) -> str | None:
         if "id" not in data:

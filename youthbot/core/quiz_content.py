@@ -5,6 +5,7 @@ Read from `content/quizzes/*.yaml` by quiz_files, which checks each file with qu
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass
 
@@ -52,6 +53,18 @@ class Quiz:
     title: Translations
     description: Translations
     questions: tuple[Question, ...]
+    poll_seconds: int | None = None  # a group quiz's time per question; None: QUIZ_POLL_SECONDS
+    shuffle_options: bool = False
+
+    def option_order(self, index: int, seed: object) -> tuple[int, ...]:
+        """The options of question `index` in the order shown, as their numbers in the file.
+
+        The same `seed` (an attempt, a group run) always gives the same order, so a button
+        pressed later, or after a restart, still means the option it showed."""
+        order = list(range(len(self.questions[index].options)))
+        if self.shuffle_options:
+            random.Random(f"{seed}:{self.questions[index].id}").shuffle(order)
+        return tuple(order)
 
     def title_in(self, lang: str) -> str:
         return _pick(self.title, lang)

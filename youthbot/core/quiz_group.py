@@ -110,16 +110,18 @@ async def record_poll(
     poll_id: str,
     index: int,
     question: Question,
+    correct_option: int,
     message_id: int,
 ) -> None:
-    """Remember a posted poll, so its answers can be scored."""
+    """Remember a posted poll, so its answers can be scored: `correct_option` is the right
+    option's position in the poll as posted (the options may have been shuffled)."""
     session.add(
         QuizGroupPoll(
             poll_id=poll_id,
             run_id=run_id,
             question_index=index,
             question_id=question.id,
-            correct_option=question.correct,
+            correct_option=correct_option,
             message_id=message_id,
         )
     )

@@ -20,6 +20,8 @@ from ..db.models.quiz import QuizQuestionStat
 from .quiz_content import Quiz
 
 LOW_PERCENT = 50  # questions under this are drawn in a warning colour: misconceptions
+LOW_COLOR, OK_COLOR = "#d9534f", "#2b7bb9"
+MIN_BAR = 1.5  # the length (in % of the axis) drawn for 0 %, so that it shows, in red
 CSV_COLUMNS = (
     "level",
     "quiz_id",
@@ -168,6 +170,26 @@ def _drawable(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
+def chart_bars(
+    figures: Sequence[QuizFigure], *, no_answers: str
+) -> tuple[list[str], list[float], list[str], list[str]]:
+    """Label, bar length, colour and note per question. A question nobody got right still gets
+    a short red bar: at 0 % no bar at all would hide the worst misconception."""
+    labels, values, colors, notes = [], [], [], []
+    for quiz in figures:
+        for q in quiz.questions:
+            labels.append(
+                _drawable(f"{_shorten(quiz.title, 24)} · {q.number}. {_shorten(q.text, 44)}")
+            )
+            values.append(0 if q.percent is None else max(q.percent, MIN_BAR))
+            low = q.percent is not None and q.percent < LOW_PERCENT
+            colors.append(LOW_COLOR if low else OK_COLOR)
+            notes.append(
+                _drawable(no_answers) if q.percent is None else f"{q.percent:.0f}% (n={q.answers})"
+            )
+    return labels, values, colors, notes
+
+
 def render_chart(
     figures: Sequence[QuizFigure], *, title: str, axis_label: str, no_answers: str
 ) -> bytes:
@@ -178,18 +200,7 @@ def render_chart(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    labels, values, colors, notes = [], [], [], []
-    for quiz in figures:
-        for q in quiz.questions:
-            labels.append(
-                _drawable(f"{_shorten(quiz.title, 24)} · {q.number}. {_shorten(q.text, 44)}")
-            )
-            values.append(q.percent or 0)
-            low = q.percent is not None and q.percent < LOW_PERCENT
-            colors.append("#d9534f" if low else "#2b7bb9")
-            notes.append(
-                _drawable(no_answers) if q.percent is None else f"{q.percent:.0f}% (n={q.answers})"
-            )
+    labels, values, colors, notes = chart_bars(figures, no_answers=no_answers)
     figure = Figure(figsize=(11, 1.2 + 0.32 * max(len(labels), 1)), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
