@@ -37,6 +37,7 @@ T = {
         "intro": "Estos servicios te pueden ayudar.",
         "nothing": "No encontré un servicio para esto donde estás.",
         "bye": "Cuídate. 💙",
+        "clear": "🧹 Para borrar este chat: ⚙️ Ajustes → 🧹 Borrar este chat.",
     },
     "en": {
         "question": "🆘 You did the right thing by asking. First: are you in danger right now?",
@@ -55,6 +56,7 @@ T = {
         "intro": "These services can help you.",
         "nothing": "I could not find a service for this where you are.",
         "bye": "Take care. 💙",
+        "clear": "🧹 To clear this chat: ⚙️ Settings → 🧹 Clear this chat.",
     },
 }
 
@@ -104,7 +106,7 @@ async def test_danger_yes_shows_emergency_numbers_in_the_very_first_reply(bot, p
     person = bot.person(persona)
     await person.onboard()
     calls = await person.send("/ayuda" if lang == "es" else "/help")
-    assert texts(calls) == [T[lang]["question"]]
+    assert texts(calls) == [T[lang]["question"] + "\n\n" + T[lang]["clear"]]
     assert labels(calls)[:2] == [T[lang]["yes"], T[lang]["no"]]
 
     calls = await person.press(T[lang]["yes"])
@@ -129,7 +131,7 @@ async def test_danger_yes_works_before_agreeing_and_from_the_menu_button(bot):
     await person.send("/start")
     await person.press("English")
     calls = await person.press("🆘 Get help")  # on the privacy notice, before any agreement
-    assert texts(calls) == [T["en"]["question"]]
+    assert texts(calls) == [T["en"]["question"] + "\n\n" + T["en"]["clear"]]
     calls = await person.press(T["en"]["yes"])
     assert "📞 105" in texts(calls)[0]
 

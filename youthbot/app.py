@@ -24,15 +24,19 @@ from .bot import (
     admin,
     announce,
     cases,
+    clear_guide,
     errors,
     help,
+    hold,
     menu,
     privacy,
     quiz,
     quiz_group,
     quiz_stats,
+    quiz_text,
     safety,
     services,
+    shortcuts,
     talk,
     tracking,
 )
@@ -75,14 +79,18 @@ def build_router() -> Router:
     router = Router()
     safety.register(router)  # first: the danger-word check runs before every other handler
     tracking.register(router)
+    hold.register(router)  # quick exit's hold, lifted in every turn of the person
     menu.register(router)
     privacy.register(router)
+    clear_guide.register(router)
     admin.register(router)
     help.register(router)
     talk.register_conversation(router)
+    shortcuts.register(router)  # after an open case's relay, before forms and quizzes
     cases.register(router)
     services.register(router)
     quiz.register(router)
+    quiz_text.register(router)
     quiz_group.register(router)
     quiz_stats.register(router)
     activities.register(router)

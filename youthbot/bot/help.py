@@ -16,6 +16,7 @@ from ..core import cases as case_service
 from ..core import help as help_service
 from ..i18n import _, pgettext
 from . import help_topics, help_views, shared_views, staff_alerts
+from .clear_guide import render_help_line
 from .help_topics import build_topic_keyboard
 from .help_views import NOT_SAID, build_country_keyboard, person_button, screen_buttons
 from .menu import HELP_ENTRY, menu_button
@@ -39,6 +40,7 @@ async def ask_danger(turn: Turn, *, edit: bool = False) -> None:
             "read it."
         ).format(number=open_case.number)
         rows.append(button(pgettext("button", "✋ End the conversation"), "help.end"))
+    text += "\n\n" + render_help_line()
     send = turn.edit if edit else turn.reply
     send(text, keyboard(*rows, [menu_button(), *screen_buttons(turn)]))
 

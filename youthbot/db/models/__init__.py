@@ -5,6 +5,7 @@ from .announce import Announcement, AnnouncementDelivery
 from .base import Base
 from .core import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
 from .help import Case, CaseMessage, OpenCase, ServiceOverride
+from .hold import HeldMessage
 from .quiz import (
     QuizAnswer,
     QuizAttempt,
@@ -28,6 +29,7 @@ __all__ = [
     "CaseMessage",
     "ChatState",
     "DangerNotice",
+    "HeldMessage",
     "InviteCode",
     "OpenCase",
     "ProcessedUpdate",
