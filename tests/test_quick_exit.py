@@ -3,12 +3,15 @@ write again; then a discreet line offers what waited. And how to clear the chat 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from activities_support import as_role, register_activity, set_clock
 from harness import LEADER, MODERATOR, STAFF_CHAT_ID, YOUNG, YOUNG_EN, labels, start_harness, texts
 from sqlalchemy import func, select
 
 from youthbot.bot import callbacks
+from youthbot.bot.activity_reminders import send_due_reminders
 from youthbot.core import announce
 from youthbot.core.roles import Role
 from youthbot.db.engine import Database
@@ -241,3 +244,40 @@ async def test_held_since_is_cleared_when_the_person_writes(bot):
     assert not any("message" in t and "team" in t for t in texts(calls))  # nothing waited
     async with bot.db.session() as session:
         assert (await session.get(User, YOUNG_EN.id)).held_since is None
+
+
+async def test_a_reminder_for_someone_in_the_hold_is_dropped_not_kept(bot):
+    clock = set_clock(bot)
+    leader = await as_role(bot, LEADER, Role.LEADER)
+    aid = await register_activity(leader, bot)  # 25/12/2026 16:00 in Lima
+    await bot.grant(MODERATOR, Role.MODERATOR)
+    await bot.person(MODERATOR).press_data(callbacks.pack("act.approve", aid))
+    for persona in (YOUNG, YOUNG_EN):
+        person = bot.person(persona)
+        await person.onboard()
+        await person.press_data(callbacks.pack("act.join", aid))
+    await bot.person(YOUNG).send("/salir")
+    clock.now = datetime(2026, 12, 25, 2, 0, tzinfo=UTC)  # 19 hours before
+    start = len(bot.api.calls)
+    assert await send_due_reminders(bot.app) == 1
+    assert to_chat(bot.api.calls[start:], YOUNG.id) == []
+    assert len(texts(bot.api.calls[start:], YOUNG_EN.id)) == 1
+    assert await held_rows(bot.db, YOUNG.id) == []
+    # and it is not sent later either: the person comes back to no waiting message
+    calls = await bot.person(YOUNG).send("/menu")
+    assert not any("mensaje de nuestro equipo" in t for t in texts(calls))
+    assert await send_due_reminders(bot.app) == 0
+
+
+async def test_held_messages_are_forgotten_with_the_case_texts(bot):
+    from youthbot.bot.privacy import _purge_short_lived
+
+    person, moderator, case = await claimed_case(bot, YOUNG)
+    await person.send("/salir")
+    await moderator.send("Hola", chat_id=STAFF_CHAT_ID, thread_id=case.staff_thread_id)
+    await _purge_short_lived(bot.app)
+    assert len(await held_rows(bot.db, YOUNG.id)) == 1
+    later = bot.deps.clock() + timedelta(days=bot.deps.settings.case_retention_days + 1)
+    bot.deps.clock = lambda: later
+    await _purge_short_lived(bot.app)
+    assert await held_rows(bot.db, YOUNG.id) == []

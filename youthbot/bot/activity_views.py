@@ -121,7 +121,7 @@ async def deliver(
 ) -> bool:
     """Send to a person; after their quick exit it waits for them (or is dropped when not
     `keep`: reminders), see bot/hold.py."""
-    if await held_back(deps, chat_id, text, markup, keep=keep):
+    if chat_id > 0 and await held_back(deps, chat_id, text, markup, keep=keep):
         return False
     try:
         await bot.send_message(chat_id, text, reply_markup=markup)

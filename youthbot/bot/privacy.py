@@ -209,6 +209,9 @@ async def _purge_short_lived(application: Application) -> None:
     async with deps.db.session() as session:
         await safety_service.forget_old_messages(session, now=now)
         await safety_service.forget_old_notices(session, now=now)
+        await hold_service.forget_old_held(
+            session, now=now, days=deps.settings.case_retention_days
+        )
 
 
 def register(router: Router) -> None:

@@ -12,7 +12,7 @@ it (the registry's DELETE, and ON DELETE CASCADE).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -83,3 +83,12 @@ async def take_held(session: AsyncSession, *, user_id: int) -> list[HeldMessage]
     if rows:
         await session.execute(delete(HeldMessage).where(HeldMessage.user_id == user_id))
     return rows
+
+
+async def forget_old_held(session: AsyncSession, *, now: datetime, days: int) -> int:
+    """Held messages kept no longer than the case texts they come from (CASE_RETENTION_DAYS),
+    for someone who never comes back; the number forgotten."""
+    result = await session.execute(
+        delete(HeldMessage).where(HeldMessage.held_at < now - timedelta(days=days))
+    )
+    return result.rowcount or 0
