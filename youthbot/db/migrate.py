@@ -52,7 +52,8 @@ async def autogenerate(db: Database, message: str) -> str:
 
     The new revision id follows the last one (0007, 0008…); returns the file's path.
     """
-    head = head_revision() or "0000"
+    # A head like "0008_quickexit" (named after a branch's work) counts by its number.
+    head = (head_revision() or "0000").split("_", 1)[0]
     rev_id = f"{int(head) + 1:04d}" if head.isdigit() else None
     written: list[str] = []
 
