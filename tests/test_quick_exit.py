@@ -83,8 +83,12 @@ async def test_a_moderators_message_waits_until_the_person_writes_and_asks_to_se
     ]
     assert len(await held_rows(bot.db, persona.id)) == 1
 
-    # the person writes again: a discreet line, the message itself not yet shown
+    # the person writes again: a discreet line, the message itself not yet shown; the
+    # moderator is told their messages reach the person again
     calls = await person.send("/menu")
+    assert texts(calls, STAFF_CHAT_ID) == [
+        f"▶️ {case.number}: la persona volvió a escribir. Tus mensajes le llegan otra vez."
+    ]
     shown = texts(calls, persona.id)
     assert shown[0] == WAITING_ONE[lang]
     assert not any("Sigues ahí" in t for t in shown)

@@ -14,9 +14,10 @@ import logging
 
 from telegram import InlineKeyboardMarkup
 
+from ..core import cases as case_service
 from ..core import hold as hold_service
 from ..i18n import _, ngettext, pgettext
-from . import callbacks
+from . import callbacks, staff  # staff uses held_back: module access keeps the cycle safe
 from .routing import Router
 from .runtime import Deps, Markup, Turn, button, keyboard
 
@@ -64,6 +65,11 @@ async def lift_hold(turn: Turn) -> None:
     if user is None or user.held_since is None or not turn.is_private or _is_quick_exit(turn):
         return
     count = await hold_service.release(turn.session, user)
+    case = await case_service.find_open_case(turn.session, user.id)
+    if case is not None:
+        with staff.speaking(turn.deps, turn.settings.default_language):
+            note = _("▶️ {number}: the person wrote again. Your messages reach them again.")
+            staff.post_later(turn, case, note.format(number=case.number))
     if count:
         turn.reply(
             ngettext(

@@ -20,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from ..core import case_staff
 from ..db.models import Case
 from ..i18n import _, activate, deactivate
-from .hold import held_back
+from . import hold
 from .runtime import Deps, Markup, Turn
 from .shared_views import build_case_keyboard, render_case_card
 
@@ -203,7 +203,7 @@ def tell_person_later(turn: Turn, case: Case, render: Callable[[], tuple[str, Ma
 
     async def send() -> None:
         notifier = notifier_for(deps, bot)
-        if await held_back(deps, user_id, text, markup):
+        if await hold.held_back(deps, user_id, text, markup):
             await notifier.post(place, waiting)
         elif not await notifier.tell_person(user_id, text, markup):
             await notifier.post(place, failed)
