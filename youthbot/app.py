@@ -55,6 +55,7 @@ from .core.danger import DangerMatcher, check_danger_words, default_danger_words
 from .core.directory_file import check_services, default_services_path, load_services
 from .core.quiz_files import check_quizzes, default_quiz_dir, load_quizzes
 from .core.regions import check_regions, default_regions_path, load_regions, region_ids
+from .core.shortcuts import check_shortcuts, shortcuts_path
 from .core.yamlsource import ContentInvalid, Problem
 from .db import migrate
 from .db.engine import Database
@@ -118,10 +119,12 @@ def check_content(settings: Settings) -> tuple[list[Problem], list[str]]:
     _phrases, danger_problems = check_danger_words(
         _content_path(settings, "danger_words.yaml", default_danger_words_path())
     )
+    shortcut_problems = check_shortcuts(shortcuts_path(settings.content_dir))
     notes = [
         f"review due {service.review_due.isoformat()}: {service.id} ({service.status})"
         for service in sorted(due, key=lambda s: s.review_due)
     ]
+    problems += shortcut_problems
     return problems + region_problems + service_problems + danger_problems, notes
 
 

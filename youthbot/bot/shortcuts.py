@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from ..core.shortcuts import HELP, default_shortcuts_path, load_shortcuts
+from ..core.shortcuts import HELP, load_shortcuts, shortcuts_path
 from ..i18n import _
 from . import help as help_screens
 from .menu import show_main_menu
@@ -43,8 +43,4 @@ def register(router: Router) -> None:
     @router.on_startup
     async def load(application: Application) -> None:
         deps = deps_of(application)
-        path = default_shortcuts_path()
-        if deps.settings.content_dir is not None:
-            mine = deps.settings.content_dir / "shortcuts.yaml"
-            path = mine if mine.exists() else path
-        deps.extras[SHORTCUTS] = load_shortcuts(path)
+        deps.extras[SHORTCUTS] = load_shortcuts(shortcuts_path(deps.settings.content_dir))

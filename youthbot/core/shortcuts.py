@@ -20,7 +20,11 @@ MAX_LENGTH = 60
 _REPEATS = re.compile(r"(.)\1+")
 
 
-def default_shortcuts_path() -> Path:
+def shortcuts_path(content_dir: Path | None) -> Path:
+    """CONTENT_DIR's shortcuts.yaml when it has one, else the shipped file."""
+    own = content_dir / "shortcuts.yaml" if content_dir is not None else None
+    if own is not None and own.exists():
+        return own
     return Path(__file__).resolve().parent.parent / "content" / "shortcuts.yaml"
 
 
@@ -43,6 +47,15 @@ class Shortcuts:
         if not text or len(text) > MAX_LENGTH or text.startswith("/"):
             return None
         return self.phrases.get(normalize(text))
+
+
+def check_shortcuts(path: Path) -> list[Problem]:
+    """Every problem in the shortcuts file (for `youthbot content check`)."""
+    try:
+        load_shortcuts(path)
+    except ContentInvalid as invalid:
+        return invalid.problems
+    return []
 
 
 def load_shortcuts(path: Path) -> Shortcuts:
