@@ -107,7 +107,6 @@ def stale(turn: Turn) -> None:
 
 def notify(turn: Turn, chat_id: int, text: str, markup: Markup = None) -> None:
     """Queue a message to someone else; if they blocked the bot, the turn still completes."""
-
     deps, bot = turn.deps, turn.bot
 
     async def send() -> None:

@@ -15,9 +15,9 @@ from .routing import ANY, Router
 from .runtime import Turn, button, keyboard
 
 LETTERS = "ABCDEFGHIJ"
+LETTERS_PER_ROW = 5
 # The state while a question waits, so typed text meets a note, not the menu (bot/quiz_text.py).
 QUIZ_FLOW = "quiz"
-LETTERS_PER_ROW = 5
 
 
 def stale(turn: Turn) -> None:
