@@ -135,7 +135,7 @@ async def test_the_whole_registration_with_every_validation_error(bot, lang):
     assert len(labels(calls)) == 14 + 2  # the next 14 days, back, cancel
 
     for text, kind in [
-        ("hola", "unreadable"), ("16:00", "no_date"), ("25/12", "no_time"),
+        ("qué tal", "unreadable"), ("16:00", "no_date"), ("25/12", "no_time"),
         ("31/02/2027 10:00", "no_such_date"), ("25/12/2026 25:00", "no_such_time"),
         ("01/12/2026 09:00", "past"), ("25/12/2030 10:00", "too_far"),
     ]:  # fmt: skip
@@ -302,9 +302,9 @@ async def test_text_half_a_day_after_a_form_was_left_is_not_taken_as_its_answer(
     await tap(leader, "act.path", aid, "community")
     assert await state_of(bot, leader.id) == ("activity", "when")
 
-    # The next day: "hola" is not the date, and nothing of the draft changes.
+    # The next day: "qué tal" is not the date, and nothing of the draft changes.
     clock.now += timedelta(hours=12, minutes=1)
-    calls = await leader.send("hola")
+    calls = await leader.send("qué tal")
     assert texts(calls) == [FORM_LEFT, "¿Qué te gustaría hacer?"]
     assert "📅 Actividades" in labels(calls)
     assert await state_of(bot, leader.id) is None

@@ -241,7 +241,7 @@ async def test_a_report_needs_somebody_and_a_photo_needs_everyones_agreement(bot
     assert (await read_report(bot, aid)).adults_female is None
     await leader.send("1 0 0")
     await leader.send("Una reunión pequeña con las familias.")
-    calls = await leader.send("hola")
+    calls = await leader.send("no tengo")
     assert texts(calls)[0].startswith("Envía una foto, o toca Omitir.")
     await leader.send_update({"photo": [
         {"file_id": "photo-file-id", "file_unique_id": "p", "width": 800, "height": 800}]})

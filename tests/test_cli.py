@@ -103,7 +103,7 @@ def test_roles_from_the_shell(tmp_path):
 
 
 def test_console_scripted_in_spanish_then_english(tmp_path):
-    script = "1\n1\n2\nhola\n/language\nEnglish\n/menu\n"
+    script = "1\n1\n2\nqué tal\n/language\nEnglish\n/menu\n"
     result = youthbot("console", "--lang", "es", cwd=tmp_path, stdin=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout

@@ -39,6 +39,7 @@ T = {
         "intro": "Estos servicios te pueden ayudar.",
         "nothing": "No encontré un servicio para esto donde estás.",
         "bye": "Cuídate. 💙",
+        "clear": "🧹 Para borrar este chat: ⚙️ Ajustes → 🧹 Borrar este chat.",
     },
     "en": {
         "question": "🆘 You did the right thing by asking. First: are you in danger right now?",
@@ -58,6 +59,7 @@ T = {
         "intro": "These services can help you.",
         "nothing": "I could not find a service for this where you are.",
         "bye": "Take care. 💙",
+        "clear": "🧹 To clear this chat: ⚙️ Settings → 🧹 Clear this chat.",
     },
 }
 
@@ -108,7 +110,9 @@ async def test_danger_yes_shows_emergency_numbers_in_the_very_first_reply(bot, p
     await person.onboard()
     calls = await person.send("/ayuda" if lang == "es" else "/help")
     # the first screen already shows the country's first emergency number, before any question
-    assert texts(calls) == [T[lang]["first_line"] + "\n\n" + T[lang]["question"]]
+    assert texts(calls) == [
+        T[lang]["first_line"] + "\n\n" + T[lang]["question"] + "\n\n" + T[lang]["clear"]
+    ]
     assert labels(calls)[:2] == [T[lang]["yes"], T[lang]["no"]]
 
     calls = await person.press(T[lang]["yes"])
@@ -137,7 +141,9 @@ async def test_danger_yes_works_before_agreeing_and_from_the_menu_button(bot):
     await person.send("/start")
     await person.press("English")
     calls = await person.press("🆘 Get help")  # on the privacy notice, before any agreement
-    assert texts(calls) == [T["en"]["first_line"] + "\n\n" + T["en"]["question"]]
+    assert texts(calls) == [
+        T["en"]["first_line"] + "\n\n" + T["en"]["question"] + "\n\n" + T["en"]["clear"]
+    ]
     calls = await person.press(T["en"]["yes"])
     assert "📞 105" in texts(calls)[0]
 

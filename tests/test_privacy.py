@@ -51,9 +51,10 @@ DELETED = {
     "es": "Listo: borramos todo lo que guardábamos sobre ti.",
     "en": "Done: everything we kept about you has been deleted.",
 }
-NEUTRAL = {
-    "es": "¡Hola! 👋 Escribe /start para empezar.",
-    "en": "Hello! 👋 Write /start to begin.",
+NEUTRAL = {  # one neutral line, and discreetly how to clear what the bot cannot
+    "es": "¡Hola! 👋 Escribe /start para empezar.\n\n"
+    "Mensajes más antiguos: ⋮ → “Borrar historial”.",
+    "en": "Hello! 👋 Write /start to begin.\n\nOlder messages: ⋮ → “Clear history”.",
 }
 YES_DELETE = {"es": "🗑 Sí, borrar todo", "en": "🗑 Yes, delete everything"}
 KEEP = {"es": "No, conservar mis datos", "en": "No, keep my data"}

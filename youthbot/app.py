@@ -25,16 +25,20 @@ from .bot import (
     admin,
     announce,
     cases,
+    clear_guide,
     emergency,
     errors,
     help,
+    hold,
     menu,
     privacy,
     quiz,
     quiz_group,
     quiz_stats,
+    quiz_text,
     safety,
     services,
+    shortcuts,
     talk,
     tracking,
 )
@@ -59,6 +63,7 @@ from .core.directory_file import (
 )
 from .core.quiz_files import check_quizzes, default_quiz_dir, load_quizzes
 from .core.regions import check_regions, default_regions_path, load_regions, region_ids
+from .core.shortcuts import check_shortcuts, shortcuts_path
 from .core.yamlsource import ContentInvalid, Problem
 from .db import migrate
 from .db.engine import Database
@@ -83,15 +88,19 @@ def build_router() -> Router:
     router = Router()
     safety.register(router)  # first: the danger-word check runs before every other handler
     tracking.register(router)
+    hold.register(router)  # quick exit's hold, lifted in every turn of the person
     menu.register(router)
     privacy.register(router)
+    clear_guide.register(router)
     admin.register(router)
     help.register(router)
     talk.register_conversation(router)
+    shortcuts.register(router)  # after an open case's relay, before forms and quizzes
     cases.register(router)
     services.register(router)
     emergency.register(router)
     quiz.register(router)
+    quiz_text.register(router)
     quiz_group.register(router)
     quiz_stats.register(router)
     activities.register(router)
@@ -133,6 +142,7 @@ def check_content(
     _phrases, danger_problems = check_danger_words(
         _content_path(settings, "danger_words.yaml", default_danger_words_path())
     )
+    shortcut_problems = check_shortcuts(shortcuts_path(settings.content_dir))
     notes = [
         ("WARNING: review OVERDUE since " if service.review_due < today
          else "WARNING: review due ")
@@ -140,6 +150,7 @@ def check_content(
         + (", emergency line" if service.emergency else "") + ")"
         for service in sorted(due, key=lambda s: s.review_due)
     ] + gap_notes
+    problems += shortcut_problems
     return problems + region_problems + service_problems + danger_problems, notes
 
 

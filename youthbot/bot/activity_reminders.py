@@ -48,7 +48,8 @@ async def send_due_reminders(application: Application) -> int:
         messages += [render_report_reminder(deps, r) for r in leaders]
     delivered = 0
     for chat_id, text, markup in messages:
-        delivered += await deliver(application.bot, chat_id, text, markup)
+        # a reminder for someone who used quick exit is dropped, not kept
+        delivered += await deliver(deps, application.bot, chat_id, text, markup, keep=False)
     if messages:
         logger.info("activity reminders: %s due, %s delivered", len(messages), delivered)
     return delivered

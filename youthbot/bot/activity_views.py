@@ -18,6 +18,7 @@ from ..core.activity_reports import BAND_LABELS, GENDERS, band_counts, capitaliz
 from ..core.regions import Country
 from ..db.models import Activity, ActivityReport
 from ..i18n import N_, Translator, _, activate, current, deactivate, ngettext, pgettext
+from .hold import held_back
 from .runtime import Deps, Markup, Turn, button
 
 logger = logging.getLogger(__name__)
@@ -108,14 +109,21 @@ def stale(turn: Turn) -> None:
 
 def notify(turn: Turn, chat_id: int, text: str, markup: Markup = None) -> None:
     """Queue a message to someone else; if they blocked the bot, the turn still completes."""
+    deps, bot = turn.deps, turn.bot
 
     async def send() -> None:
-        await deliver(turn.bot, chat_id, text, markup)
+        await deliver(deps, bot, chat_id, text, markup)
 
     turn.later(send)
 
 
-async def deliver(bot, chat_id: int, text: str, markup: Markup = None) -> bool:
+async def deliver(
+    deps: Deps, bot, chat_id: int, text: str, markup: Markup = None, *, keep: bool = True
+) -> bool:
+    """Send to a person; after their quick exit it waits for them (or is dropped when not
+    `keep`: reminders), see bot/hold.py."""
+    if chat_id > 0 and await held_back(deps, chat_id, text, markup, keep=keep):
+        return False
     try:
         await bot.send_message(chat_id, text, reply_markup=markup)
     except Forbidden:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from ..core import cases as case_service
 from ..i18n import _, pgettext
 from . import emergency, help_topics, help_views, shared_views, staff_alerts
+from .clear_guide import render_help_line
 from .help_topics import build_topic_keyboard
 from .help_views import (
     NOT_SAID,
@@ -45,6 +46,7 @@ async def ask_danger(turn: Turn, *, edit: bool = False) -> None:
     if open_case is not None:
         text += "\n\n" + render_open_case(open_case)
         rows.append(button(pgettext("button", "✋ End the conversation"), "help.end"))
+    text += "\n\n" + render_help_line()
     send = turn.edit if edit else turn.reply
     send(text, keyboard(*rows, [menu_button(), *screen_buttons(turn)]))
     await emergency.warn_if_fallback(turn, lines)

@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ExtBot
 
 from ..core import cases as case_service
+from ..core import hold as hold_service
 from ..core import privacy as privacy_service
 from ..core import safety as safety_service
 from ..core.privacy import StaffCopies
@@ -22,6 +23,7 @@ from ..core.roles import Role
 from ..i18n import N_, _, pgettext
 from . import help_views, staff, staff_alerts
 from .admin import role_name
+from .hold import QUICK_EXIT_ACTION, QUICK_EXIT_COMMANDS
 from .menu import menu_button, show_settings
 from .routing import Router
 from .runtime import Turn, button, deps_of, keyboard
@@ -29,12 +31,12 @@ from .tracking import delete_messages, write_pending
 
 logger = logging.getLogger(__name__)
 
-EXIT_ACTION = "exit"
+EXIT_ACTION = QUICK_EXIT_ACTION
 RETENTION_EVERY = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
 QUICK_EXIT_NOTE = N_(
-    "⚠️ {number}: the person used quick exit. Someone may be looking at their phone: please "
-    "do not write to them until they write again."
+    "⚠️ {number}: the person used quick exit. Someone may be looking at their phone. Nothing "
+    "reaches them until they write again: what you write now waits for them."
 )
 CASE_WITHDRAWN = N_(
     "Case {number} has ended: the person asked for all their data to be deleted. Its "
@@ -67,15 +69,22 @@ async def clear_chat(turn: Turn) -> None:
 
 
 async def quick_exit(turn: Turn) -> None:
-    """Delete the recent conversation, leave the conversation in progress, say one neutral
-    line; a moderator talking with the person is warned not to write for now."""
+    """Delete the recent conversation, leave the conversation in progress, hold every message
+    for the person until they write again (bot/hold.py), say one neutral line; a moderator
+    talking with the person is told their messages will wait."""
     await turn.clear_state()
     await clear_chat(turn)
+    if turn.user is not None:
+        hold_service.hold(turn.user, now=turn.now)
     case = await case_service.find_open_case(turn.session, turn.user_id)
     if case is not None:
         with staff.speaking(turn.deps, turn.settings.default_language):
             staff.post_later(turn, case, _(QUICK_EXIT_NOTE).format(number=case.number))
-    turn.reply(_("Hello! 👋 Write /start to begin."))
+    turn.reply(
+        _("Hello! 👋 Write /start to begin.")
+        + "\n\n"
+        + _("Older messages: ⋮ → “Clear history”.")
+    )
 
 
 # Delete my data -----------------------------------------------------------------------------
@@ -200,6 +209,9 @@ async def _purge_short_lived(application: Application) -> None:
     async with deps.db.session() as session:
         await safety_service.forget_old_messages(session, now=now)
         await safety_service.forget_old_notices(session, now=now)
+        await hold_service.forget_old_held(
+            session, now=now, days=deps.settings.case_retention_days
+        )
 
 
 def register(router: Router) -> None:
@@ -223,7 +235,7 @@ def register(router: Router) -> None:
             return
         turn.edit(_("Nothing was deleted."), keyboard(menu_button()))
 
-    @router.command("salir", "exit")
+    @router.command(*QUICK_EXIT_COMMANDS)
     async def exit_command(turn: Turn) -> None:
         """/salir: quick exit."""
         await quick_exit(turn)

@@ -16,6 +16,8 @@ from .runtime import Turn, button, keyboard
 
 LETTERS = "ABCDEFGHIJ"
 LETTERS_PER_ROW = 5
+# The state while a question waits, so typed text meets a note, not the menu (bot/quiz_text.py).
+QUIZ_FLOW = "quiz"
 
 
 def stale(turn: Turn) -> None:
@@ -263,6 +265,7 @@ def register(router: Router) -> None:
         attempt = await quizzes.start_attempt(
             turn.session, user_id=turn.user_id, quiz=quiz, now=turn.now
         )
+        await turn.set_state(QUIZ_FLOW, "question", quiz=quiz.id, attempt=attempt.id)
         show_question(turn, quiz, attempt.id, attempt.position, edit=True)
 
     @router.button("quiz.ans", int, int, int)
@@ -285,8 +288,13 @@ def register(router: Router) -> None:
         turn.answer(_("✅ Right!") if result.correct else _("❌ Not quite."))
         turn.edit(render_answered(result, turn.language))
         if not result.finished:
+            if turn.state is None:  # e.g. after /menu, a question above was answered
+                await turn.set_state(QUIZ_FLOW, "question", quiz=result.quiz.id,
+                                     attempt=attempt_id)
             show_question(turn, result.quiz, attempt_id, index + 1, edit=False)
             return
+        if turn.state is not None and turn.state.flow == QUIZ_FLOW:
+            await turn.clear_state()
         turn.reply(
             render_score(result.quiz, result.score, turn.language),
             build_score_keyboard(result.quiz),

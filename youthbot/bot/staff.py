@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from ..core import case_staff
 from ..db.models import Case
 from ..i18n import _, activate, deactivate
+from . import hold
 from .runtime import Deps, Markup, Turn
 from .shared_views import build_case_keyboard, render_case_card
 
@@ -184,7 +185,8 @@ def refresh_card_later(turn: Turn, case: Case) -> None:
 def tell_person_later(turn: Turn, case: Case, render: Callable[[], tuple[str, Markup]]) -> None:
     """Send the case's person a message rendered in their language (not the turn's).
 
-    When it cannot be delivered (the person blocked the bot), the case's topic is told.
+    After a quick exit it waits for the person (bot/hold.py), and the case's topic is told;
+    when it cannot be delivered (the person blocked the bot), the case's topic is told too.
     """
     deps, bot = turn.deps, turn.bot
     if case.user_id is None:
@@ -195,11 +197,15 @@ def tell_person_later(turn: Turn, case: Case, render: Callable[[], tuple[str, Ma
     with speaking(deps, deps.settings.default_language):
         failed = _("⚠️ {number}: the message could not be delivered (the person may have "
                    "blocked the bot).").format(number=case.number)
+        waiting = _("⏸ {number}: the person used quick exit. This message was not delivered: "
+                    "it waits until they write again.").format(number=case.number)
     place = place_of(case, deps)
 
     async def send() -> None:
         notifier = notifier_for(deps, bot)
-        if not await notifier.tell_person(user_id, text, markup):
+        if await hold.held_back(deps, user_id, text, markup):
+            await notifier.post(place, waiting)
+        elif not await notifier.tell_person(user_id, text, markup):
             await notifier.post(place, failed)
 
     turn.later(send)

@@ -70,11 +70,13 @@ class Progress:
 
 
 def _opted_in():
-    """Opted in, not blocking the bot, and agreed to the current privacy notice."""
+    """Opted in, not blocking the bot, agreed to the current privacy notice, and not in the
+    quiet after a quick exit (an announcement for them is dropped, not kept: core/hold.py)."""
     return (
         User.notify_announcements.is_(True)
         & User.blocked.is_(False)
         & (User.consent_version == CONSENT_VERSION)
+        & User.held_since.is_(None)
     )
 
 
@@ -244,7 +246,10 @@ async def skip_unreachable(session: AsyncSession, *, announcement_id: int) -> in
 async def claim_next(
     session: AsyncSession, *, announcement_id: int, now: datetime
 ) -> Claimed | None:
-    """Atomically claim the next pending row (`pending` → `sending`); None when none is left."""
+    """Atomically claim the next pending row (`pending` → `sending`); None when none is left.
+
+    Someone who used quick exit since the announcement started is skipped here, right before
+    sending (`skip_unreachable` catches them too, but only every few seconds)."""
     next_id = (
         select(Delivery.id)
         .where(Delivery.announcement_id == announcement_id, Delivery.status == PENDING)
@@ -253,15 +258,23 @@ async def claim_next(
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    row = (
+    while True:
+        row = (
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == next_id, Delivery.status == PENDING)
+                .values(status=CLAIMED, claimed_at=now)
+                .returning(Delivery.id, Delivery.user_id, Delivery.language)
+            )
+        ).first()
+        if row is None:
+            return None
+        held = await session.scalar(select(User.held_since).where(User.id == row[1]))
+        if held is None:
+            return Claimed(*row)
         await session.execute(
-            update(Delivery)
-            .where(Delivery.id == next_id, Delivery.status == PENDING)
-            .values(status=CLAIMED, claimed_at=now)
-            .returning(Delivery.id, Delivery.user_id, Delivery.language)
+            update(Delivery).where(Delivery.id == row[0]).values(status=SKIPPED, done_at=now)
         )
-    ).first()
-    return Claimed(*row) if row else None
 
 
 async def record_outcome(

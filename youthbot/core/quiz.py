@@ -275,3 +275,12 @@ async def _award_badge(
         return False
     session.add(QuizBadge(user_id=user_id, awarded_at=now))
     return True
+
+
+async def open_position(session: AsyncSession, *, attempt_id: int, user_id: int) -> int | None:
+    """The question this person's open attempt waits on; None when it is not open (or not
+    theirs)."""
+    attempt = await session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id or attempt.status != ACTIVE:
+        return None
+    return attempt.position

@@ -6,6 +6,7 @@ from .base import Base
 from .core import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
 from .directory import ServiceAlert, ServiceReview
 from .help import Case, CaseMessage, OpenCase, ServiceOverride
+from .hold import HeldMessage
 from .quiz import (
     QuizAnswer,
     QuizAttempt,
@@ -29,6 +30,7 @@ __all__ = [
     "CaseMessage",
     "ChatState",
     "DangerNotice",
+    "HeldMessage",
     "InviteCode",
     "OpenCase",
     "ProcessedUpdate",

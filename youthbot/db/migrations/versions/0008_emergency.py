@@ -1,6 +1,6 @@
 """emergency lines: admins' re-vetting of services, and review alerts sent once
 
-Revision ID: 0008_emergency
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-04
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-04
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_emergency"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
