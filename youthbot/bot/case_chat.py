@@ -13,6 +13,7 @@ from ..core import cases as case_service
 from ..core.roles import is_allowed
 from ..db.models import Case
 from ..i18n import _
+from ..logsafe import who
 from . import shared_views, staff
 from .case_views import MODERATORS
 from .runtime import BotContext, Turn, clean_text, run_turn
@@ -50,7 +51,7 @@ async def relay_from_staff(turn: Turn) -> None:
     if case is None:
         return  # the team talking among themselves
     if not is_allowed(turn.role, MODERATORS):
-        logger.info("user %s is not a moderator; case %s untouched", turn.user_id, case.id)
+        logger.info("%s is not a moderator; case %s untouched", who(turn.user_id), case.id)
         _reply_in_thread(turn, _("Only moderators can work on cases. Nothing was sent."))
         return
     text = clean_text(turn.update.effective_message.text)  # text only: a caption is a photo's
