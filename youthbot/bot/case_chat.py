@@ -75,9 +75,17 @@ async def relay_from_staff(turn: Turn) -> None:
                    "sent. Use /note for an internal note."),
         )
         return
+    await _delete_with_case(turn, case)
     staff.tell_person_later(
         turn, case, lambda: (_("💬 Our team: {text}").format(text=text), None)
     )
+
+
+async def _delete_with_case(turn: Turn, case) -> None:
+    """Without topics, the team's own messages about a case are deleted with it too."""
+    if case.staff_thread_id is None:
+        message_id = turn.update.effective_message.message_id
+        await case_staff.add_staff_post(turn.session, case_id=case.id, staff_message_id=message_id)
 
 
 async def add_note(turn: Turn) -> None:
@@ -95,6 +103,7 @@ async def add_note(turn: Turn) -> None:
     case_actions.add_note(
         turn.session, case=case, moderator_id=turn.user_id, text=note, now=turn.now
     )
+    await _delete_with_case(turn, case)
     _reply_in_thread(
         turn,
         _("📝 Note saved to {number}. It is not sent to the person.").format(number=case.number),

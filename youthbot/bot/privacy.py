@@ -25,7 +25,7 @@ from .admin import role_name
 from .menu import menu_button, show_settings
 from .routing import Router
 from .runtime import Turn, button, deps_of, keyboard
-from .tracking import delete_messages, write_pending
+from .tracking import delete_messages, tracker_of, write_pending
 
 logger = logging.getLogger(__name__)
 
@@ -115,12 +115,23 @@ async def delete_my_data(turn: Turn) -> None:
     turn.later(lambda: delete_staff_copies(bot, forgotten.staff_copies, staff_chat))
     # a moderator's cases go back to the team
     staff_alerts.hand_back_later(turn, forgotten.released)
-    turn.reply(
-        _(
-            "Done: everything we kept about you has been deleted. If you write to me again, "
-            "we will start from the beginning."
-        )
+    text = _(
+        "Done: everything we kept about you has been deleted. If you write to me again, "
+        "we will start from the beginning."
     )
+    turn.later(lambda: send_untracked(bot, turn.chat_id, text))
+
+
+async def send_untracked(bot: ExtBot, chat_id: int, text: str) -> None:
+    """Send without noting the message's id: nothing about a forgotten person is written."""
+    tracker = tracker_of(bot)
+    if tracker is not None:
+        tracker.ignored.add(chat_id)
+    try:
+        await bot.send_text(chat_id, text)
+    finally:
+        if tracker is not None:
+            tracker.ignored.discard(chat_id)
 
 
 async def delete_staff_copies(
@@ -185,6 +196,7 @@ async def run_retention(application: Application) -> privacy_service.Retention:
             keep_ids=deps.settings.admin_ids,
         )
     await delete_staff_copies(application.bot, report.staff_copies, deps.settings.staff_chat_id)
+    await tell_staff_expired(application, report.expired)
     logger.info(
         "retention: %d case texts, %d people, %d message ids",
         report.case_texts,
@@ -192,6 +204,24 @@ async def run_retention(application: Application) -> privacy_service.Retention:
         report.messages,
     )
     return report
+
+
+async def tell_staff_expired(application: Application, numbers: Sequence[str]) -> None:
+    """Staff learn which open cases retention closed, and that their messages are gone."""
+    deps = deps_of(application)
+    chat_id, days = deps.settings.staff_chat_id, deps.settings.case_retention_days
+    if chat_id is None:
+        return
+    for number in numbers:
+        with staff.speaking(deps, deps.settings.default_language):
+            text = _(
+                "Case {number} was closed: nobody wrote in it for {days} days. Its messages "
+                "have been deleted, here too."
+            ).format(number=number, days=days)
+        try:
+            await application.bot.send_message(chat_id, text)
+        except TelegramError as exc:
+            logger.warning("could not tell staff a case expired: %s", type(exc).__name__)
 
 
 async def _purge_short_lived(application: Application) -> None:

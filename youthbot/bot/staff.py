@@ -151,9 +151,11 @@ def post_later(
     entities: Sequence[MessageEntity] | None = None,
     *,
     copy_of: int | None = None,
+    remember: bool = False,
 ) -> None:
     """Post in the case's topic or thread once the turn has committed; `copy_of` is the case
-    message this posts, whose staff-chat copy is remembered (deleted with the person's data)."""
+    message this posts, whose staff-chat copy is remembered (deleted with the person's data);
+    `remember` keeps any other post's id where there is no topic (deleted with the case)."""
     deps, bot = turn.deps, turn.bot
     place = place_of(case, deps)
 
@@ -167,6 +169,11 @@ def post_later(
             async with deps.db.session() as session:
                 await case_staff.set_staff_copy(
                     session, message_id=copy_of, staff_message_id=posted
+                )
+        elif remember and posted is not None and place.thread_id is None:
+            async with deps.db.session() as session:
+                await case_staff.add_staff_post(
+                    session, case_id=case.id, staff_message_id=posted
                 )
 
     turn.later(send)

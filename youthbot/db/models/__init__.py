@@ -4,7 +4,7 @@ from .activities import Activity, ActivityJoin, ActivityReport
 from .announce import Announcement, AnnouncementDelivery
 from .base import Base
 from .core import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
-from .help import Case, CaseMessage, OpenCase, ServiceOverride
+from .help import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
 from .quiz import (
     QuizAnswer,
     QuizAttempt,
@@ -26,6 +26,7 @@ __all__ = [
     "Base",
     "Case",
     "CaseMessage",
+    "CaseStaffPost",
     "ChatState",
     "DangerNotice",
     "InviteCode",
