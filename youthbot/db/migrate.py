@@ -52,7 +52,7 @@ async def autogenerate(db: Database, message: str) -> str:
 
     The new revision id follows the last one (0007, 0008…); returns the file's path.
     """
-    head = head_revision() or "0000"
+    head = (head_revision() or "0000").split("_", 1)[0]  # "0008" or "0008_<name>"
     rev_id = f"{int(head) + 1:04d}" if head.isdigit() else None
     written: list[str] = []
 
