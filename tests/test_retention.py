@@ -46,27 +46,36 @@ async def case_with_history(bot, persona) -> tuple[Case, set[int]]:
     card = case.staff_message_id
     await person.send("Mi tío me grita todas las noches")
     await moderator.press(action="case.claim", chat_id=STAFF_CHAT_ID)
-    reply = await moderator.send("¿Estás a salvo?", chat_id=STAFF_CHAT_ID, reply_to=card,
-                                 thread_id=card)
-    note = await moderator.send("/nota llamar a la DEMUNA", chat_id=STAFF_CHAT_ID,
-                                reply_to=card, thread_id=card)
+    reply_id = await staff_message(bot, "¿Estás a salvo?", card)
+    assert texts(bot.api.calls, persona.id)[-1].endswith("¿Estás a salvo?")  # relayed
+    note_id = await staff_message(bot, "/nota llamar a la DEMUNA", card)
     calls = await moderator.press(action="case.view", chat_id=STAFF_CHAT_ID)
     history = [c for c in calls if c.method == "sendMessage" and c.chat_id == STAFF_CHAT_ID]
     assert history and history[0].text.startswith("📄")
     assert "Mi tío me grita" in history[0].text
-    ids = {card}
-    ids |= {c.result["message_id"] for c in history}
-    async with bot.db.session() as session:
-        ids |= set(await session.scalars(
-            select(CaseMessage.staff_message_id).where(CaseMessage.staff_message_id.is_not(None))
-        ))
-    # the moderator's own reply and note (their messages, in the staff group)
-    assert reply is not None and note is not None
+    # everything the bot posted in the staff chat is about this case (card, copy, History…)
+    ids = {
+        c.result["message_id"]
+        for c in bot.api.calls
+        if c.method == "sendMessage" and c.chat_id == STAFF_CHAT_ID
+    }
+    assert card in ids and len(ids) >= 3
+    # and the moderator's own reply and note (their messages, in the staff group)
+    ids |= {reply_id, note_id}
     async with bot.db.session() as session:
         posts = set(await session.scalars(select(CaseStaffPost.staff_message_id)))
-    assert {c.result["message_id"] for c in history} <= posts
-    assert len(posts) == len(history) + 2  # and the reply and the note
-    return case, ids | posts
+    assert {c.result["message_id"] for c in history} | {reply_id, note_id} <= posts
+    return case, ids
+
+
+async def staff_message(bot, text: str, card: int) -> int:
+    """The moderator writes in the case's thread (a reply to its card); the message's id."""
+    update = bot.factory.message(
+        user_id=MODERATOR.id, text=text, chat_id=STAFF_CHAT_ID, reply_to=card, thread_id=card,
+        first_name=MODERATOR.first_name,
+    )
+    await bot.process(update)
+    return update.message.message_id
 
 
 def deleted_in_staff_chat(bot) -> set[int]:

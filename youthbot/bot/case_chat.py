@@ -104,9 +104,10 @@ async def add_note(turn: Turn) -> None:
         turn.session, case=case, moderator_id=turn.user_id, text=note, now=turn.now
     )
     await _delete_with_case(turn, case)
-    _reply_in_thread(
-        turn,
-        _("📝 Note saved to {number}. It is not sent to the person.").format(number=case.number),
+    # posted as the case's (its id kept without topics): deleted with the case too
+    staff.post_later(
+        turn, case, _("📝 Note saved to {number}. It is not sent to the person.").format(
+            number=case.number)
     )
 
 

@@ -73,7 +73,7 @@ async def view_case(turn: Turn, case_id: int) -> None:
     case_actions.record_view(turn.session, case=case, moderator_id=turn.user_id)
     history = await case_staff.case_history(turn.session, case.id)
     for chunk in staff_text(turn, lambda: render_history(turn, case, history)):
-        staff.post_later(turn, case, chunk, remember=True)
+        staff.post_later(turn, case, chunk)
 
 
 async def explain_note(turn: Turn, case_id: int) -> None:

@@ -151,11 +151,12 @@ def post_later(
     entities: Sequence[MessageEntity] | None = None,
     *,
     copy_of: int | None = None,
-    remember: bool = False,
+    remember: bool = True,
 ) -> None:
     """Post in the case's topic or thread once the turn has committed; `copy_of` is the case
     message this posts, whose staff-chat copy is remembered (deleted with the person's data);
-    `remember` keeps any other post's id where there is no topic (deleted with the case)."""
+    any other post's id is remembered where there is no topic (the History, notices), so it
+    is deleted with the case's texts too."""
     deps, bot = turn.deps, turn.bot
     place = place_of(case, deps)
 
