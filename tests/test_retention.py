@@ -40,7 +40,8 @@ async def case_with_history(bot, persona) -> tuple[Case, set[int]]:
     moderator = bot.person(MODERATOR)
     person = bot.person(persona)
     await person.onboard()
-    await person.press_data(callbacks.pack("help.person", 3, "me", "PE", "puno", 0))
+    # urgent: an alert mentioning the moderators is posted too
+    await person.press_data(callbacks.pack("help.person", 3, "me", "PE", "puno", 1))
     async with bot.db.session() as session:
         case = (await session.scalars(select(Case))).one()
     card = case.staff_message_id
@@ -59,7 +60,7 @@ async def case_with_history(bot, persona) -> tuple[Case, set[int]]:
         for c in bot.api.calls
         if c.method == "sendMessage" and c.chat_id == STAFF_CHAT_ID
     }
-    assert card in ids and len(ids) >= 3
+    assert card in ids and len(ids) >= 6
     # and the moderator's own reply and note (their messages, in the staff group)
     ids |= {reply_id, note_id}
     async with bot.db.session() as session:

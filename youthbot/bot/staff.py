@@ -171,13 +171,17 @@ def post_later(
                 await case_staff.set_staff_copy(
                     session, message_id=copy_of, staff_message_id=posted
                 )
-        elif remember and posted is not None and place.thread_id is None:
-            async with deps.db.session() as session:
-                await case_staff.add_staff_post(
-                    session, case_id=case.id, staff_message_id=posted
-                )
+        elif remember:
+            await remember_post(deps, case.id, place, posted)
 
     turn.later(send)
+
+
+async def remember_post(deps: Deps, case_id: int, place: StaffPlace, posted: int | None) -> None:
+    """Without topics, keep the id of a post about a case: it is deleted with the case."""
+    if posted is not None and place.thread_id is None:
+        async with deps.db.session() as session:
+            await case_staff.add_staff_post(session, case_id=case_id, staff_message_id=posted)
 
 
 def refresh_card_later(turn: Turn, case: Case) -> None:
@@ -203,11 +207,11 @@ def tell_person_later(turn: Turn, case: Case, render: Callable[[], tuple[str, Ma
     with speaking(deps, deps.settings.default_language):
         failed = _("⚠️ {number}: the message could not be delivered (the person may have "
                    "blocked the bot).").format(number=case.number)
-    place = place_of(case, deps)
+    place, case_id = place_of(case, deps), case.id
 
     async def send() -> None:
         notifier = notifier_for(deps, bot)
         if not await notifier.tell_person(user_id, text, markup):
-            await notifier.post(place, failed)
+            await remember_post(deps, case_id, place, await notifier.post(place, failed))
 
     turn.later(send)
