@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from test_privacy import play_a_quiz, rows_about
 
 from youthbot.bot import callbacks
+from youthbot.bot.case_alerts import alert_due_cases
 from youthbot.bot.privacy import run_retention
 from youthbot.bot.tracking import flush_pending
 from youthbot.core.roles import Role
@@ -173,3 +174,24 @@ async def test_after_borrar_no_row_anywhere_holds_the_persons_id(bot, persona):
             select(func.count()).select_from(TrackedMessage)
             .where(TrackedMessage.chat_id == persona.id)
         )
+
+
+async def test_re_alerts_of_an_unclaimed_case_are_deleted_with_it_too(bot):
+    clock = Clock(datetime.now(UTC))
+    bot.deps.clock = clock
+    person = bot.person(YOUNG)
+    await person.onboard()
+    await person.press_data(callbacks.pack("help.person", 3, "me", "PE", "puno", 0))
+    clock.now += timedelta(minutes=bot.deps.settings.case_realert_minutes + 1)
+    start = len(bot.api.calls)
+    assert await alert_due_cases(bot.app) == 1
+    realert = [c for c in bot.api.calls[start:] if c.chat_id == STAFF_CHAT_ID]
+    assert len(realert) == 1 and realert[0].text.startswith("⏰")
+    posted = {
+        c.result["message_id"]
+        for c in bot.api.calls
+        if c.method == "sendMessage" and c.chat_id == STAFF_CHAT_ID
+    }
+    await person.send("/borrar")
+    await person.press(action="privacy.delete")
+    assert deleted_in_staff_chat(bot) == posted
