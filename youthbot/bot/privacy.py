@@ -23,9 +23,10 @@ from ..i18n import N_, _, pgettext
 from . import help_views, staff, staff_alerts
 from .admin import role_name
 from .menu import menu_button, show_settings
+from .privacy_notices import send_untracked, tell_staff_expired
 from .routing import Router
 from .runtime import Turn, button, deps_of, keyboard
-from .tracking import delete_messages, tracker_of, write_pending
+from .tracking import delete_messages, write_pending
 
 logger = logging.getLogger(__name__)
 
@@ -122,18 +123,6 @@ async def delete_my_data(turn: Turn) -> None:
     turn.later(lambda: send_untracked(bot, turn.chat_id, text))
 
 
-async def send_untracked(bot: ExtBot, chat_id: int, text: str) -> None:
-    """Send without noting the message's id: nothing about a forgotten person is written."""
-    tracker = tracker_of(bot)
-    if tracker is not None:
-        tracker.ignored.add(chat_id)
-    try:
-        await bot.send_text(chat_id, text)
-    finally:
-        if tracker is not None:
-            tracker.ignored.discard(chat_id)
-
-
 async def delete_staff_copies(
     bot: ExtBot, copies: Sequence[StaffCopies], default_chat: int | None
 ) -> None:
@@ -204,24 +193,6 @@ async def run_retention(application: Application) -> privacy_service.Retention:
         report.messages,
     )
     return report
-
-
-async def tell_staff_expired(application: Application, numbers: Sequence[str]) -> None:
-    """Staff learn which open cases retention closed, and that their messages are gone."""
-    deps = deps_of(application)
-    chat_id, days = deps.settings.staff_chat_id, deps.settings.case_retention_days
-    if chat_id is None:
-        return
-    for number in numbers:
-        with staff.speaking(deps, deps.settings.default_language):
-            text = _(
-                "Case {number} was closed: nobody wrote in it for {days} days. Its messages "
-                "have been deleted, here too."
-            ).format(number=number, days=days)
-        try:
-            await application.bot.send_message(chat_id, text)
-        except TelegramError as exc:
-            logger.warning("could not tell staff a case expired: %s", type(exc).__name__)
 
 
 async def _purge_short_lived(application: Application) -> None:
