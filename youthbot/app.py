@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from . import logsafe
 from .bot import (
     activities,
     admin,
@@ -186,6 +187,7 @@ def build_application(
     update_processor: BaseUpdateProcessor | None = None,
 ) -> Application:
     """The Application with every handler, our dependencies in bot_data, start-up and shutdown."""
+    logsafe.install(settings.token)
     safety.quiet_library_loggers()
     builder = (
         Application.builder()

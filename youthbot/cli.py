@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from . import activities_cli, announce_cli, quiz_cli
+from . import activities_cli, announce_cli, logsafe, quiz_cli
 from .config import ConfigError, Settings, load_settings
 from .core.roles import Role
 from .core.yamlsource import ContentInvalid
@@ -28,6 +28,7 @@ def _version() -> str:
 def configure_logging(level: int = logging.INFO) -> None:
     """Plain logs; httpx would print request URLs, which contain the bot token."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logsafe.install()  # no personal data in any record (the bot sets its key when built)
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

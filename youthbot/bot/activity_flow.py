@@ -17,6 +17,7 @@ from ..core.activities import Status, Step
 from ..core.errors import NotAllowed, NotFound
 from ..db.models import Activity
 from ..i18n import _, pgettext
+from ..logsafe import who
 from .activity_steps import field_rows, footer, prompt
 from .activity_views import (
     FLOW,
@@ -43,7 +44,7 @@ async def load_own(turn: Turn, activity_id: int, *, editable: bool = True) -> Ac
             editable_at=turn.now if editable else None,
         )
     except NotAllowed:
-        logger.info("user %s refused activity %s: not theirs", turn.user_id, activity_id)
+        logger.info("%s refused activity %s: not theirs", who(turn.user_id), activity_id)
         tell(turn, _("That is not one of your activities, so you cannot change it."))
     except NotFound:
         stale(turn)

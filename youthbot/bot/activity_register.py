@@ -15,10 +15,17 @@ from ..core import activity_leaders
 from ..core.activities import Status, Step
 from ..core.activity_dates import DateInvalid, parse_start
 from ..core.roles import LEADERS
-from ..i18n import _, pgettext
+from ..i18n import N_, _, pgettext
 from . import activity_choices
 from .activity_flow import advance, alert_staff, load_own, reprompt, show_edit, show_step
-from .activity_views import activities_button, back_button, default_country, error_text, stale
+from .activity_views import (
+    FLOW,
+    activities_button,
+    back_button,
+    default_country,
+    error_text,
+    stale,
+)
 from .menu import menu_button
 from .routing import Router
 from .runtime import Turn, button, keyboard
@@ -70,6 +77,8 @@ def register(router: Router, text_steps: dict) -> None:
     """Register the registration and editing steps."""
     for step in Step:
         text_steps[step.value] = lambda turn, data, step=step: typed_answer(turn, step, data)
+    router.form(FLOW, LEADERS, N_("You no longer have the leader role, so this form was "
+                                  "closed. Your draft was kept."))
 
     @router.button("act.new", roles=LEADERS)
     async def register_activity(turn: Turn) -> None:

@@ -13,7 +13,7 @@ from ..core.activities import InvalidInput
 from ..core.activity_reports import BAND_LABELS, ReportStep
 from ..core.roles import LEADERS
 from ..db.models import Activity, ActivityReport
-from ..i18n import _, ngettext, pgettext
+from ..i18n import N_, _, ngettext, pgettext
 from .activity_flow import load_own
 from .activity_views import (
     FLOW,
@@ -148,6 +148,9 @@ def register(router: Router, text_steps: dict) -> None:
     """Register the report steps."""
     for step in ReportStep:
         text_steps[PREFIX + step] = lambda turn, data, step=step: typed_report(turn, step, data)
+    router.form(FLOW, LEADERS, N_("You no longer have the leader role, so this form was "
+                                  "closed. Your report so far was kept."),
+                steps=[PREFIX + step for step in ReportStep])
 
     @router.button("act.rep", int, roles=LEADERS)
     async def start_report(turn: Turn, activity_id: int) -> None:

@@ -14,7 +14,7 @@ from ..core import activity_reviews
 from ..core.activity_export import export_files, load_rows, parse_day
 from ..core.roles import STAFF, Role
 from ..db.models import Activity
-from ..i18n import _, ngettext, pgettext
+from ..i18n import N_, _, ngettext, pgettext
 from .activity_views import (
     FLOW,
     activities_button,
@@ -113,6 +113,8 @@ def render_reason_question() -> str:
 def register(router: Router, text_steps: dict) -> None:
     """Register review and export."""
     text_steps[REASON_STEP] = typed_reason
+    router.form(FLOW, STAFF, N_("You no longer have the moderator role, so this form was "
+                                "closed. Nothing was sent back."), steps=[REASON_STEP])
 
     @router.button("act.review", roles=STAFF)
     async def review_pending(turn: Turn) -> None:

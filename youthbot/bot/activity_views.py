@@ -18,6 +18,7 @@ from ..core.activity_reports import BAND_LABELS, GENDERS, band_counts, capitaliz
 from ..core.regions import Country
 from ..db.models import Activity, ActivityReport
 from ..i18n import N_, Translator, _, activate, current, deactivate, ngettext, pgettext
+from ..logsafe import who
 from .hold import held_back
 from .runtime import Deps, Markup, Turn, button
 
@@ -127,10 +128,10 @@ async def deliver(
     try:
         await bot.send_message(chat_id, text, reply_markup=markup)
     except Forbidden:
-        logger.info("chat %s has blocked the bot; message not delivered", chat_id)
+        logger.info("%s has blocked the bot; message not delivered", who(chat_id))
         return False
     except TelegramError as exc:
-        logger.warning("could not send to chat %s: %s", chat_id, type(exc).__name__)
+        logger.warning("could not send to %s: %s", who(chat_id), type(exc).__name__)
         return False
     return True
 

@@ -10,7 +10,7 @@ from telegram.ext import ChatMemberHandler
 from ..core import announce
 from ..core.errors import NotFound
 from ..core.roles import Role
-from ..i18n import _, language_label, ngettext, pgettext
+from ..i18n import N_, _, language_label, ngettext, pgettext
 from .longtext import MAX_MESSAGE_LENGTH, utf16_length
 from .outbox import progress_keyboard, render_progress
 from .routing import Router
@@ -24,6 +24,8 @@ def register(router: Router) -> None:
     """Register the /announce flow and the handler of people blocking the bot."""
     router.command("announce", "anuncio", roles=ADMINS)(start_announcement)
     router.flow(FLOW)(write_announcement)
+    router.form(FLOW, ADMINS, N_("You no longer have the admin role, so this form was closed. "
+                                 "Your draft was removed."))
     router.content_flows.add(FLOW)  # an announcement about sextortion is not a disclosure
     router.button("ann.skip", roles=ADMINS)(skip_language)
     router.button("ann.send", int, roles=ADMINS)(confirm_announcement)

@@ -46,10 +46,13 @@ async def alert_due_cases(application: Application) -> int:
         with staff.speaking(deps, deps.settings.default_language):
             text, entities = render_realert(case, now=now, moderators=moderators)
             markup = shared_views.build_claim_keyboard(case)
+        place = staff.place_of(case, deps)
         try:
-            await notifier.post(staff.place_of(case, deps), text, markup, entities)
+            posted = await notifier.post(place, text, markup, entities)
         except TelegramError as exc:
             logger.warning("could not re-alert case %s: %s", case.id, type(exc).__name__)
+            continue
+        await staff.remember_post(deps, case.id, place, posted)
     return len(due)
 
 

@@ -13,6 +13,7 @@ from ..core import cases as case_service
 from ..core.roles import is_allowed
 from ..db.models import Case
 from ..i18n import _
+from ..logsafe import who
 from . import shared_views, staff
 from .case_views import MODERATORS
 from .runtime import BotContext, Turn, clean_text, run_turn
@@ -50,7 +51,7 @@ async def relay_from_staff(turn: Turn) -> None:
     if case is None:
         return  # the team talking among themselves
     if not is_allowed(turn.role, MODERATORS):
-        logger.info("user %s is not a moderator; case %s untouched", turn.user_id, case.id)
+        logger.info("%s is not a moderator; case %s untouched", who(turn.user_id), case.id)
         _reply_in_thread(turn, _("Only moderators can work on cases. Nothing was sent."))
         return
     text = clean_text(turn.update.effective_message.text)  # text only: a caption is a photo's
@@ -74,9 +75,17 @@ async def relay_from_staff(turn: Turn) -> None:
                    "sent. Use /note for an internal note."),
         )
         return
+    await _delete_with_case(turn, case)
     staff.tell_person_later(
         turn, case, lambda: (_("💬 Our team: {text}").format(text=text), None)
     )
+
+
+async def _delete_with_case(turn: Turn, case) -> None:
+    """Without topics, the team's own messages about a case are deleted with it too."""
+    if case.staff_thread_id is None:
+        message_id = turn.update.effective_message.message_id
+        await case_staff.add_staff_post(turn.session, case_id=case.id, staff_message_id=message_id)
 
 
 async def add_note(turn: Turn) -> None:
@@ -94,9 +103,11 @@ async def add_note(turn: Turn) -> None:
     case_actions.add_note(
         turn.session, case=case, moderator_id=turn.user_id, text=note, now=turn.now
     )
-    _reply_in_thread(
-        turn,
-        _("📝 Note saved to {number}. It is not sent to the person.").format(number=case.number),
+    await _delete_with_case(turn, case)
+    # posted as the case's (its id kept without topics): deleted with the case too
+    staff.post_later(
+        turn, case, _("📝 Note saved to {number}. It is not sent to the person.").format(
+            number=case.number)
     )
 
 

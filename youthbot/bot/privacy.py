@@ -25,6 +25,7 @@ from . import help_views, staff, staff_alerts
 from .admin import role_name
 from .hold import QUICK_EXIT_ACTION, QUICK_EXIT_COMMANDS
 from .menu import menu_button, show_settings
+from .privacy_notices import send_untracked, tell_staff_expired
 from .routing import Router
 from .runtime import Turn, button, deps_of, keyboard
 from .tracking import delete_messages, write_pending
@@ -124,12 +125,11 @@ async def delete_my_data(turn: Turn) -> None:
     turn.later(lambda: delete_staff_copies(bot, forgotten.staff_copies, staff_chat))
     # a moderator's cases go back to the team
     staff_alerts.hand_back_later(turn, forgotten.released)
-    turn.reply(
-        _(
-            "Done: everything we kept about you has been deleted. If you write to me again, "
-            "we will start from the beginning."
-        )
+    text = _(
+        "Done: everything we kept about you has been deleted. If you write to me again, "
+        "we will start from the beginning."
     )
+    turn.later(lambda: send_untracked(bot, turn.chat_id, text))
 
 
 async def delete_staff_copies(
@@ -194,6 +194,7 @@ async def run_retention(application: Application) -> privacy_service.Retention:
             keep_ids=deps.settings.admin_ids,
         )
     await delete_staff_copies(application.bot, report.staff_copies, deps.settings.staff_chat_id)
+    await tell_staff_expired(application, report.expired)
     logger.info(
         "retention: %d case texts, %d people, %d message ids",
         report.case_texts,

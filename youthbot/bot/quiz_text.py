@@ -4,6 +4,7 @@ the menu (the quiz's progress is in the database either way; see bot/quiz.py).""
 from __future__ import annotations
 
 from ..core import quiz as quizzes
+from ..core.roles import Role
 from ..i18n import _
 from .quiz import QUIZ_FLOW, show_question
 from .routing import Router
@@ -33,4 +34,6 @@ async def remind_to_tap(turn: Turn) -> None:
 
 def register(router: Router) -> None:
     """Typed text in a quiz."""
+    # Everyone may play: no role can be revoked out of a quiz (the message is never shown).
+    router.form(QUIZ_FLOW, set(Role), "")
     router.flow(QUIZ_FLOW)(remind_to_tap)

@@ -14,7 +14,7 @@ from telegram.ext import Application, filters
 
 from ..config import Settings
 from ..core import users
-from ..core.roles import Role
+from ..core.roles import Role, is_allowed
 from ..i18n import _
 from . import callbacks
 from .runtime import BotContext, Turn, TurnHandler, run_turn
@@ -33,6 +33,15 @@ class Route:
     arg_types: tuple[type, ...]
     roles: frozenset[Role] | None
     chats: str
+
+
+@dataclass(frozen=True)
+class FormRoles:
+    """Who may be in a form (a flow, or some of its steps), and what they are told when a
+    role they lost closes it (a whole sentence, marked with N_)."""
+
+    roles: frozenset[Role]
+    closed: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,10 @@ class Router:
         self.turn_hooks: list[Callable[[Turn], Awaitable[None]]] = []
         # PTB handlers for updates that are not messages or buttons (e.g. poll answers).
         self.extra_handlers: list[Any] = []
+        # Roles each form needs, by (flow, step) or (flow, None) for all its other steps:
+        # checked on every typed answer and every button press while the form is open.
+        self.form_roles: dict[tuple[str, str | None], FormRoles] = {}
+        self.turn_hooks.append(_close_revoked_form_on_button)
 
     def button(
         self,
@@ -104,6 +117,17 @@ class Router:
             return fn
 
         return register
+
+    def form(
+        self, flow: str, roles: Iterable[Role], closed: str, *, steps: Iterable[str] = ()
+    ) -> None:
+        """Declare who may be in `flow` (or only in these `steps` of it)."""
+        needed = FormRoles(frozenset(roles), closed)
+        for step in list(steps) or [None]:
+            self.form_roles[(flow, step)] = needed
+
+    def roles_of(self, flow: str, step: str | None) -> FormRoles | None:
+        return self.form_roles.get((flow, step)) or self.form_roles.get((flow, None))
 
     def intercept(self, fn: TurnHandler) -> TurnHandler:
         """Register a check run first on every private message; True means it handled it."""
@@ -151,6 +175,27 @@ def command_filter(chats: str, settings: Settings) -> filters.BaseFilter:
     return filters.UpdateType.MESSAGE if where is None else filters.UpdateType.MESSAGE & where
 
 
+async def close_revoked_form(turn: Turn) -> bool:
+    """A form whose role the person no longer has (read from the database in this turn) is
+    closed, kindly, before anything of it runs: True when it was. Runs on every button press
+    (a turn hook) and before every typed answer (`_dispatch_message`)."""
+    state = turn.state
+    if state is None or not turn.is_private:
+        return False
+    needed = turn.deps.router.roles_of(state.flow, state.step)
+    if needed is None or is_allowed(turn.role, needed.roles):
+        return False
+    await turn.clear_state()
+    logger.info("a form (%s) closed: its role was revoked", state.flow)
+    turn.reply(_(needed.closed))
+    return True
+
+
+async def _close_revoked_form_on_button(turn: Turn) -> None:
+    if turn.update.callback_query is not None:
+        await close_revoked_form(turn)
+
+
 async def on_button(update: Update, context: BotContext) -> None:
     """Every button press: parse and validate the data, check chat and role, dispatch."""
     deps = context.deps
@@ -190,6 +235,8 @@ async def _dispatch_message(turn: Turn) -> None:
             await router.fallback(turn)
         return
     if turn.state is not None and turn.state.flow in router.flows:
+        if await close_revoked_form(turn):
+            return
         turn.state.updated_at = turn.now  # in use: the idle time starts again
         await router.flows[turn.state.flow](turn)
         return

@@ -130,6 +130,16 @@ def render_status(case: Case) -> str:
     return _("Closed: {outcome}").format(outcome=_(OUTCOME_LABELS.get(case.outcome or "", "—")))
 
 
+# The age group the person chose (users.AGE_BANDS), as the card shows it: never who it is.
+AGE_LABELS = {
+    "u14": N_("Age: under 14"),
+    "14-17": N_("Age: 14–17"),
+    "18-25": N_("Age: 18–25"),
+    "26+": N_("Age: 26 or older"),
+}
+AGE_NOT_GIVEN = N_("Age: not given")
+
+
 def render_case_card(case: Case, deps: Deps) -> str:
     """The case card: number, topic, urgency, place, language, status. Never who it is."""
     translator = deps.catalogs.get(deps.settings.default_language)
@@ -143,6 +153,7 @@ def render_case_card(case: Case, deps: Deps) -> str:
             whom=_("a friend of the person") if case.for_whom == "friend" else _("the person")
         ),
         _("Where: {place}").format(place=place_name(deps, case.country, case.region)),
+        _(AGE_LABELS.get(case.age_band or "", AGE_NOT_GIVEN)),
         _("Language: {language}").format(language=language_label(case.language)),
         _("Opened: {when}").format(
             when=translator.format_datetime(case.opened_at, "short", tzinfo=zone)

@@ -152,9 +152,12 @@ def post_later(
     entities: Sequence[MessageEntity] | None = None,
     *,
     copy_of: int | None = None,
+    remember: bool = True,
 ) -> None:
     """Post in the case's topic or thread once the turn has committed; `copy_of` is the case
-    message this posts, whose staff-chat copy is remembered (deleted with the person's data)."""
+    message this posts, whose staff-chat copy is remembered (deleted with the person's data);
+    any other post's id is remembered where there is no topic (the History, notices), so it
+    is deleted with the case's texts too."""
     deps, bot = turn.deps, turn.bot
     place = place_of(case, deps)
 
@@ -169,8 +172,17 @@ def post_later(
                 await case_staff.set_staff_copy(
                     session, message_id=copy_of, staff_message_id=posted
                 )
+        elif remember:
+            await remember_post(deps, case.id, place, posted)
 
     turn.later(send)
+
+
+async def remember_post(deps: Deps, case_id: int, place: StaffPlace, posted: int | None) -> None:
+    """Without topics, keep the id of a post about a case: it is deleted with the case."""
+    if posted is not None and place.thread_id is None:
+        async with deps.db.session() as session:
+            await case_staff.add_staff_post(session, case_id=case_id, staff_message_id=posted)
 
 
 def refresh_card_later(turn: Turn, case: Case) -> None:
@@ -199,13 +211,13 @@ def tell_person_later(turn: Turn, case: Case, render: Callable[[], tuple[str, Ma
                    "blocked the bot).").format(number=case.number)
         waiting = _("⏸ {number}: the person used quick exit. This message was not delivered: "
                     "it waits until they write again.").format(number=case.number)
-    place = place_of(case, deps)
+    place, case_id = place_of(case, deps), case.id
 
     async def send() -> None:
         notifier = notifier_for(deps, bot)
         if await hold.held_back(deps, user_id, text, markup):
-            await notifier.post(place, waiting)
+            await remember_post(deps, case_id, place, await notifier.post(place, waiting))
         elif not await notifier.tell_person(user_id, text, markup):
-            await notifier.post(place, failed)
+            await remember_post(deps, case_id, place, await notifier.post(place, failed))
 
     turn.later(send)

@@ -25,7 +25,14 @@ from .shared_views import (
     render_case_card,
     topic_label,
 )
-from .staff import notifier_for, post_later, refresh_card_later, speaking, tell_person_later
+from .staff import (
+    notifier_for,
+    post_later,
+    refresh_card_later,
+    remember_post,
+    speaking,
+    tell_person_later,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +94,8 @@ async def announce_case_later(turn: Turn, case: Case) -> None:
                 message_id=place.message_id,
             )
         if urgent:
-            await notifier.post(place, alert, None, entities)
+            posted = await notifier.post(place, alert, None, entities)
+            await remember_post(deps, case_id, place, posted)
 
     turn.later(send)
 

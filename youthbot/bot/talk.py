@@ -58,6 +58,7 @@ async def talk_to_person(
             language=turn.language,
             now=turn.now,
             realert=_realert(turn),
+            age_band=turn.user.age_band if turn.user is not None else None,
         )
     except case_service.CaseAlreadyOpen as exc:
         await _already_open(turn, exc.case, urgent=bool(urgent))

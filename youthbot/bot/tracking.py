@@ -41,6 +41,8 @@ class MessageTracker:
         self.clock = clock
         self.pending: list[tuple[int, int, datetime]] = []
         self.written_at: datetime | None = None
+        # Private chats whose new messages are not noted (the "/borrar" confirmation).
+        self.ignored: set[int] = set()
 
     def note(self, chat_id: int, message_ids: list[int]) -> None:
         at = self.clock()
@@ -87,7 +89,8 @@ class TrackingBot(ExtBot):
         result = await super()._do_post(endpoint, data, **kwargs)
         if endpoint.startswith(_MAKES_MESSAGES) and endpoint != "sendChatAction":
             chat_id, ids = _created(data, result)
-            if chat_id is not None and chat_id > 0 and ids:  # > 0: a person, not a group
+            person = chat_id is not None and chat_id > 0  # > 0: a person, not a group
+            if person and ids and chat_id not in self._tracker.ignored:
                 self._tracker.note(chat_id, ids)
         return result
 

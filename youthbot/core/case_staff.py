@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..db.models import Case, CaseMessage, User
+from ..db.models import Case, CaseMessage, CaseStaffPost, User
 from .cases import ACTIVE, OPEN, CaseNotFound
 from .roles import Role
 
@@ -110,6 +110,11 @@ async def set_staff_place(
         .where(Case.id == case_id)
         .values(staff_chat_id=chat_id, staff_thread_id=thread_id, staff_message_id=message_id)
     )
+
+
+async def add_staff_post(session: AsyncSession, *, case_id: int, staff_message_id: int) -> None:
+    """Remember a post about the case in a staff chat without topics (deleted with it)."""
+    session.add(CaseStaffPost(case_id=case_id, staff_message_id=staff_message_id))
 
 
 async def set_staff_copy(session: AsyncSession, *, message_id: int, staff_message_id: int) -> None:

@@ -129,6 +129,7 @@ async def open_case(
     language: str,
     now: datetime,
     realert: timedelta,
+    age_band: str | None = None,
 ) -> Case:
     """A new case waiting for a moderator; CaseAlreadyOpen when the person has one."""
     existing = await find_open_case(session, user_id)
@@ -147,6 +148,7 @@ async def open_case(
         opened_at=now,
         next_alert_at=now + realert,
         alerts_sent=0,
+        age_band=age_band,
     )
     session.add(case)
     await session.flush()

@@ -21,11 +21,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import Column, Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..db.models import Activity, ActivityReport, AuditEntry, Base, Case, CaseMessage, User
+from ..db.models import (
+    Activity,
+    ActivityReport,
+    AuditEntry,
+    Base,
+    Case,
+    CaseMessage,
+    CaseStaffPost,
+    User,
+)
 from ..db.models.base import DELETE, NULLIFY, PERSON
 from . import safety
 from .activities import Status
 from .case_actions import release_claims
+from .case_retention import close_stale_cases
 from .cases import ACTIVE, CLOSED, WITHDRAWN
 from .roles import Role
 
@@ -149,8 +159,13 @@ async def take_staff_copies(session: AsyncSession, case_ids: Sequence[int]) -> l
             CaseMessage.case_id.in_(case_ids), CaseMessage.staff_message_id.is_not(None)
         )
     )
+    posts = await session.execute(
+        select(CaseStaffPost.case_id, CaseStaffPost.staff_message_id).where(
+            CaseStaffPost.case_id.in_(case_ids)
+        )
+    )
     by_case: dict[int, list[int]] = {}
-    for case_id, message_id in relayed:
+    for case_id, message_id in [*relayed, *posts]:
         by_case.setdefault(case_id, []).append(message_id)
     copies = []
     for case in cases:
@@ -172,6 +187,7 @@ async def take_staff_copies(session: AsyncSession, case_ids: Sequence[int]) -> l
         .where(CaseMessage.case_id.in_(case_ids), CaseMessage.staff_message_id.is_not(None))
         .values(staff_message_id=None)
     )
+    await session.execute(delete(CaseStaffPost).where(CaseStaffPost.case_id.in_(case_ids)))
     return copies
 
 
@@ -206,6 +222,8 @@ class Retention:
     people: int = 0
     messages: int = 0
     staff_copies: list[StaffCopies] = field(default_factory=list)
+    # Open cases closed for having had no message for the retention period (their numbers).
+    expired: list[str] = field(default_factory=list)
 
 
 async def apply_retention(
@@ -216,10 +234,12 @@ async def apply_retention(
     inactive_after: timedelta = INACTIVE_AFTER,
     keep_ids: Iterable[int] = (),
 ) -> Retention:
-    """Delete what is past its time: case texts N days after closing, people inactive for
+    """Delete what is past its time: case texts N days after closing (open cases silent for N
+    days are closed first, core/case_retention.py), people inactive for
     `inactive_after` (except anyone holding a role, and `keep_ids`), old message ids and
     danger notices. Safe to run at any time, as often as wanted."""
     report = Retention()
+    report.expired = await close_stale_cases(session, now=now, days=case_retention_days)
     await _expire_cases(session, report, now=now, days=case_retention_days)
     cutoff = (now - inactive_after).date()
     inactive = await session.scalars(

@@ -5,7 +5,7 @@ from .announce import Announcement, AnnouncementDelivery
 from .base import Base
 from .core import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
 from .directory import ServiceAlert, ServiceReview
-from .help import Case, CaseMessage, OpenCase, ServiceOverride
+from .help import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
 from .hold import HeldMessage
 from .quiz import (
     QuizAnswer,
@@ -28,6 +28,7 @@ __all__ = [
     "Base",
     "Case",
     "CaseMessage",
+    "CaseStaffPost",
     "ChatState",
     "DangerNotice",
     "HeldMessage",

@@ -41,6 +41,9 @@ class Case(Base):
     next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     alerts_sent: Mapped[int] = mapped_column(Integer, default=0)
     slowed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person's age group when the case opened (users.AGE_BANDS), shown to staff on the
+    # card: never who it is, and kept with the case as a figure.
+    age_band: Mapped[str | None] = mapped_column(String(8))
 
 
 class OpenCase(Base):
@@ -76,6 +79,19 @@ class CaseMessage(Base):
     text: Mapped[str | None] = mapped_column(Text)
     # The copy in the staff chat, so "delete my data" can delete it there too.
     staff_message_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class CaseStaffPost(Base):
+    """A message the bot posted about a case in a staff chat without topics (a "📄 History"
+    post): deleted there with the case's texts, by deletion and by retention."""
+
+    __tablename__ = "case_staff_posts"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    staff_message_id: Mapped[int] = mapped_column(Integer)
 
 
 class ServiceOverride(Base):
