@@ -24,6 +24,7 @@ from .bot import (
     activities,
     admin,
     announce,
+    case_stats,
     cases,
     errors,
     help,
@@ -83,6 +84,7 @@ def build_router() -> Router:
     help.register(router)
     talk.register_conversation(router)
     cases.register(router)
+    case_stats.register(router)
     services.register(router)
     quiz.register(router)
     quiz_group.register(router)

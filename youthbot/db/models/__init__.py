@@ -3,6 +3,7 @@
 from .activities import Activity, ActivityJoin, ActivityReport
 from .announce import Announcement, AnnouncementDelivery
 from .base import Base
+from .case_figures import CaseFigure
 from .core import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
 from .help import Case, CaseMessage, OpenCase, ServiceOverride
 from .quiz import (
@@ -25,6 +26,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Case",
+    "CaseFigure",
     "CaseMessage",
     "ChatState",
     "DangerNotice",
