@@ -178,9 +178,13 @@ def test_times_need_five_cases_and_reopening_or_new_feedback_counts_once(tmp_pat
                 outcome="referred", now=JAN + timedelta(days=2),
             )  # fmt: skip
             await case_service.record_feedback(session, case_id=case.id, user_id=7, answer="yes")
+            later = await add_case(session, user_id=8, topic="other", opened=JAN)
+            await case_service.mark_urgent(session, later)  # "I am in danger" after opening
+            await case_service.mark_urgent(session, later)  # said again: no second move
             figures = await case_figures(session, first=date(2026, 1, 1), last=date(2026, 1, 1))
         await db.dispose()
-        assert figures.total == 1
+        assert figures.total == 2
+        assert figures.counts["urgency"] == {"normal": 1, "urgent": 1}
         assert figures.counts["outcome"] == {"referred": 1}
         assert figures.counts["feedback"] == {"yes": 1}
         # one case measured each time (the first claim, the last close): too few to give one

@@ -42,7 +42,7 @@ def render_case_chart(figures: CaseFigures) -> bytes:
         axes.yaxis.get_major_locator().set_params(integer=True)
         handles, texts = axes.get_legend_handles_labels()
         handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///"))
-        texts.append(_("Fewer than 5 (not to scale)"))
+        texts.append(_("Groups of fewer than 5, not to scale (×3: three such groups)"))
         axes.legend(handles, texts, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     bottom.set_xlabel(_("Month the case opened (UTC)"))
     bottom.set_xticks(range(len(names)), names, rotation=45, ha="right")
