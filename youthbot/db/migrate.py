@@ -53,7 +53,8 @@ async def autogenerate(db: Database, message: str) -> str:
     The new revision id follows the last one (0007, 0008…); returns the file's path.
     """
     head = head_revision() or "0000"
-    rev_id = f"{int(head) + 1:04d}" if head.isdigit() else None
+    number = head.split("_")[0]  # "0008_name": revisions written in parallel branches
+    rev_id = f"{int(number) + 1:04d}" if number.isdigit() else None
     written: list[str] = []
 
     def run(sync_conn) -> None:
