@@ -49,6 +49,7 @@ SUMMARY = {
         "Time to close: half within 1 h, 90% within 5 h (6 cases).",
     ],
 }
+HINT = {"es": "Escribe las fechas así: /casestats", "en": "Please write the dates like"}
 
 
 class Clock:
@@ -144,9 +145,9 @@ async def test_casestats_summarises_cases_claimed_answered_closed_and_rated(staf
     assert texts(calls, STAFF_CHAT_ID)[0].splitlines()[1] == {
         "es": "0 casos abiertos.", "en": "0 cases opened."}[lang]
     assert not [c for c in calls if c.method == "sendPhoto"]
-    calls = await moderator.send("/casestats 2026-12-01 2026-01-01", chat_id=STAFF_CHAT_ID)
-    hint = {"es": "Escribe las fechas así: /casestats", "en": "Please write the dates like"}
-    assert texts(calls, STAFF_CHAT_ID)[0].startswith(hint[lang])
+    for wrong in ("2026-12-01 2026-01-01", "2030-01-01", "ayer", "2026-01-01 2026-02-01 x"):
+        calls = await moderator.send(f"/casestats {wrong}", chat_id=STAFF_CHAT_ID)
+        assert texts(calls, STAFF_CHAT_ID)[0].startswith(HINT[lang]), wrong
 
 
 async def test_figures_survive_deletion_retention_and_purged_cases(bot):

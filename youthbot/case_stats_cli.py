@@ -67,7 +67,11 @@ def _months(args: argparse.Namespace, settings: Settings):
         print("youthbot: --to is before --from", file=sys.stderr)
         return None
     today = datetime.now(ZoneInfo(settings.timezone)).date()
-    return month_range(start, end, today=today)
+    try:
+        return month_range(start, end, today=today)
+    except ValueError:
+        print("youthbot: --from is after this month (give --to as well)", file=sys.stderr)
+        return None
 
 
 async def _load(settings: Settings, first, last):

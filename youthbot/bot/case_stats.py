@@ -43,7 +43,7 @@ def stats_range(args: list[str], *, today: date) -> tuple[date, date]:
     end = parse_day(args[1]) if len(args) > 1 else None
     if start and end and end < start:
         raise ValueError(args)
-    return month_range(start, end, today=today)
+    return month_range(start, end, today=today)  # ValueError for months still to come
 
 
 def _count(count: int) -> str:

@@ -59,13 +59,17 @@ _UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.in
 async def add_counts(
     session: AsyncSession, month: date, counts: list[tuple[str, str, int]]
 ) -> None:
-    """Add each (measure, value, delta) to the month's counters, in one statement."""
+    """Add each (measure, value, delta) to the month's counters, in one statement. Rows are
+    always locked in the same order (sorted), so two transactions cannot deadlock on them."""
     if not counts:
         return
     statement = _UPSERT[session.get_bind().dialect.name]
     await session.execute(
         statement,
-        [{"month": month, "measure": m, "value": v[:48], "delta": d} for m, v, d in counts],
+        [
+            {"month": month, "measure": m, "value": v[:48], "delta": d}
+            for m, v, d in sorted(counts)
+        ],
     )
 
 

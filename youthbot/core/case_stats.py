@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db.models import CaseFigure
 from ..i18n import N_
-from .case_counts import CLAIM, CLOSE, OVER, REPLY, TIME_BUCKETS
+from .case_counts import CLAIM, CLOSE, OVER, REPLY
 
 MIN_CASES = 5
 SMALL = "<5"
@@ -113,12 +113,17 @@ class CaseFigures:
 
 
 def month_range(start: date | None, end: date | None, *, today: date) -> tuple[date, date]:
-    """The months the days from `start` to `end` fall in (default: the last 12 months)."""
+    """The months the days from `start` to `end` fall in (default: the last 12 months up to
+    `end`, or from `start` to this month); ValueError when the first would come after the
+    last."""
     last = date((end or today).year, (end or today).month, 1)
     if start is None:
         year, month = divmod(last.year * 12 + last.month - 1 - 11, 12)
         return date(year, month + 1, 1), last
-    return date(start.year, start.month, 1), last
+    first = date(start.year, start.month, 1)
+    if first > last:
+        raise ValueError(start)
+    return first, last
 
 
 async def case_figures(session: AsyncSession, *, first: date, last: date) -> CaseFigures:
@@ -167,6 +172,3 @@ def _within(ordered: list[tuple[float, int]], cases: int, share: float) -> int |
             return None if edge == math.inf else int(edge)
     return None
 
-
-def longest_bucket() -> int:
-    return TIME_BUCKETS[-1]
