@@ -120,7 +120,7 @@ def figure_rows(figures: CaseFigures, labels: CaseLabels) -> list[FigureRow]:
             for value, count in sorted(values.items()):
                 if count:
                     key = "{}/{}".format(month.strftime("%Y-%m"), value)
-                    label = labels.of(measure, value)
+                    label = "{} · {}".format(month.strftime("%Y-%m"), labels.of(measure, value))
                     rows.append(FigureRow(f"month_{measure}", key, label, count))
     return rows
 
