@@ -212,3 +212,51 @@ def test_the_chart_never_draws_a_small_group_at_its_height(tmp_path):
     assert len(boxes) == 2 and {p.get_height() for p in boxes} == {1.0}  # fixed, not 2 or 3
     assert [t.get_text() for t in axes.texts] == ["<5", "<5"]
     check_png(render_case_chart(figures))
+
+
+async def test_the_migration_counts_the_cases_that_existed_before(database):
+    """Cases opened before the counters existed are counted once by 0008_casestats."""
+    from sqlalchemy import text
+
+    await migrate.downgrade(database, "0007")
+    async with database.engine.begin() as conn:
+        await conn.execute(text(
+            "INSERT INTO users (id, language, role, age_band, notify_announcements, "
+            "notify_reminders, blocked, created_on, last_seen_on) "
+            "VALUES (5, 'es', 'young', 'u14', false, true, false, '2026-03-01', '2026-03-05')"
+        ))  # fmt: skip
+        for n, (status, outcome) in enumerate([("closed", "helped"), ("open", None)]):
+            await conn.execute(
+                text(
+                    "INSERT INTO cases (id, number, user_id, topic, urgent, for_whom, country, "
+                    "region, language, status, opened_at, claimed_at, closed_at, outcome, "
+                    "feedback, alerts_sent) VALUES (:id, :number, :user, 'legal', false, 'me', "
+                    "'PE', 'puno', 'es', :status, :opened, :claimed, :closed, :outcome, "
+                    ":feedback, 0)"
+                ),
+                {
+                    "id": n + 1, "number": f"C-AAA{n}", "user": 5 if n == 0 else None,
+                    "status": status, "opened": datetime(2026, 3, 5, 10, tzinfo=UTC),
+                    "claimed": datetime(2026, 3, 5, 10, 7, tzinfo=UTC) if n == 0 else None,
+                    "closed": datetime(2026, 3, 5, 12, tzinfo=UTC) if n == 0 else None,
+                    "outcome": outcome, "feedback": "yes" if n == 0 else None,
+                },
+            )  # fmt: skip
+        await conn.execute(
+            text("INSERT INTO case_messages (case_id, at, sender, kind) "
+                 "VALUES (1, :at, 'staff', 'text')"),
+            {"at": datetime(2026, 3, 5, 10, 9, tzinfo=UTC)},
+        )  # fmt: skip
+    await migrate.upgrade(database)
+    async with database.session() as session:
+        figures = await case_figures(session, first=date(2026, 3, 1), last=date(2026, 3, 1))
+        first = (await session.execute(text(
+            "SELECT first_claimed_at IS NOT NULL, first_reply_at IS NOT NULL FROM cases "
+            "ORDER BY id"))).all()  # fmt: skip
+    assert figures.total == 2
+    assert figures.counts["age"] == {"u14": 1, "-": 1}
+    assert figures.counts["region"] == {"PE/puno": 2}
+    assert figures.counts["outcome"] == {"helped": 1}
+    assert figures.counts["feedback"] == {"yes": 1}
+    assert [t.cases for t in figures.times.values()] == [1, 1, 1]
+    assert [tuple(row) for row in first] == [(True, True), (False, False)]
