@@ -127,6 +127,9 @@ def test_stats_cases_writes_table_csv_and_chart_with_small_cells_hidden(filled, 
             "es": "  Tiempo hasta que alguien lo tomó: 8  la mitad en 8 min, el 90 % en 12 min",
             }[lang] in table  # fmt: skip
 
+    counts = [line.rsplit(": ", 1)[1].split()[0] for line in table.splitlines() if ": " in line]
+    assert "<5" in counts and all(no_small_count(c) for c in counts)
+
     text = (filled / "cases.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
