@@ -11,8 +11,9 @@ from .config import Settings
 from .i18n import counted
 
 
-def add_export_parser(sub) -> None:
-    """`export activities --format csv|xlsx --out FILE [--from DATE --to DATE]`."""
+def add_export_parser(sub):
+    """`export activities --format csv|xlsx --out FILE [--from DATE --to DATE]`; returns the
+    `export` sub-parsers, for the other exports."""
     export = sub.add_parser("export", help="export data for monitoring reports")
     export_sub = export.add_subparsers(metavar="WHAT", required=True)
     activities = export_sub.add_parser(
@@ -27,6 +28,7 @@ def add_export_parser(sub) -> None:
         "--charts", type=Path, metavar="DIR", help="also write the two PNG charts here"
     )
     activities.set_defaults(func=cmd_export_activities)
+    return export_sub
 
 
 def cmd_export_activities(args: argparse.Namespace, settings: Settings) -> int:

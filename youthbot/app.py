@@ -25,6 +25,7 @@ from .bot import (
     activities,
     admin,
     announce,
+    case_stats,
     cases,
     clear_guide,
     emergency,
@@ -98,6 +99,7 @@ def build_router() -> Router:
     talk.register_conversation(router)
     shortcuts.register(router)  # after an open case's relay, before forms and quizzes
     cases.register(router)
+    case_stats.register(router)
     services.register(router)
     emergency.register(router)
     quiz.register(router)

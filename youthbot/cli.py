@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from . import activities_cli, announce_cli, logsafe, quiz_cli
+from . import activities_cli, announce_cli, case_stats_cli, logsafe, quiz_cli
 from .config import ConfigError, Settings, load_settings
 from .core.roles import Role
 from .core.yamlsource import ContentInvalid
@@ -129,8 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="figures for coordinators (aggregates only)")
     stats_sub = stats.add_subparsers(metavar="WHAT", required=True)
     quiz_cli.add_stats_command(stats_sub)
+    case_stats_cli.add_stats_command(stats_sub)
     announce_cli.add_announce_command(sub)
-    activities_cli.add_export_parser(sub)
+    export_sub = activities_cli.add_export_parser(sub)
+    case_stats_cli.add_export_command(export_sub)
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser

@@ -59,7 +59,7 @@ async def relay_from_staff(turn: Turn) -> None:
         _reply_in_thread(turn, _("Only text is passed on to the person. Nothing was sent."))
         return
     try:
-        case_actions.relay_to_person(
+        await case_actions.relay_to_person(
             turn.session, case=case, moderator_id=turn.user_id, text=text, now=turn.now
         )
     except case_service.CaseNotActive:

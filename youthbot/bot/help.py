@@ -182,6 +182,6 @@ async def _mark_open_case_urgent(turn: Turn) -> bool:
     True when they have an open case (the team is then alerted through it)."""
     case = await case_service.find_open_case(turn.session, turn.user_id)
     if case is not None and not case.urgent:
-        case_service.mark_urgent(case)
+        await case_service.mark_urgent(turn.session, case)
         await staff_alerts.alert_urgent_later(turn, case)
     return case is not None

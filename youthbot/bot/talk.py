@@ -115,7 +115,7 @@ async def _no_staff(turn: Turn) -> None:
 
 async def _already_open(turn: Turn, case: Case, *, urgent: bool) -> None:
     if urgent and not case.urgent:
-        case_service.mark_urgent(case)
+        await case_service.mark_urgent(turn.session, case)
         await staff_alerts.alert_urgent_later(turn, case)
     turn.reply(
         _("Your conversation with our team ({number}) is already open. Just write here.").format(

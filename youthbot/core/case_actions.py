@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db.models import Case, CaseMessage
+from .case_counts import count_claimed, count_reply
 from .cases import (
     ACTIVE,
     CLAIMED,
@@ -59,12 +60,13 @@ async def claim_case(
         raise AlreadyClaimed(case.number)
     case.status, case.claimed_by, case.claimed_at = CLAIMED, moderator_id, now
     case.next_alert_at = None
+    await count_claimed(session, case, now=now)
     add_event(session, case, "claimed", now=now, author_id=moderator_id)
     audit(session, actor_id=moderator_id, action="case.claim", target=case.number)
     return True
 
 
-def relay_to_person(
+async def relay_to_person(
     session: AsyncSession, *, case: Case, moderator_id: int, text: str, now: datetime
 ) -> None:
     """Record the claimant's message for the person (sent without the moderator's name)."""
@@ -73,6 +75,7 @@ def relay_to_person(
     session.add(
         CaseMessage(case_id=case.id, at=now, sender=STAFF, author_id=moderator_id, text=text)
     )
+    await count_reply(session, case, now=now)
     audit(session, actor_id=moderator_id, action="case.relay", target=case.number)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db.models import Case, CaseMessage, OpenCase
+from . import case_counts
 from .errors import DomainError
 
 OPEN, CLAIMED, CLOSED, WITHDRAWN = "open", "claimed", "closed", "withdrawn"
@@ -154,11 +155,14 @@ async def open_case(
     await session.flush()
     session.add(OpenCase(user_id=user_id, case_id=case.id))
     await session.flush()
+    await case_counts.count_opened(session, case)
     return case
 
 
-def mark_urgent(case: Case) -> None:
-    case.urgent = True
+async def mark_urgent(session: AsyncSession, case: Case) -> None:
+    if not case.urgent:
+        case.urgent = True
+        await case_counts.count_urgent(session, case)
 
 
 def check_pace(case: Case, recent: int, *, limit: int, now: datetime) -> None:
@@ -202,6 +206,7 @@ async def reopen_case(
     existing = await find_open_case(session, user_id)
     if existing is not None:
         raise CaseAlreadyOpen(existing)
+    await case_counts.count_finished(session, case, sign=-1)
     case.status, case.claimed_by, case.claimed_at = OPEN, None, None
     case.closed_at = case.outcome = case.reopen_until = None
     case.next_alert_at = now + realert
@@ -220,6 +225,7 @@ async def record_feedback(
     case = await session.get(Case, case_id)
     if case is None or case.user_id != user_id or case.status in ACTIVE:
         raise CaseNotFound(str(case_id))
+    await case_counts.count_feedback(session, case, answer=answer)
     case.feedback = answer
     return case
 
@@ -233,6 +239,7 @@ async def finish_case(session: AsyncSession, case: Case, *, status: str, now: da
     case.reopen_until = now + REOPEN_WINDOW
     case.next_alert_at = None
     await session.execute(delete(OpenCase).where(OpenCase.case_id == case.id))
+    await case_counts.count_finished(session, case)
 
 
 def add_event(

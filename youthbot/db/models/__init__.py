@@ -3,6 +3,7 @@
 from .activities import Activity, ActivityJoin, ActivityReport
 from .announce import Announcement, AnnouncementDelivery
 from .base import Base
+from .case_figures import CaseFigure
 from .core import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
 from .directory import ServiceAlert, ServiceReview
 from .help import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
@@ -27,6 +28,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Case",
+    "CaseFigure",
     "CaseMessage",
     "CaseStaffPost",
     "ChatState",

@@ -34,6 +34,10 @@ class Case(Base):
     staff_message_id: Mapped[int | None] = mapped_column(Integer, index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first claim and the first staff message relayed to the person (for the figures;
+    # claimed_at is cleared by a hand-over).
+    first_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     outcome: Mapped[str | None] = mapped_column(String(16))
     feedback: Mapped[str | None] = mapped_column(String(8))
