@@ -5,7 +5,8 @@ PTB's webhooks extra installs). A webhook request must carry the exact secret in
 `X-Telegram-Bot-Api-Secret-Token`, else it gets 403 and nothing is read or stored. A verified
 update goes onto `application.update_queue` (so the update processor orders it) and the answer
 is sent once it has been processed: if this replica dies first, Telegram delivers it again and
-the processed-updates record keeps the effect single.
+the processed-updates record keeps the effect single. An update the database could not take
+(it is away: bot/errors.py) gets 503, so Telegram sends it again later.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class WebServer:
         self.webhook_path = webhook_path
         self._secret = (secret or "").encode()
         self.answer_within = answer_within
-        self._pending: set[asyncio.Future[None]] = set()
+        self._pending: set[asyncio.Future[bool]] = set()
         self._server: HTTPServer | None = None
         self.port: int | None = None
 
@@ -100,13 +101,13 @@ class WebServer:
         if not isinstance(processor, PerUserUpdateProcessor):
             await self.application.update_queue.put(update)
             return 200
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._pending.add(done)
-        processor.when_done(update, lambda: done.done() or done.set_result(None))
+        processor.when_done(update, lambda kept: done.done() or done.set_result(kept))
         try:
             await self.application.update_queue.put(update)
-            await asyncio.wait_for(asyncio.shield(done), self.answer_within)
-            return 200
+            kept = await asyncio.wait_for(asyncio.shield(done), self.answer_within)
+            return 503 if kept else 200  # kept: the database is away, Telegram resends it
         except TimeoutError:
             processor.forget(update)
             return 200  # still queued here; a redelivery would be recognised anyway

@@ -6,8 +6,11 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.ext import ApplicationHandlerStop
 
+from ..db.faults import DatabaseUnavailable, is_transient
 from ..i18n import _, activate, deactivate
+from .processor import PerUserUpdateProcessor
 from .runtime import BotContext
 
 logger = logging.getLogger("youthbot.errors")
@@ -25,6 +28,9 @@ async def on_error(update: object, context: BotContext) -> None:
             "update %s: network error talking to Telegram: %s", update_id, type(error).__name__
         )
         return
+    if is_transient(error):
+        keep_for_later(update, context, error)
+        raise ApplicationHandlerStop  # the update's later handler groups would fail alike
     logger.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
     deps = context.deps
     if deps.settings.staff_chat_id is not None:
@@ -61,3 +67,17 @@ async def on_error(update: object, context: BotContext) -> None:
         logger.warning("could not tell the person about an error in update %s", update_id)
     finally:
         deactivate(token)
+
+
+def keep_for_later(update: object, context: BotContext, error: BaseException) -> None:
+    """The database is away: the update runs again later (the webhook answers 503 so Telegram
+    resends it; a polled one is run again here), so nobody is told anything went wrong. The
+    outage is logged once when it starts and once when it ends (db/faults.py), not per update.
+    """
+    outage = context.deps.db.outage
+    if not isinstance(error, DatabaseUnavailable):  # raised outside a turn, not yet counted
+        outage.failed(error)
+        outage.gave_up()
+    processor = context.application.update_processor
+    if isinstance(processor, PerUserUpdateProcessor) and isinstance(update, Update):
+        processor.defer(update, lambda: context.application.process_update(update))

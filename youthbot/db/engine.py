@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from . import sqlite_inloop
+from .faults import Outage
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class Database:
         # sits idle; queueing in-process instead hands the lock over at once (in order).
         self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
         self._sqlite_connected = False
+        self.outage = Outage()  # transient faults met by turns (db/faults.py)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -1,0 +1,297 @@
+"""Transient database faults: recognised however they arrive, retried within the turn, and an
+update the database cannot take is kept (503 to the webhook, run again when polled), with no
+apology and two log lines per outage. Faults are injected by a session that refuses, or by a
+database on a closed port; nothing here waits on a clock."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import sqlite3
+from contextlib import asynccontextmanager
+
+import asyncpg.exceptions as pg
+import pytest
+import test_webhook
+from harness import STAFF_CHAT_ID, YOUNG, YOUNG_EN, BotHarness
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import select
+from test_webhook import PATH, SECRET, Served, rows
+
+from youthbot.app import build_application
+from youthbot.bot import processor as processor_module
+from youthbot.bot.processor import PerUserUpdateProcessor
+from youthbot.db import faults
+from youthbot.db.engine import Database
+from youthbot.db.faults import DatabaseUnavailable, Outage, is_transient, retrying
+from youthbot.db.models import ProcessedUpdate, User
+from youthbot.offline import OfflineBotAPI, OfflineRequest
+from youthbot.webserver import SECRET_HEADER, WebServer
+
+
+class _AdaptedError(Exception):
+    """Like SQLAlchemy's asyncpg adaptation: the driver's error with its SQLSTATE."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.sqlstate = getattr(cause, "sqlstate", None)
+        self.__cause__ = cause
+
+
+def _wrapped(cause: BaseException) -> sa_exc.DBAPIError:
+    return sa_exc.DBAPIError.instance("SELECT 1", {}, _AdaptedError(cause), Exception)
+
+
+def _multiple() -> OSError:
+    return OSError("Multiple exceptions: [Errno 111] Connect call failed ('127.0.0.1', 1)")
+
+
+TRANSIENT = [
+    ConnectionRefusedError(111, "Connection refused"),
+    ConnectionResetError(104, "Connection reset by peer"),
+    _multiple(),
+    TimeoutError(),
+    pg.TooManyConnectionsError("sorry, too many clients already"),
+    pg.SerializationError("could not serialize access"),
+    pg.DeadlockDetectedError("deadlock detected"),
+    pg.CannotConnectNowError("the database system is starting up"),
+    pg.AdminShutdownError("terminating connection due to administrator command"),
+    _wrapped(pg.TooManyConnectionsError("sorry, too many clients already")),
+    _wrapped(pg.SerializationError("could not serialize access")),
+    _wrapped(pg.DeadlockDetectedError("deadlock detected")),
+    _wrapped(ConnectionRefusedError(111, "Connection refused")),
+    sqlite3.OperationalError("database is locked"),
+    sa_exc.OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")),
+    DatabaseUnavailable("ConnectionRefusedError"),
+]
+NOT_TRANSIENT = [
+    ValueError("bad"),
+    FileNotFoundError(2, "No such file"),
+    PermissionError(13, "Permission denied"),
+    pg.UniqueViolationError("duplicate key"),
+    _wrapped(pg.UniqueViolationError("duplicate key")),
+    sqlite3.OperationalError("no such table: users"),
+    sa_exc.IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed")),
+]
+
+
+@pytest.mark.parametrize("error", TRANSIENT, ids=lambda e: type(e).__name__)
+def test_connection_level_faults_are_transient_wrapped_or_bare(error):
+    assert is_transient(error)
+    try:  # and when raised while handling another error, or from one
+        raise RuntimeError("while handling it") from error
+    except RuntimeError as outer:
+        assert is_transient(outer)
+
+
+@pytest.mark.parametrize("error", NOT_TRANSIENT, ids=lambda e: type(e).__name__)
+def test_bugs_and_bad_data_are_not_transient(error):
+    assert not is_transient(error)
+
+
+async def test_retrying_runs_again_until_it_works_and_logs_the_outage_twice(caplog):
+    outage, slept, attempts = Outage(), [], []
+
+    async def work() -> str:
+        attempts.append(1)
+        if len(attempts) < 4:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return "done"
+
+    async def sleep(delay: float) -> None:
+        slept.append(delay)
+
+    with caplog.at_level(logging.INFO, logger="youthbot"):
+        assert await retrying(work, outage, delays=(1, 2, 4, 8), sleep=sleep) == "done"
+    assert slept == [1, 2, 4] and not outage.ongoing
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 2
+    assert "database unavailable (ConnectionRefusedError)" in lines[0]
+    assert "3 retries, 0 updates kept for later" in lines[1]
+
+
+async def test_retrying_gives_up_after_its_delays_and_lets_other_errors_through():
+    outage = Outage()
+
+    async def refused() -> None:
+        raise pg.TooManyConnectionsError("sorry, too many clients already")
+
+    async def no_sleep(_delay: float) -> None:
+        return None
+
+    with pytest.raises(DatabaseUnavailable):
+        await retrying(refused, outage, delays=(0, 0), sleep=no_sleep)
+    assert outage.ongoing and outage.retries == 3 and outage.deferred == 1
+
+    async def bug() -> None:
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        await retrying(bug, outage, delays=(0, 0), sleep=no_sleep)
+    assert outage.retries == 3  # not counted as a fault
+
+
+class Refusing:
+    """Makes `db.session()` refuse the next `times` transactions as a stopped server would."""
+
+    def __init__(self, db: Database, times: int) -> None:
+        self.db, self.times, self.refused = db, times, 0
+        self._session = db.session
+        db.session = self.session  # type: ignore[method-assign]
+
+    @asynccontextmanager
+    async def session(self):
+        if self.refused < self.times:
+            self.refused += 1
+            raise ConnectionRefusedError(111, "Connection refused")
+        async with self._session() as session:
+            yield session
+
+
+served = test_webhook.served  # the webhook server on loopback, as a fixture here too
+
+
+@pytest.fixture(autouse=True)
+def no_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(faults, "RETRY_DELAYS", (0, 0, 0))
+    monkeypatch.setattr(processor_module, "RERUN_FIRST", 0)
+
+
+def _sends(harness: BotHarness, chat_id: int, start: int = 0) -> list[str]:
+    return [
+        c.text for c in harness.api.calls[start:] if c.method == "sendMessage"
+        and c.chat_id == chat_id
+    ]
+
+
+@pytest.mark.parametrize(
+    ("persona", "greeting"), [(YOUNG, "¡Hola!"), (YOUNG_EN, "Hello!")], ids=["es", "en"]
+)
+async def test_a_short_outage_is_retried_within_the_turn(bot, caplog, persona, greeting):
+    refusing = Refusing(bot.db, times=2)
+    with caplog.at_level(logging.INFO):
+        await bot.process(bot.factory.message(
+            user_id=persona.id, text="/start", language_code=persona.language_code
+        ))
+    assert refusing.refused == 2
+    texts = _sends(bot, persona.id)
+    assert len(texts) >= 1 and texts[0].startswith(greeting)
+    assert not any("something went wrong" in t or "algo falló" in t for t in texts)
+    assert _sends(bot, STAFF_CHAT_ID) == []
+    assert await rows(bot.db, User) == 1
+    assert "Traceback" not in caplog.text
+    outage_lines = [r for r in caplog.records if r.name == "youthbot.db.faults"]
+    assert len(outage_lines) == 2
+
+
+async def test_an_outage_outlasting_the_retries_sends_nothing_and_changes_nothing(bot, caplog):
+    Refusing(bot.db, times=1000)
+    start = len(bot.api.calls)
+    with caplog.at_level(logging.INFO):
+        for n in range(5):
+            await bot.app.process_update(bot.factory.message(user_id=YOUNG.id, text=f"hi {n}"))
+    assert bot.errors == []  # the update's other handler groups were not tried
+    assert bot.api.calls[start:] == []  # no apology, no staff alert
+    assert "Traceback" not in caplog.text
+    assert len([r for r in caplog.records if r.levelno >= logging.WARNING]) == 1
+    assert bot.db.outage.deferred == 5
+
+
+async def test_the_webhook_answers_503_while_the_database_is_away_and_the_resend_counts_once(
+    served: Served,
+):
+    harness = served.harness
+    update = harness.factory.message(user_id=YOUNG.id, text="/start")
+    refusing = Refusing(harness.db, times=4)  # more than the three retries of one turn
+    assert await served.post(update, {SECRET_HEADER: SECRET}) == 503
+    assert harness.api.calls == []
+    assert await rows(harness.db, ProcessedUpdate) == 0
+    # Telegram sends it again; the database is back
+    assert await served.post(update, {SECRET_HEADER: SECRET}) == 200
+    assert refusing.refused == 4
+    assert len(_sends(harness, YOUNG.id)) >= 1
+    assert await served.post(update, {SECRET_HEADER: SECRET}) == 200
+    assert await rows(harness.db, ProcessedUpdate) == 1
+    assert await rows(harness.db, User) == 1
+
+
+async def test_a_polled_update_is_kept_and_run_again_in_order(settings, database):
+    api = OfflineBotAPI()
+    application = build_application(
+        settings, request=OfflineRequest(api), database=database,
+        update_processor=PerUserUpdateProcessor(4),
+    )
+    harness = BotHarness(application, api, database)
+    await application.initialize()
+    await application.start()
+    api.clear()
+    refusing = Refusing(database, times=4 + 4)  # the first run, then the first rerun, fail
+    try:
+        first = harness.factory.message(user_id=YOUNG.id, text="/start")
+        second = harness.factory.message(user_id=YOUNG.id, text="/menu")
+        await application.update_queue.put(first)
+        await application.update_queue.put(second)
+        for _ in range(10_000):  # until both are handled (a guard against hanging, no timing)
+            if len(await _claimed(refusing)) == 2:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await application.stop()
+        await application.shutdown()
+    assert refusing.refused == 8
+    claimed = await _claimed(refusing)
+    assert claimed == sorted(claimed) == sorted([first.update_id, second.update_id])
+    assert len(_sends(harness, YOUNG.id)) >= 2
+    assert not any("algo falló" in t for t in _sends(harness, YOUNG.id))
+
+
+async def _claimed(refusing: Refusing) -> list[int]:
+    """The update ids recorded, in the order they were handled (read past the refusals)."""
+    async with refusing._session() as session:
+        return list(await session.scalars(
+            select(ProcessedUpdate.update_id).order_by(ProcessedUpdate.at)
+        ))
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_a_database_on_a_closed_port_gets_503_and_one_log_line(settings, caplog):
+    closed = Database(f"postgresql+asyncpg://nobody@127.0.0.1:{_closed_port()}/youthbot")
+    api = OfflineBotAPI()
+    application = build_application(
+        settings, request=OfflineRequest(api), database=closed,
+        update_processor=PerUserUpdateProcessor(4),
+    )
+    server = WebServer(application, closed, webhook_path=PATH, secret=SECRET)
+    await application.initialize()
+    await application.start()
+    await server.start("127.0.0.1", 0)
+    api.clear()
+    web = Served(BotHarness(application, api, closed), server)
+    try:
+        with caplog.at_level(logging.INFO):
+            codes = [
+                await web.post(
+                    web.harness.factory.message(user_id=YOUNG.id + n, text="/start"),
+                    {SECRET_HEADER: SECRET},
+                )
+                for n in range(3)
+            ]
+    finally:
+        web.client.close()
+        server.stop_accepting()
+        await application.stop()
+        await server.close()
+        await application.shutdown()
+        await closed.dispose()
+    assert codes == [503] * 3
+    assert api.calls == []
+    assert "Traceback" not in caplog.text
+    warnings = [r.getMessage() for r in caplog.records if r.name == "youthbot.db.faults"]
+    assert len(warnings) == 1 and "database unavailable" in warnings[0]
+
