@@ -24,6 +24,7 @@ from .bot import (
     admin,
     announce,
     cases,
+    error_alerts,
     errors,
     help,
     menu,
@@ -87,6 +88,7 @@ def build_router() -> Router:
     quiz_stats.register(router)
     activities.register(router)
     announce.register(router)
+    error_alerts.register(router)
     return router
 
 
