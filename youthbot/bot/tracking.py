@@ -31,6 +31,7 @@ FLUSH_EVERY = timedelta(minutes=1)
 WRITE_AFTER = timedelta(seconds=1)
 WRITE_BATCH = 500
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
+_ID_LIMIT = 1 << 52
 _MAKES_MESSAGES = ("send", "copyMessage", "copyMessages", "forwardMessage", "forwardMessages")
 
 
@@ -44,7 +45,10 @@ class MessageTracker:
 
     def note(self, chat_id: int, message_ids: list[int]) -> None:
         at = self.clock()
-        self.pending.extend((chat_id, message_id, at) for message_id in message_ids)
+        self.pending.extend(
+            (chat_id, message_id, at) for message_id in message_ids
+            if storable(chat_id, message_id)
+        )
 
     def due(self) -> bool:
         """Whether a turn should write the waiting ids now (see the module's note)."""
@@ -105,6 +109,12 @@ def _created(data: dict, result: Any) -> tuple[int | None, list[int]]:
         return None, ids
 
 
+def storable(chat_id: int, message_id: int) -> bool:
+    """Whether the ids are Telegram's (52 bits): the waiting rows are written by whichever
+    person's turn comes next, so one forged id would fail that other person's turn."""
+    return abs(chat_id) < _ID_LIMIT and 0 <= message_id < _ID_LIMIT
+
+
 def tracker_of(bot: Any) -> MessageTracker | None:
     return getattr(bot, "tracker", None)
 
@@ -114,7 +124,7 @@ async def remember_messages(turn: Turn) -> None:
     tracker = tracker_of(turn.bot)
     rows = []
     message = turn.update.message
-    if message is not None and turn.is_private:
+    if message is not None and turn.is_private and storable(turn.chat_id, message.message_id):
         rows.append((turn.chat_id, message.message_id, turn.now))
     if tracker is not None:
         tracker.pending.extend(rows)
