@@ -161,7 +161,12 @@ def build_application(
     router = build_router()
     deps = Deps(
         settings=settings,
-        db=database or Database(settings.database_url),
+        db=database
+        or Database(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+        ),
         catalogs=Catalogs(settings.locales_dir, settings.default_language),
         content=load_content(settings),
         router=router,
