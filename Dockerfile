@@ -19,7 +19,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     AUTO_MIGRATE=true \
     WEBHOOK_PORT=8080 \
     PATH=/opt/venv/bin:$PATH
-RUN useradd --system --uid 10001 --user-group --create-home --home-dir /app youthbot
+RUN groupadd --system --gid 10001 youthbot \
+    && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /app youthbot
 # Dependencies: rebuilt only when requirements.lock (or the install script) changes.
 COPY tools/install_wheel.sh /opt/install_wheel.sh
 COPY requirements.lock /opt/requirements.lock
