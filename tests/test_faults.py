@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 import asyncpg.exceptions as pg
 import pytest
 import test_webhook
-from harness import STAFF_CHAT_ID, YOUNG, YOUNG_EN, BotHarness
+from harness import FRIEND, STAFF_CHAT_ID, YOUNG, YOUNG_EN, BotHarness
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from test_webhook import PATH, SECRET, Served, rows
@@ -22,10 +22,11 @@ from test_webhook import PATH, SECRET, Served, rows
 from youthbot.app import build_application
 from youthbot.bot import processor as processor_module
 from youthbot.bot.processor import PerUserUpdateProcessor
+from youthbot.bot.tracking import flush_pending, tracker_of
 from youthbot.db import faults
 from youthbot.db.engine import Database
 from youthbot.db.faults import DatabaseUnavailable, Outage, is_transient, retrying
-from youthbot.db.models import ProcessedUpdate, User
+from youthbot.db.models import ProcessedUpdate, TrackedMessage, User
 from youthbot.offline import OfflineBotAPI, OfflineRequest
 from youthbot.webserver import SECRET_HEADER, WebServer
 
@@ -295,3 +296,33 @@ async def test_a_database_on_a_closed_port_gets_503_and_one_log_line(settings, c
     warnings = [r.getMessage() for r in caplog.records if r.name == "youthbot.db.faults"]
     assert len(warnings) == 1 and "database unavailable" in warnings[0]
 
+
+
+class FailingCommit(Refusing):
+    """Makes the next `times` transactions fail just before their commit (a reset)."""
+
+    @asynccontextmanager
+    async def session(self):
+        async with self._session() as session:
+            yield session
+            if self.refused < self.times:
+                self.refused += 1
+                raise ConnectionResetError(104, "Connection reset by peer")
+
+
+async def test_quick_exit_ids_taken_by_a_turn_that_rolls_back_are_not_lost(bot):
+    """Message ids wait in memory and are written by whoever's turn is next; when that turn
+    rolls back (and runs again), they must still reach the table quick exit reads."""
+    tracker = tracker_of(bot.app.bot)
+    tracker.note(YOUNG.id, [11, 12])
+    tracker.written_at = None  # due: the next turn takes them
+    failing = FailingCommit(bot.db, times=1)
+    await bot.process(bot.factory.message(user_id=FRIEND.id, text="/start"))
+    assert failing.refused == 1
+    await flush_pending(bot.app)
+    async with failing._session() as session:
+        tracked = (
+            await session.execute(select(TrackedMessage.chat_id, TrackedMessage.message_id))
+        ).all()
+    assert sorted(m for c, m in tracked if c == YOUNG.id) == [11, 12]
+    assert await rows(bot.db, User) == 1  # the friend, once

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import event
 from telegram.error import TelegramError
 from telegram.ext import Application, ExtBot
 
@@ -127,8 +128,10 @@ async def remember_messages(turn: Turn) -> None:
     if message is not None and turn.is_private and storable(turn.chat_id, message.message_id):
         rows.append((turn.chat_id, message.message_id, turn.now))
     if tracker is not None:
+        own = list(rows)
         tracker.pending.extend(rows)
         rows = tracker.take() if tracker.due() else []
+        keep_if_rolled_back(turn, tracker, [row for row in rows if row not in own])
     if rows:
         await safety.record_messages(turn.session, rows)
 
@@ -138,7 +141,20 @@ async def write_pending(turn: Turn) -> None:
     tracker = tracker_of(turn.bot)
     rows = tracker.take() if tracker is not None else []
     if rows:
+        keep_if_rolled_back(turn, tracker, rows)
         await safety.record_messages(turn.session, rows)
+
+
+def keep_if_rolled_back(turn: Turn, tracker: MessageTracker, rows: list) -> None:
+    """Should the turn's transaction roll back (a database fault: the turn runs again, or
+    not), the ids it took from other turns wait for the next write instead of being lost."""
+    if not rows:
+        return
+
+    def restore(_session: Any) -> None:
+        tracker.pending[:0] = rows
+
+    event.listen(turn.session.sync_session, "after_rollback", restore, once=True)
 
 
 async def flush_pending(application: Application) -> None:
