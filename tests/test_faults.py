@@ -1,21 +1,18 @@
-"""Transient database faults: recognised however they arrive, retried within the turn, and an
-update the database cannot take is kept (503 to the webhook, run again when polled), with no
-apology and two log lines per outage. Faults are injected by a session that refuses, or by a
-database on a closed port; nothing here waits on a clock."""
+"""Transient database faults in the bot: retried within the turn, and an update the database
+cannot take is kept (503 to the webhook, run again when polled), with no apology and two log
+lines per outage (which errors count: test_fault_kinds.py). Faults are injected by a session
+that refuses, or by a database on a closed port; nothing here waits on a clock."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import socket
-import sqlite3
 from contextlib import asynccontextmanager
 
-import asyncpg.exceptions as pg
 import pytest
 import test_webhook
 from harness import FRIEND, STAFF_CHAT_ID, YOUNG, YOUNG_EN, BotHarness
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from test_webhook import PATH, SECRET, Served, rows
 
@@ -25,112 +22,10 @@ from youthbot.bot.processor import PerUserUpdateProcessor
 from youthbot.bot.tracking import flush_pending, tracker_of
 from youthbot.db import faults
 from youthbot.db.engine import Database
-from youthbot.db.faults import DatabaseUnavailable, Outage, is_transient, retrying
 from youthbot.db.models import ProcessedUpdate, TrackedMessage, User
 from youthbot.offline import OfflineBotAPI, OfflineRequest
+from youthbot.runner import serve
 from youthbot.webserver import SECRET_HEADER, WebServer
-
-
-class _AdaptedError(Exception):
-    """Like SQLAlchemy's asyncpg adaptation: the driver's error with its SQLSTATE."""
-
-    def __init__(self, cause: BaseException) -> None:
-        super().__init__(str(cause))
-        self.sqlstate = getattr(cause, "sqlstate", None)
-        self.__cause__ = cause
-
-
-def _wrapped(cause: BaseException) -> sa_exc.DBAPIError:
-    return sa_exc.DBAPIError.instance("SELECT 1", {}, _AdaptedError(cause), Exception)
-
-
-def _multiple() -> OSError:
-    return OSError("Multiple exceptions: [Errno 111] Connect call failed ('127.0.0.1', 1)")
-
-
-TRANSIENT = [
-    ConnectionRefusedError(111, "Connection refused"),
-    ConnectionResetError(104, "Connection reset by peer"),
-    _multiple(),
-    TimeoutError(),
-    pg.TooManyConnectionsError("sorry, too many clients already"),
-    pg.SerializationError("could not serialize access"),
-    pg.DeadlockDetectedError("deadlock detected"),
-    pg.CannotConnectNowError("the database system is starting up"),
-    pg.AdminShutdownError("terminating connection due to administrator command"),
-    _wrapped(pg.TooManyConnectionsError("sorry, too many clients already")),
-    _wrapped(pg.SerializationError("could not serialize access")),
-    _wrapped(pg.DeadlockDetectedError("deadlock detected")),
-    _wrapped(ConnectionRefusedError(111, "Connection refused")),
-    sqlite3.OperationalError("database is locked"),
-    sa_exc.OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")),
-    DatabaseUnavailable("ConnectionRefusedError"),
-]
-NOT_TRANSIENT = [
-    ValueError("bad"),
-    FileNotFoundError(2, "No such file"),
-    PermissionError(13, "Permission denied"),
-    pg.UniqueViolationError("duplicate key"),
-    _wrapped(pg.UniqueViolationError("duplicate key")),
-    sqlite3.OperationalError("no such table: users"),
-    sa_exc.IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed")),
-]
-
-
-@pytest.mark.parametrize("error", TRANSIENT, ids=lambda e: type(e).__name__)
-def test_connection_level_faults_are_transient_wrapped_or_bare(error):
-    assert is_transient(error)
-    try:  # and when raised while handling another error, or from one
-        raise RuntimeError("while handling it") from error
-    except RuntimeError as outer:
-        assert is_transient(outer)
-
-
-@pytest.mark.parametrize("error", NOT_TRANSIENT, ids=lambda e: type(e).__name__)
-def test_bugs_and_bad_data_are_not_transient(error):
-    assert not is_transient(error)
-
-
-async def test_retrying_runs_again_until_it_works_and_logs_the_outage_twice(caplog):
-    outage, slept, attempts = Outage(), [], []
-
-    async def work() -> str:
-        attempts.append(1)
-        if len(attempts) < 4:
-            raise ConnectionRefusedError(111, "Connection refused")
-        return "done"
-
-    async def sleep(delay: float) -> None:
-        slept.append(delay)
-
-    with caplog.at_level(logging.INFO, logger="youthbot"):
-        assert await retrying(work, outage, delays=(1, 2, 4, 8), sleep=sleep) == "done"
-    assert slept == [1, 2, 4] and not outage.ongoing
-    lines = [r.getMessage() for r in caplog.records]
-    assert len(lines) == 2
-    assert "database unavailable (ConnectionRefusedError)" in lines[0]
-    assert "3 retries, 0 updates kept for later" in lines[1]
-
-
-async def test_retrying_gives_up_after_its_delays_and_lets_other_errors_through():
-    outage = Outage()
-
-    async def refused() -> None:
-        raise pg.TooManyConnectionsError("sorry, too many clients already")
-
-    async def no_sleep(_delay: float) -> None:
-        return None
-
-    with pytest.raises(DatabaseUnavailable):
-        await retrying(refused, outage, delays=(0, 0), sleep=no_sleep)
-    assert outage.ongoing and outage.retries == 3 and outage.deferred == 1
-
-    async def bug() -> None:
-        raise KeyError("x")
-
-    with pytest.raises(KeyError):
-        await retrying(bug, outage, delays=(0, 0), sleep=no_sleep)
-    assert outage.retries == 3  # not counted as a fault
 
 
 class Refusing:
@@ -326,3 +221,40 @@ async def test_quick_exit_ids_taken_by_a_turn_that_rolls_back_are_not_lost(bot):
         ).all()
     assert sorted(m for c, m in tracked if c == YOUNG.id) == [11, 12]
     assert await rows(bot.db, User) == 1  # the friend, once
+
+
+async def test_stopping_during_an_outage_does_not_wait_for_the_database(
+    settings, database, caplog
+):
+    """Long polling: a kept update is run again and again while the database is away; a
+    SIGTERM then stops the bot at once, saying the update was not handled."""
+    port = test_webhook.free_port()
+    settings = settings.model_copy(update={"webhook_listen": "127.0.0.1", "webhook_port": port})
+    api = OfflineBotAPI()
+    update = {
+        "update_id": 515151,
+        "message": {
+            "message_id": 1, "date": 0, "text": "hola",
+            "chat": {"id": YOUNG.id, "type": "private", "first_name": "A"},
+            "from": {"id": YOUNG.id, "is_bot": False, "first_name": "A"},
+        },
+    }
+    application = build_application(
+        settings, request=test_webhook.PollingRequest(api, [update]), database=database,
+        update_processor=PerUserUpdateProcessor(4),
+    )
+    stop, started = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(application, settings, webhook=False, stop=stop,
+                                     started=started))
+    await asyncio.wait([task, asyncio.create_task(started.wait())], return_when="FIRST_COMPLETED")
+    assert started.is_set(), task.exception()
+    refusing = Refusing(database, times=10**9)
+    with caplog.at_level(logging.INFO):
+        for _ in range(10_000):  # until it has been kept and run again (a guard, no timing)
+            if refusing.refused > 2 * (len(faults.RETRY_DELAYS) + 1):
+                break
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.wait_for(task, 60)  # a guard against hanging only
+    assert "update 515151 kept for later could not be handled before stopping" in caplog.text
+    assert [c for c in api.calls if c.method == "sendMessage"] == []
