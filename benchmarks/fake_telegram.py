@@ -26,6 +26,7 @@ class FakeTelegram:
         self.times: list[float] = []
         self.too_many = 0
         self.refused: list[float] = []
+        self.apologies = 0  # "something went wrong" answers (benchmarks/faults.py)
         self.server: HTTPServer | None = None
         self.port = 0
 
@@ -51,6 +52,9 @@ class FakeTelegram:
             return False
         self.window.append(now)
         return True
+
+
+_APOLOGIES = ("algo falló", "something went wrong")
 
 
 def _quiet(handler) -> None:
@@ -84,6 +88,8 @@ class _Handler(RequestHandler):
                 )
                 return
             chat_id = int(params["chat_id"])
+            if any(sorry in params.get("text", "") for sorry in _APOLOGIES):
+                self.fake.apologies += 1
             self.fake.delivered[chat_id] += 1
             self.fake.times.append(time.monotonic())
             result = {
@@ -108,6 +114,7 @@ class _Stats(RequestHandler):
                 "times": self.fake.times,
                 "too_many": self.fake.too_many,
                 "refused": self.fake.refused,
+                "apologies": self.fake.apologies,
             }
         )
 

@@ -65,7 +65,7 @@ class Driver:
 
     async def submit(self, update) -> None:
         done = asyncio.get_running_loop().create_future()
-        self.app.update_processor.when_done(update, lambda: done.set_result(None))
+        self.app.update_processor.when_done(update, lambda _kept: done.set_result(None))
         started = time.perf_counter()
         await self.app.update_queue.put(update)
         await done

@@ -218,7 +218,7 @@ def test_the_chart_never_draws_a_small_group_at_its_height(tmp_path):
 
 
 async def test_the_migration_counts_the_cases_that_existed_before(database):
-    """Cases opened before the counters existed are counted once by the case-figures migration (0011)."""
+    """Cases opened before the counters existed are counted once by migration 0011."""
     from sqlalchemy import text
 
     await migrate.downgrade(database, "0007")

@@ -9,6 +9,7 @@ from harness import STAFF_CHAT_ID, TOKEN, YOUNG, YOUNG_EN, BotHarness, texts
 
 from youthbot.app import build_application
 from youthbot.bot import callbacks
+from youthbot.bot.error_alerts import ALERT_EVERY, post_error_alerts
 from youthbot.offline import ApiError, OfflineBotAPI, OfflineRequest
 
 
@@ -63,8 +64,8 @@ async def test_a_failing_handler_is_logged_reported_and_kind(bot, caplog):
         to_person = [c.text for c in calls if c.chat_id == person.id and c.method ==
                      "sendMessage"]
         assert to_person[-1].startswith(expected)
-        to_staff = [c.text for c in calls if c.chat_id == STAFF_CHAT_ID]
-        assert to_staff and "RuntimeError" in to_staff[-1]
+        # the update did not wait on the staff chat: its alert is counted, posted by a job
+        assert [c for c in calls if c.chat_id == STAFF_CHAT_ID] == []
         # where it failed is logged (types and frames), what the exception says is not: a
         # database error's message quotes the rows (logsafe)
         assert "builtins.RuntimeError (message hidden)" in caplog.text
@@ -72,3 +73,54 @@ async def test_a_failing_handler_is_logged_reported_and_kind(bot, caplog):
         assert "kaboom" not in caplog.text
         for secret in (persona.first_name, persona.username, TOKEN):
             assert secret not in caplog.text
+
+
+async def test_failures_reach_staff_as_one_message_with_counts(bot):
+    @bot.deps.router.button("test.boom")
+    async def boom(turn):
+        raise RuntimeError("kaboom")
+
+    @bot.deps.router.button("test.bang")
+    async def bang(turn):
+        raise KeyError("bang")
+
+    for n, action in enumerate(["test.boom"] * 4 + ["test.bang"]):
+        await bot.app.process_update(bot.factory.callback(
+            user_id=YOUNG.id + n, data=callbacks.pack(action),
+            message={"message_id": 1, "date": 0, "chat": {"id": YOUNG.id + n,
+                                                            "type": "private"}},
+        ))
+    bot.errors.clear()
+    assert [c for c in bot.api.calls if c.chat_id == STAFF_CHAT_ID] == []
+    assert any(j.name == "errors.alert" for j in bot.app.job_queue.jobs())
+    assert ALERT_EVERY.total_seconds() == 60
+    await post_error_alerts(bot.app)
+    to_staff = [c.text for c in bot.api.calls if c.chat_id == STAFF_CHAT_ID]
+    assert to_staff == [
+        "⚠️ El bot no pudo atender 5 actualizaciones en el último minuto "
+        "(RuntimeError × 4, KeyError × 1). Los detalles están en los registros."
+    ]
+    await post_error_alerts(bot.app)  # nothing new: nothing posted
+    assert len([c for c in bot.api.calls if c.chat_id == STAFF_CHAT_ID]) == 1
+    for persona in (YOUNG, YOUNG_EN):  # nothing in them names anyone
+        assert persona.first_name not in to_staff[0] and str(persona.id) not in to_staff[0]
+
+
+async def test_an_alert_telegram_refuses_is_kept_for_the_next_round(bot):
+    @bot.deps.router.button("test.boom")
+    async def boom(turn):
+        raise RuntimeError("kaboom")
+
+    await bot.app.process_update(bot.factory.callback(
+        user_id=YOUNG.id, data=callbacks.pack("test.boom"),
+        message={"message_id": 1, "date": 0, "chat": {"id": YOUNG.id, "type": "private"}},
+    ))
+    bot.errors.clear()
+    bot.api.fail_next("sendMessage", ApiError(400, "Bad Request: chat not found"))
+    await post_error_alerts(bot.app)
+    await post_error_alerts(bot.app)
+    to_staff = [
+        c.text for c in bot.api.calls
+        if c.chat_id == STAFF_CHAT_ID and not isinstance(c.result, ApiError)
+    ]
+    assert len(to_staff) == 1 and "1 actualización" in to_staff[0]

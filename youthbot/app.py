@@ -29,6 +29,7 @@ from .bot import (
     cases,
     clear_guide,
     emergency,
+    error_alerts,
     errors,
     help,
     hold,
@@ -108,6 +109,7 @@ def build_router() -> Router:
     quiz_stats.register(router)
     activities.register(router)
     announce.register(router)
+    error_alerts.register(router)
     return router
 
 
@@ -203,7 +205,12 @@ def build_application(
     router = build_router()
     deps = Deps(
         settings=settings,
-        db=database or Database(settings.database_url),
+        db=database
+        or Database(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+        ),
         catalogs=Catalogs(settings.locales_dir, settings.default_language),
         content=load_content(settings),
         router=router,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import URL
 
 SUPPORTED_LANGUAGES = ("es", "en")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///youthbot.sqlite3"
 
 
 class Settings(BaseSettings):
@@ -17,7 +19,18 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     telegram_bot_token: SecretStr | None = None
-    database_url: str = "sqlite+aiosqlite:///youthbot.sqlite3"
+    # DATABASE_URL, or (when it is unset) PostgreSQL from its parts: a password may then hold
+    # any character (an `@`, `/` or `%` would break a URL written by hand).
+    database_url: str | None = None
+    database_host: str | None = None
+    database_port: int = Field(default=5432, ge=1, le=65535)
+    database_name: str = "youthbot"
+    database_user: str = "youthbot"
+    database_password: SecretStr | None = None
+    # PostgreSQL connections per process: kept open, and opened beyond that at busy moments.
+    # Replicas x (pool + overflow) must stay under the server's max_connections (docs).
+    database_pool_size: int = Field(default=32, ge=1, le=500)
+    database_max_overflow: int = Field(default=8, ge=0, le=500)
     telegram_api_base_url: str | None = None
     staff_chat_id: int | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -59,6 +72,28 @@ class Settings(BaseSettings):
         if not value or not value.isalpha() or len(value) > 8:
             raise ValueError("must be a language code such as es or en")
         return value.lower()
+
+    @model_validator(mode="after")
+    def _compose_database_url(self) -> Settings:
+        if not self.database_url:  # unset, or set to nothing
+            self.database_url = (
+                self.database_url_from_parts() if self.database_host else DEFAULT_DATABASE_URL
+            )
+        return self
+
+    def database_url_from_parts(self) -> str:
+        """postgresql+asyncpg://… from DATABASE_HOST, _PORT, _NAME, _USER and _PASSWORD, each
+        part quoted by SQLAlchemy (never pasted into a string)."""
+        password = self.database_password.get_secret_value() if self.database_password else None
+        url = URL.create(
+            "postgresql+asyncpg",
+            username=self.database_user,
+            password=password,
+            host=self.database_host,
+            port=self.database_port,
+            database=self.database_name,
+        )
+        return url.render_as_string(hide_password=False)
 
     @property
     def token(self) -> str | None:

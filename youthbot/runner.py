@@ -169,6 +169,8 @@ async def _stop(application, server: WebServer, sender, tasks: list[asyncio.Task
     await asyncio.gather(*tasks, return_exceptions=True)
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
+    if isinstance(application.update_processor, PerUserUpdateProcessor):
+        application.update_processor.stop_rerunning()  # no waiting out a database outage
     if application.running:
         await application.stop()  # processes what is already queued
     await server.close()

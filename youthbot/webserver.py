@@ -2,17 +2,19 @@
 
 PTB's built-in webhook server has no health endpoint, so this one is ours (tornado, which
 PTB's webhooks extra installs). A webhook request must carry the exact secret in
-`X-Telegram-Bot-Api-Secret-Token`, else it gets 403 and nothing is read or stored. A verified
+`X-Telegram-Bot-Api-Secret-Token`, else it gets 403 before its body is read, and nothing is
+stored. The body has a size limit and a time limit, and is checked before PTB parses it
+(update_checks.py): a bad update gets 400 and changes nothing. A verified
 update goes onto `application.update_queue` (so the update processor orders it) and the answer
 is sent once it has been processed: if this replica dies first, Telegram delivers it again and
-the processed-updates record keeps the effect single.
+the processed-updates record keeps the effect single. An update the database could not take
+(it is away: bot/errors.py) gets 503, so Telegram sends it again later.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import re
 
@@ -22,16 +24,21 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application as WebApplication
-from tornado.web import RequestHandler
+from tornado.web import RequestHandler, stream_request_body
 
 from .bot.processor import PerUserUpdateProcessor
 from .db.engine import Database
+from .update_checks import BadUpdate, load_update_data
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1 << 20
+# Telegram sends a whole update at once; a body slower than this is not Telegram's.
+BODY_TIMEOUT_SECONDS = 10.0
+# A connection that sends no request (or not all its headers) for this long is closed.
+IDLE_SECONDS = 60.0
 # Telegram waits about a minute for an answer; answer before it gives up.
 ANSWER_WITHIN_SECONDS = 50.0
 
@@ -51,6 +58,8 @@ class WebServer:
         webhook_path: str | None,
         secret: str | None,
         answer_within: float = ANSWER_WITHIN_SECONDS,
+        body_timeout: float = BODY_TIMEOUT_SECONDS,
+        idle_timeout: float = IDLE_SECONDS,
     ) -> None:
         if webhook_path is not None and not secret:
             raise ValueError("a webhook needs a secret")
@@ -59,7 +68,9 @@ class WebServer:
         self.webhook_path = webhook_path
         self._secret = (secret or "").encode()
         self.answer_within = answer_within
-        self._pending: set[asyncio.Future[None]] = set()
+        self.body_timeout = body_timeout
+        self.idle_timeout = idle_timeout
+        self._pending: set[asyncio.Future[bool]] = set()
         self._server: HTTPServer | None = None
         self.port: int | None = None
 
@@ -73,7 +84,13 @@ class WebServer:
         """Listen (port 0: any free port); returns the port."""
         web = WebApplication(self._routes(), log_function=lambda handler: None)
         sockets = bind_sockets(port, address=listen)
-        self._server = HTTPServer(web, max_body_size=MAX_BODY_BYTES, xheaders=True)
+        self._server = HTTPServer(
+            web,
+            max_body_size=MAX_BODY_BYTES,
+            body_timeout=self.body_timeout,
+            idle_connection_timeout=self.idle_timeout,
+            xheaders=True,
+        )
         self._server.add_sockets(sockets)
         self.port = sockets[0].getsockname()[1]
         return self.port
@@ -100,13 +117,13 @@ class WebServer:
         if not isinstance(processor, PerUserUpdateProcessor):
             await self.application.update_queue.put(update)
             return 200
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._pending.add(done)
-        processor.when_done(update, lambda: done.done() or done.set_result(None))
+        processor.when_done(update, lambda kept: done.done() or done.set_result(kept))
         try:
             await self.application.update_queue.put(update)
-            await asyncio.wait_for(asyncio.shield(done), self.answer_within)
-            return 200
+            kept = await asyncio.wait_for(asyncio.shield(done), self.answer_within)
+            return 503 if kept else 200  # kept: the database is away, Telegram resends it
         except TimeoutError:
             processor.forget(update)
             return 200  # still queued here; a redelivery would be recognised anyway
@@ -126,36 +143,51 @@ class WebServer:
         return True
 
 
+@stream_request_body
 class UpdateHandler(RequestHandler):
-    """POST from Telegram: check the secret first, then parse and queue the update."""
+    """POST from Telegram: the secret before the body is read; then a bounded body, read within
+    a time limit, checked (update_checks.py), parsed and queued."""
 
     def initialize(self, server: WebServer) -> None:
         self.server = server
+        self._body = bytearray()
 
-    async def post(self) -> None:
+    def prepare(self) -> None:
         if not self.server.authorized(self.request.headers.get(SECRET_HEADER)):
             logger.warning("webhook request without the right secret refused")
-            self.set_status(403)
+            self.send_error(403)  # the connection closes with the body unread
             return
-        update = parse_update(self.request.body, self.server.application.bot)
+        length = self.request.headers.get("Content-Length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            self.send_error(413)
+            return
+        # A request that sends its headers and never its body gives up its connection.
+        self.request.connection.set_body_timeout(self.server.body_timeout)
+        self.request.connection.set_max_body_size(MAX_BODY_BYTES)
+
+    def data_received(self, chunk: bytes) -> None:
+        self._body += chunk
+
+    async def post(self) -> None:
+        update = parse_update(bytes(self._body), self.server.application.bot)
         if update is None:
             self.set_status(400)
             return
         self.set_status(await self.server.submit(update))
 
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.finish()  # the status alone; nothing about why
+
 
 def parse_update(body: bytes, bot) -> Update | None:
-    """The update in a request body, or None when it is not one."""
+    """The update in a request body, or None when it is not one this bot takes."""
     try:
-        data = json.loads(body)
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-        return None
-    try:
-        return Update.de_json(data, bot)
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None
+        return Update.de_json(load_update_data(body), bot)
+    except BadUpdate as exc:
+        logger.warning("webhook body refused: %s", exc)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+        logger.warning("webhook body refused: not an update")
+    return None
 
 
 class HealthHandler(RequestHandler):

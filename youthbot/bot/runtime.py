@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
     InlineKeyboardButton,
@@ -32,6 +31,7 @@ from ..core.announce import set_blocked
 from ..core.roles import Role, effective_role, is_allowed
 from ..core.updates import claim_update
 from ..db.engine import Database
+from ..db.faults import retrying
 from ..db.models import ChatState, User
 from ..db.types import utcnow
 from ..i18n import Catalogs, Translator, _, activate, deactivate
@@ -297,19 +297,13 @@ async def run_turn(
     if tg_user is None or tg_user.is_bot:
         return
     deps = context.deps
-    try:
-        turn = await _transaction(update, context, fn, args, roles, create_user)
-    except DBAPIError as exc:
-        # PostgreSQL restarted or a pooled connection was cut: SQLAlchemy has dropped the
-        # pool's connections and nothing was sent, so the turn runs again once on a new
-        # connection (instead of pinging before every transaction). Had the lost commit
-        # landed after all, the retry finds the update recorded and changes nothing.
-        if not exc.connection_invalidated:
-            raise
-        logger.warning(
-            "update %s: the database connection was lost; trying again", update.update_id
-        )
-        turn = await _transaction(update, context, fn, args, roles, create_user)
+    # A transient database fault (a restart, a refused or cut connection, a deadlock) runs
+    # the whole transaction again with back-off; nothing was sent, and had a lost commit
+    # landed after all, the retry finds the update recorded. Still failing: the update is
+    # kept for later (db/faults.py).
+    turn = await retrying(
+        lambda: _transaction(update, context, fn, args, roles, create_user), deps.db.outage
+    )
     translator = turn.translator
     context.recorded_update = update.update_id
     token = activate(translator)

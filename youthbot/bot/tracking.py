@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import event
 from telegram.error import TelegramError
 from telegram.ext import Application, ExtBot
 
@@ -31,6 +32,7 @@ FLUSH_EVERY = timedelta(minutes=1)
 WRITE_AFTER = timedelta(seconds=1)
 WRITE_BATCH = 500
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
+_ID_LIMIT = 1 << 52
 _MAKES_MESSAGES = ("send", "copyMessage", "copyMessages", "forwardMessage", "forwardMessages")
 
 
@@ -46,7 +48,10 @@ class MessageTracker:
 
     def note(self, chat_id: int, message_ids: list[int]) -> None:
         at = self.clock()
-        self.pending.extend((chat_id, message_id, at) for message_id in message_ids)
+        self.pending.extend(
+            (chat_id, message_id, at) for message_id in message_ids
+            if storable(chat_id, message_id)
+        )
 
     def due(self) -> bool:
         """Whether a turn should write the waiting ids now (see the module's note)."""
@@ -108,6 +113,12 @@ def _created(data: dict, result: Any) -> tuple[int | None, list[int]]:
         return None, ids
 
 
+def storable(chat_id: int, message_id: int) -> bool:
+    """Whether the ids are Telegram's (52 bits): the waiting rows are written by whichever
+    person's turn comes next, so one forged id would fail that other person's turn."""
+    return abs(chat_id) < _ID_LIMIT and 0 <= message_id < _ID_LIMIT
+
+
 def tracker_of(bot: Any) -> MessageTracker | None:
     return getattr(bot, "tracker", None)
 
@@ -117,11 +128,13 @@ async def remember_messages(turn: Turn) -> None:
     tracker = tracker_of(turn.bot)
     rows = []
     message = turn.update.message
-    if message is not None and turn.is_private:
+    if message is not None and turn.is_private and storable(turn.chat_id, message.message_id):
         rows.append((turn.chat_id, message.message_id, turn.now))
     if tracker is not None:
+        own = list(rows)
         tracker.pending.extend(rows)
         rows = tracker.take() if tracker.due() else []
+        keep_if_rolled_back(turn, tracker, [row for row in rows if row not in own])
     if rows:
         await safety.record_messages(turn.session, rows)
 
@@ -131,7 +144,20 @@ async def write_pending(turn: Turn) -> None:
     tracker = tracker_of(turn.bot)
     rows = tracker.take() if tracker is not None else []
     if rows:
+        keep_if_rolled_back(turn, tracker, rows)
         await safety.record_messages(turn.session, rows)
+
+
+def keep_if_rolled_back(turn: Turn, tracker: MessageTracker, rows: list) -> None:
+    """Should the turn's transaction roll back (a database fault: the turn runs again, or
+    not), the ids it took from other turns wait for the next write instead of being lost."""
+    if not rows:
+        return
+
+    def restore(_session: Any) -> None:
+        tracker.pending[:0] = rows
+
+    event.listen(turn.session.sync_session, "after_rollback", restore, once=True)
 
 
 async def flush_pending(application: Application) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from . import sqlite_inloop
+from .faults import Outage
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,8 @@ logger = logging.getLogger(__name__)
 # time), and a few more for the announcement sender, pruning and /healthz. A smaller pool made
 # turns open and close connections all the time under load (168 in 30 s at 200 active people,
 # each a new server process, with every statement prepared again): the latency's worst part.
+# The running bot takes both from DATABASE_POOL_SIZE and DATABASE_MAX_OVERFLOW (a budget per
+# replica: docs/operations.md).
 POOL_SIZE = 32
 POOL_OVERFLOW = 8
 # As long as SQLite's own busy timeout: a transaction waiting longer fails as it would there.
@@ -31,7 +34,14 @@ SQLITE_WRITER_WAIT = 30
 class Database:
     """Owns the async engine; `session()` gives one session with one explicit transaction."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pool_size: int = POOL_SIZE,
+        max_overflow: int = POOL_OVERFLOW,
+    ) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.is_postgresql = self.url.get_backend_name() == "postgresql"
@@ -44,7 +54,7 @@ class Database:
         else:
             # No pre-ping round trip per transaction: a turn on a cut connection runs again
             # (run_turn), other work tries again on its next round.
-            kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+            kwargs.update(pool_size=pool_size, max_overflow=max_overflow)
         self.engine = create_async_engine(engine_url, **kwargs)
         if self.is_sqlite:
             _tune_sqlite(self.engine.sync_engine)
@@ -58,6 +68,7 @@ class Database:
         # sits idle; queueing in-process instead hands the lock over at once (in order).
         self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
         self._sqlite_connected = False
+        self.outage = Outage()  # transient faults met by turns (db/faults.py)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
