@@ -47,7 +47,7 @@ from .bot.routing import (
 from .bot.runtime import BotContext, Content, Deps
 from .bot.tracking import MessageTracker, TrackingBot
 from .config import Settings
-from .core.danger import DangerMatcher, check_danger_words, default_danger_words_path
+from .core.danger_file import check_danger_words, default_danger_words_path, load_danger_words
 from .core.directory_file import check_services, default_services_path, load_services
 from .core.quiz_files import check_quizzes, default_quiz_dir, load_quizzes
 from .core.regions import check_regions, default_regions_path, load_regions, region_ids
@@ -107,7 +107,7 @@ def check_content(settings: Settings) -> tuple[list[Problem], list[str]]:
         today=utcnow().date(),
         region_ids=region_ids(countries),
     )
-    _phrases, danger_problems = check_danger_words(
+    _matcher, danger_problems = check_danger_words(
         _content_path(settings, "danger_words.yaml", default_danger_words_path())
     )
     notes = [
@@ -131,7 +131,7 @@ def load_content(settings: Settings) -> Content:
             today=utcnow().date(),
             region_ids=region_ids(countries),
         ),
-        danger=DangerMatcher.from_file(
+        danger=load_danger_words(
             _content_path(settings, "danger_words.yaml", default_danger_words_path())
         ),
     )

@@ -1,4 +1,4 @@
-"""The `youthbot` command: run, console, db, content, roles."""
+"""The `youthbot` command: run, console, db, content, roles, danger."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable, Coroutine
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from . import activities_cli, announce_cli, quiz_cli
+from . import activities_cli, announce_cli, danger_cli, quiz_cli
 from .config import ConfigError, Settings, load_settings
 from .core.roles import Role
 from .core.yamlsource import ContentInvalid
@@ -120,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     quiz_cli.add_stats_command(stats_sub)
     announce_cli.add_announce_command(sub)
     activities_cli.add_export_parser(sub)
+    danger_cli.add_danger_command(sub)
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser
