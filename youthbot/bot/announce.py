@@ -24,7 +24,6 @@ def register(router: Router) -> None:
     """Register the /announce flow and the handler of people blocking the bot."""
     router.command("announce", "anuncio", roles=ADMINS)(start_announcement)
     router.flow(FLOW)(write_announcement)
-    router.content_flows.add(FLOW)  # an announcement about sextortion is not a disclosure
     router.button("ann.skip", roles=ADMINS)(skip_language)
     router.button("ann.send", int, roles=ADMINS)(confirm_announcement)
     router.button("ann.cancel", int, roles=ADMINS)(cancel_announcement)

@@ -103,7 +103,7 @@ def compile_pattern(
     regex, rest = _sequence(pieces, slots, spelling, window, closing=None)
     if rest:
         raise PatternError(f"pattern {pattern!r}: unexpected {rest[0]!r}")
-    if not regex.strip("(?:) "):
+    if all(piece in ("...", "^", "(", ")", "[", "]", "|") for piece in pieces):
         raise PatternError(f"pattern {pattern!r} has no words")
     return r"(?<!\S)" + regex
 
