@@ -68,9 +68,11 @@ async def answer_no(turn: Turn) -> None:
     )
     text = _("Thank you for telling me. 💙 If you ever need it, \"🆘 Get help\" is on every "
              "menu, and /help works at any time.")
-    if turn.state is not None:
+    if turn.state is not None:  # a form: the message was not taken as its answer
         text += "\n\n" + _("What you were doing is still there: send your answer again "
                            "whenever you are ready.")
+    else:  # a quiz, a menu: its buttons are still above
+        text += "\n\n" + _("What you were doing is still there: go on whenever you are ready.")
     turn.edit(text)
 
 
