@@ -60,7 +60,9 @@ def normalize(text: str) -> str:
 
 
 def _fold_word(word: str) -> str:
-    if not word.isdigit() and any(char.isdigit() or char in LEET_SYMBOLS for char in word):
+    if any(char.isalpha() for char in word) and any(
+        char.isdigit() or char in LEET_SYMBOLS for char in word
+    ):
         word = word.translate(LEET)
     return REPEATS.sub(r"\1", word)
 
@@ -78,7 +80,7 @@ class PatternError(ValueError):
     """A pattern a coordinator wrote cannot be read; the message says why."""
 
 
-_PIECE = re.compile(r"\.\.\.|\^|\(|\)|\[|\]|\||\{[^{}\s]*\}|[^\s()\[\]|{}^]+")
+_PIECE = re.compile(r"\.\.\.|\^|\$|\(|\)|\[|\]|\||\{[^{}\s]*\}|[^\s()\[\]|{}^$]+")
 
 
 def compile_pattern(
@@ -91,7 +93,8 @@ def compile_pattern(
 
     Words match whole words; `word*` any word starting so, `*ar` any word ending so; `{slot}`
     any entry of that slot; `(a|b c)` one of the alternatives; `[a|b]` optional; `...` up to
-    `window` other words; `A & B`: both anywhere in the message, in any order.
+    `window` other words; `^` / `$` the start / end of the message; `A & B`: both anywhere
+    in the message, in any order.
     """
     parts = pattern.split(" & ")
     if len(parts) > 1:
@@ -103,7 +106,7 @@ def compile_pattern(
     regex, rest = _sequence(pieces, slots, spelling, window, closing=None)
     if rest:
         raise PatternError(f"pattern {pattern!r}: unexpected {rest[0]!r}")
-    if all(piece in ("...", "^", "(", ")", "[", "]", "|") for piece in pieces):
+    if all(piece in ("...", "^", "$", "(", ")", "[", "]", "|") for piece in pieces):
         raise PatternError(f"pattern {pattern!r} has no words")
     return r"(?<!\S)" + regex
 
@@ -126,6 +129,8 @@ def _sequence(pieces, slots, spelling, window, closing):
             current.append(inner)
         elif piece == "^":
             current.append("^")
+        elif piece == "$":
+            current.append("$")
         elif piece == "...":
             current.append(GAP % window)
         elif piece.startswith("{"):
