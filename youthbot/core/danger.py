@@ -9,6 +9,9 @@ danger_words.yaml, one section per language. The answer has two tiers:
 - an **ambiguous** message (a topic word alone, a veiled phrase, a disclosure phrased as a
   question or a joke): the bot gently asks whether it is happening to them.
 
+`likely` patterns (a strong word of harm said of oneself) count as a disclosure only when
+nothing marks the message as a question, programme talk or a joke.
+
 Questions about a topic ("¿qué es la sextorsión?"), programme talk ("taller sobre trata") and
 idioms ("me muero de risa") are what keeps the rest of everyday talk quiet. The file format
 and how to extend it are described in danger_words.yaml's header and docs/danger-words.md;
@@ -198,6 +201,7 @@ class Section:
     spelling: dict[str, str]
     disclosure: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     ambiguous: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    likely: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     harmless: re.Pattern[str] | None = None
     asking: re.Pattern[str] | None = None
     about: re.Pattern[str] | None = None
@@ -214,6 +218,7 @@ class Section:
         return Reading(
             disclosure=_first(self.disclosure, words),
             ambiguous=_first(self.ambiguous, words),
+            likely=_first(self.likely, words),
             asking=_found(self.asking, plain),
             about=_found(self.about, plain),
             joking=self.joking_categories if joking else frozenset(),
@@ -226,6 +231,7 @@ class Reading:
 
     disclosure: str | None
     ambiguous: str | None
+    likely: str | None
     asking: bool
     about: bool
     joking: frozenset[str]
@@ -274,6 +280,12 @@ class DangerMatcher:
             found = reading.disclosure
             if found is not None:
                 if not asking and found not in joking:
+                    return Finding(DISCLOSURE, found)
+                ambiguous = ambiguous or found
+        for reading in readings:
+            found = reading.likely
+            if found is not None and not (asking or about):
+                if found not in joking:
                     return Finding(DISCLOSURE, found)
                 ambiguous = ambiguous or found
         for reading in readings:

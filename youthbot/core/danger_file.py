@@ -16,8 +16,8 @@ from .regions import Report, check_keys
 from .yamlsource import ContentInvalid, LineDict, LineList, Problem, load_yaml
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
-SECTION_KEYS = ("spelling", "words", "disclosure", "ambiguous", "harmless", "asking", "about",
-                "joking", "ordinary")
+SECTION_KEYS = ("spelling", "words", "disclosure", "likely", "ambiguous", "harmless", "asking",
+                "about", "joking", "ordinary")
 DEFAULT_WINDOW = 4
 
 
@@ -166,6 +166,7 @@ def _check_section(
         spelling=spelling,
         disclosure=by_category("disclosure"),
         ambiguous=by_category("ambiguous"),
+        likely=by_category("likely"),
         harmless=one("harmless", item.get("harmless"), item.line_of("harmless")),
         asking=one("asking", item.get("asking"), item.line_of("asking")),
         about=one("about", item.get("about"), item.line_of("about")),
