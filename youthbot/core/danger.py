@@ -204,6 +204,7 @@ class Section:
     likely: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     harmless: re.Pattern[str] | None = None
     asking: re.Pattern[str] | None = None
+    programme: re.Pattern[str] | None = None
     about: re.Pattern[str] | None = None
     joking: re.Pattern[str] | None = None
     joking_categories: frozenset[str] = frozenset()
@@ -220,6 +221,7 @@ class Section:
             ambiguous=_first(self.ambiguous, words),
             likely=_first(self.likely, words),
             asking=_found(self.asking, plain),
+            programme=_found(self.programme, plain),
             about=_found(self.about, plain),
             joking=self.joking_categories if joking else frozenset(),
         )
@@ -233,6 +235,7 @@ class Reading:
     ambiguous: str | None
     likely: str | None
     asking: bool
+    programme: bool
     about: bool
     joking: frozenset[str]
 
@@ -272,7 +275,10 @@ class DangerMatcher:
         if not text:
             return None
         readings = [section.read(text) for section in self.sections]
-        asking = any(r.asking for r in readings)
+        asking, programme = any(r.asking for r in readings), any(r.programme for r in readings)
+        if asking and programme:
+            return None  # "Taller: qué hacer si alguien dice «me obligan a trabajar»"
+        asking = asking or programme
         about = any(r.about for r in readings)
         joking = frozenset().union(*(r.joking for r in readings))
         ambiguous = None

@@ -17,7 +17,7 @@ from .yamlsource import ContentInvalid, LineDict, LineList, Problem, load_yaml
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 SECTION_KEYS = ("spelling", "words", "disclosure", "likely", "ambiguous", "harmless", "asking",
-                "about", "joking", "ordinary")
+                "programme", "about", "joking", "ordinary")
 DEFAULT_WINDOW = 4
 
 
@@ -169,6 +169,7 @@ def _check_section(
         likely=by_category("likely"),
         harmless=one("harmless", item.get("harmless"), item.line_of("harmless")),
         asking=one("asking", item.get("asking"), item.line_of("asking")),
+        programme=one("programme", item.get("programme"), item.line_of("programme")),
         about=one("about", item.get("about"), item.line_of("about")),
         joking=one("joking", joking, item.line_of("joking")),
         joking_categories=joking_categories,
