@@ -8,15 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from youthbot.core.danger import (
-    AMBIGUOUS,
-    CATEGORIES,
-    DISCLOSURE,
-    PatternError,
-    compile_pattern,
-    normalize,
-    respell,
-)
+from youthbot.core.danger import AMBIGUOUS, CATEGORIES, DISCLOSURE, normalize, respell
 from youthbot.core.danger_eval import (
     MAX_FALSE_CHECKINS,
     MAX_FALSE_NUMBERS,
@@ -26,6 +18,7 @@ from youthbot.core.danger_eval import (
     render,
 )
 from youthbot.core.danger_file import check_danger_words, load_danger_words
+from youthbot.core.danger_patterns import PatternError, compile_pattern
 from youthbot.core.yamlsource import ContentInvalid
 
 MATCHER, PROBLEMS = check_danger_words()
@@ -162,6 +155,8 @@ def test_bad_patterns_say_why(pattern: str, message: str) -> None:
         "my stepdad touches me when my mom is at work",
         "someone has my nudes and says he'll post them",
         "they took my passport",
+        "me violaron",  # a strong word of harm said of oneself (the `likely` tier)
+        "estoy secuestrada",
     ],
 )
 def test_disclosures_get_the_numbers(text: str) -> None:
@@ -177,6 +172,8 @@ def test_disclosures_get_the_numbers(text: str) -> None:
         "me obligan",
         "me quiero morir jajaja",  # laughing may hide it: ask, do not assume
         "que hago si un señor me pide fotos desnuda?",  # a hypothetical: ask
+        "que hago si mi padrastro me toca",  # a disclosure asked as a question: ask
+        "en el taller mi profe me toca",  # programme words alone do not silence it
         "suicide",
         "i hate my life",
     ],
@@ -202,6 +199,8 @@ def test_ambiguous_messages_get_the_check_in(text: str) -> None:
         "en el colegio hablamos sobre el suicidio",
         "vamos a hacer un taller sobre trata",
         "Campaña contra la explotación sexual",
+        "Taller: qué hacer si alguien dice «me obligan a trabajar» o te amenaza con fotos",
+        "la charla sobre violacion y abuso fue buena",
         "me toca exponer mañana",
         "me corte el pelo",
         "this homework is killing me",

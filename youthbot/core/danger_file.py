@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .danger import CATEGORIES, DangerMatcher, PatternError, Section, compile_pattern, normalize
+from .danger import CATEGORIES, DangerMatcher, Section, normalize
+from .danger_patterns import PatternError, compile_pattern
 from .regions import Report, check_keys
 from .yamlsource import ContentInvalid, LineDict, LineList, Problem, load_yaml
 
