@@ -1,132 +1,45 @@
-"""Danger words: each curated phrase triggers however it is typed; everyday talk does not."""
+"""Danger words: how a message is read (teen spelling), patterns with slots, the two tiers,
+what keeps everyday talk quiet, the file's checks with lines, and the evaluation set's goals."""
 
 from __future__ import annotations
 
 import textwrap
-import unicodedata
 from pathlib import Path
 
 import pytest
 
-from youthbot.core.danger import (
-    CATEGORIES,
-    DangerMatcher,
-    DangerPhrase,
-    check_danger_words,
-    default_danger_words_path,
-    normalize,
+from youthbot.core.danger import AMBIGUOUS, CATEGORIES, DISCLOSURE, normalize, respell
+from youthbot.core.danger_eval import (
+    MAX_FALSE_CHECKINS,
+    MAX_FALSE_NUMBERS,
+    MIN_RECALL,
+    evaluate,
+    load_cases,
+    render,
 )
-from youthbot.core.yamlsource import ContentInvalid, load_yaml
+from youthbot.core.danger_file import check_danger_words, load_danger_words
+from youthbot.core.danger_patterns import PatternError, compile_pattern
+from youthbot.core.yamlsource import ContentInvalid
 
-PHRASES, PROBLEMS = check_danger_words()
-MATCHER = DangerMatcher(PHRASES)
-FILE_ORDINARY = list(load_yaml(default_danger_words_path())[0]["ordinary"])
-
-# Everyday sentences, other than the file's, that must not interrupt anyone.
-ORDINARY = [
-    "Buenos días, ¿a qué hora empieza la reunión?",
-    "Me toca lavar los platos hoy",
-    "Mi mamá me dejó ir al taller de música",
-    "El sábado hay feria de ciencias en Belén",
-    "Llevamos carteles a la marcha por los derechos de la niñez",
-    "¿Me puedes mandar el enlace del quiz?",
-    "Estoy feliz porque aprobé el examen",
-    "Quiero compartir fotos del mural con el grupo",
-    "Somos 12 chicas y 10 chicos en el grupo",
-    "No me gusta el frío de Puno",
-    "Qué bonito el video que hicieron",
-    "Hola!!! 😀😀 ¿cómo están?",
-    "Good morning, what time does the meeting start?",
-    "It's my turn to wash the dishes today",
-    "We took the bus to Juliaca for the fair",
-    "I passed my exam!",
-    "Can you send me the link to the quiz?",
-    "My friends and I painted a mural",
-    "I don't like the cold in Puno",
-    "The campaign video was amazing",
-    "We need more volunteers for Saturday",
-    "helmets and bikes for the school race",
-    "nomenclature homework is boring",
-]
+MATCHER, PROBLEMS = check_danger_words()
+# What the held-out half reached (per language, the lower of es and en); see the test below.
+HELDOUT_RECALL_FLOOR = 0.80
 
 
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+def tier(text: str) -> str | None:
+    finding = MATCHER.assess(text)
+    return finding.tier if finding else None
 
 
-def test_shipped_file_is_valid_and_covers_every_category() -> None:
+def test_shipped_file_is_valid_with_both_languages() -> None:
     assert PROBLEMS == []
-    assert {p.category for p in PHRASES} == set(CATEGORIES)
-    assert {p.lang for p in PHRASES} == {"es", "en"}
-    assert len(FILE_ORDINARY) >= 40
-    assert DangerMatcher.from_file().match("me quiero morir") == "suicide"
+    assert [s.lang for s in MATCHER.sections] == ["es", "en"]
+    found = {c for s in MATCHER.sections for c, _ in s.disclosure}
+    assert found == set(CATEGORIES)
+    assert load_danger_words().match("me quiero morir") == "suicide"
 
 
-@pytest.mark.parametrize("phrase", PHRASES, ids=lambda p: f"{p.line}-{p.text}")
-def test_every_phrase_triggers_however_it_is_typed(phrase: DangerPhrase) -> None:
-    forms = {
-        phrase.text,
-        strip_accents(phrase.text),
-        phrase.text.upper(),
-        strip_accents(phrase.text).upper(),
-        phrase.text.replace("'", "’"),  # phones type curly apostrophes
-        f"Hola, perdón... {phrase.text}, no sé qué hacer.",
-        f"hey so {phrase.text.upper()}!! what do i do",
-        f"{phrase.text}\n\n🙏",
-    }
-    for form in forms:
-        assert MATCHER.match(form) == phrase.category, form
-
-
-@pytest.mark.parametrize("sentence", FILE_ORDINARY + ORDINARY)
-def test_ordinary_sentences_do_not_trigger(sentence: str) -> None:
-    assert MATCHER.match(sentence) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("kiero morirrrr", "suicide"),
-        ("me kieren llevar a lima", "sold_or_taken"),
-        ("ME QUIERO MORIIIIR", "suicide"),
-        ("m3 qui3ro mor1r", "suicide"),
-        ("obligandome", "forced"),
-        ("AYUDENMEEE POR FAVOR", "danger"),
-        ("Im in danger", "danger"),
-        ("i’m in danger", "danger"),
-        ("they wont let me leave", "held"),
-        ("ya no quiero vivir", "suicide"),
-        ("un señor me amenaza con publicar mis fotos", "image_threat"),
-        ("me amenaza", "danger"),
-        ("mi tío me hace cosas feas", "abuse"),
-        ("#sextorsion", "image_threat"),
-        ("no me dejan salir de la casa y me quitaron mi DNI", "held"),
-    ],
-)
-def test_how_people_really_type(text: str, category: str) -> None:
-    assert MATCHER.match(text) == category
-
-
-def test_the_first_phrase_in_the_text_decides_and_the_longest_at_one_place() -> None:
-    assert MATCHER.match("me quiero morir porque me obligan") == "suicide"
-    assert MATCHER.match("me obligan y me quiero morir") == "forced"
-    # "me amenaza" alone is danger; the longer phrase at the same place wins
-    assert MATCHER.match("me amenaza con publicar mis fotos") == "image_threat"
-
-
-def test_phrases_match_whole_words_only() -> None:
-    assert MATCHER.match("nome obligan") is None
-    assert MATCHER.match("my helmet") is None
-    assert MATCHER.match("me tocando") is None
-    assert MATCHER.match("me toca a mí") is None
-    assert MATCHER.match("suicidas") is None  # a different word; "suicida" itself triggers
-    assert MATCHER.match("pe100") is None
-
-
-def test_homework_sentences_trigger_on_purpose() -> None:
-    # Decision documented in danger_words.yaml: no exceptions, a gentle message is cheap.
-    assert MATCHER.match("me obligan a hacer la tarea de matemáticas") == "forced"
+# How a message is read --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -136,9 +49,11 @@ def test_homework_sentences_trigger_on_purpose() -> None:
         ("Ñandú  pingüino\tcañón", "nandu pinguino canon"),
         ("I'm   scared…", "im scared"),
         ("won’t", "wont"),
-        ("llevar", "levar"),
+        ("ayudaaaaa", "ayuda"),
         ("m0rir 100 veces", "morir 100 veces"),
-        ("😀🙏", ""),
+        ("m@tarme", "matarme"),
+        ("ya no puedo 🔪🩸", "ya no puedo 🔪 🩸"),
+        ("👍🏽", "👍"),
         ("", ""),
         ("ＦＵＬＬ ｗｉｄｔｈ", "ful width"),
     ],
@@ -147,25 +62,221 @@ def test_normalize(text: str, expected: str) -> None:
     assert normalize(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("es", "q hago xq mi padrastro me toca", "que hago porque mi padrastro me toca"),
+        ("es", "kiero irme d la ksa, toy mal", "quiero irme de la casa estoy mal"),
+        ("es", "me kitaron el DNI x eso", "me quitaron el dni por eso"),
+        ("en", "i want to kms rn", "i want to kil myself right now"),
+        ("en", "idk what u mean", "i do not know what you mean"),
+    ],
+)
+def test_teen_spelling_per_language(lang: str, text: str, expected: str) -> None:
+    section = next(s for s in MATCHER.sections if s.lang == lang)
+    assert respell(text, section.spelling) == normalize(expected)
+
+
+def test_the_spanish_spelling_does_not_touch_english_words() -> None:
+    es = next(s for s in MATCHER.sections if s.lang == "es")
+    assert respell("kill me", es.spelling) == "kil me"  # "k" alone is "que", "kill" stays
+
+
+# Patterns ----------------------------------------------------------------------------------
+
+SLOTS = {"who": ["padrastro", "tio", "novio de mi (mama|tia)"], "hit": ["pega", "golpe*"]}
+
+
+def matches(pattern: str, text: str, window: int = 2) -> bool:
+    import re
+
+    regex = re.compile(compile_pattern(pattern, SLOTS, {"q": "que"}, window))
+    return regex.search(normalize(text) + " ") is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("mi {who} ... me {hit}", "mi padrastro me pega", True),
+        ("mi {who} ... me {hit}", "mi tio siempre me golpeaba", True),
+        ("mi {who} ... me {hit}", "mi novio de mi tia ayer me pega", True),
+        ("mi {who} ... me {hit}", "mi tio que vive lejos siempre me pega", False),  # window 2
+        ("mi {who} ... me {hit}", "mi profe me pega", False),
+        ("me (corto|lastimo) [los] brazos", "me corto brazos", True),
+        ("me (corto|lastimo) [los] brazos", "me lastimo los brazos", True),
+        ("me viol*", "me violaron", True),
+        ("me viol*", "violin", False),
+        ("me toca *ar", "me toca lavar", True),
+        ("me toca *ar", "me toca lavo", False),
+        ("trabajo & no le digas a nadie", "no le digas a nadie, es un trabajo", True),
+        ("trabajo & no le digas a nadie", "un trabajo bonito", False),
+        ("^ que es", "que es la trata", True),
+        ("^ que es", "dice que es secreto", False),
+        ("me toca", "nome toca", False),  # whole words only
+    ],
+)
+def test_pattern_language(pattern: str, text: str, expected: bool) -> None:
+    assert matches(pattern, text) is expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("mi {nadie} me pega", "not in 'words'"),
+        ("me (pega", "never closed"),
+        ("me pega)", "closes nothing"),
+        ("( | )", "empty"),
+        ("...", "no words"),
+    ],
+)
+def test_bad_patterns_say_why(pattern: str, message: str) -> None:
+    with pytest.raises(PatternError, match=message):
+        compile_pattern(pattern, SLOTS, {}, 4)
+
+
+# The two tiers, and what keeps everyday talk quiet -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi padrastro me toca cuando mi mama no esta",
+        "mi papa me pega con la correa",
+        "me estan chantajeando con mis fotos",
+        "tiene mis nudes y dice q las va a publicar",
+        "a veces me corto",
+        "me quitaron el DNI",
+        "mi entrenador me viola y me quiero morir",
+        "un señor de internet quiere q nos veamos y q no le diga a nadie",
+        "K1ERO M0RIRME",
+        "ya no kiero despertar",
+        "i want to kms",
+        "i want to unalive myself",
+        "my stepdad touches me when my mom is at work",
+        "someone has my nudes and says he'll post them",
+        "they took my passport",
+        "me violaron",  # a strong word of harm said of oneself (the `likely` tier)
+        "estoy secuestrada",
+    ],
+)
+def test_disclosures_get_the_numbers(text: str) -> None:
+    assert tier(text) == DISCLOSURE, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sextorsion",
+        "ya no puedo mas",
+        "ya no puedo mas 🔪🩸",
+        "me obligan",
+        "me quiero morir jajaja",  # laughing may hide it: ask, do not assume
+        "que hago si un señor me pide fotos desnuda?",  # a hypothetical: ask
+        "que hago si mi padrastro me toca",  # a disclosure asked as a question: ask
+        "en el taller mi profe me toca",  # programme words alone do not silence it
+        "suicide",
+        "i hate my life",
+    ],
+)
+def test_ambiguous_messages_get_the_check_in(text: str) -> None:
+    assert tier(text) == AMBIGUOUS, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "🔪",
+        "💀💀💀",
+        "🩸",
+        "what is sextortion?",
+        "¿qué es la sextorsión?",
+        "help me with the quiz pls",
+        "me voy a matar estudiando jaja",
+        "me muero de risa",
+        "estoy encerrada estudiando",
+        "my mom will kill me if I fail lol",
+        "I'm trapped in traffic lol",
+        "en el colegio hablamos sobre el suicidio",
+        "vamos a hacer un taller sobre trata",
+        "Campaña contra la explotación sexual",
+        "Taller: qué hacer si alguien dice «me obligan a trabajar» o te amenaza con fotos",
+        "la charla sobre violacion y abuso fue buena",
+        "me toca exponer mañana",
+        "me corte el pelo",
+        "this homework is killing me",
+        "nos vemos en la plaza",
+    ],
+)
+def test_everyday_talk_questions_hyperboles_and_programme_talk_are_quiet(text: str) -> None:
+    assert tier(text) is None, text
+
+
 def test_odd_and_long_input_does_not_crash() -> None:
-    assert MATCHER.match("") is None
-    assert MATCHER.match("😀" * 4096) is None
-    assert MATCHER.match("\u0000\u200b\ufeff" * 1000) is None
-    harmless = ("me toca el taller el sábado y hola " * 200)[:4096]
-    disclosure = harmless[:4000] + " me quieren vender"
-    assert MATCHER.match(harmless) is None
-    assert MATCHER.match(disclosure) == "sold_or_taken"
+    assert MATCHER.assess("") is None
+    assert MATCHER.assess("😀" * 4096) is None
+    assert MATCHER.assess("\u0000\u200b\ufeff" * 1000) is None
+    harmless = ("me toca lavar los platos el sábado y hola " * 200)[:4096]
+    assert MATCHER.assess(harmless) is None
+    assert MATCHER.match(harmless[:4000] + " me quieren vender") == "sold_or_taken"
 
 
-# ------------------------------------------------------------------ checks with lines
+# The evaluation set: the goals, on both halves and in both languages --------------------------
+
+
+def test_the_evaluation_set_meets_the_goals_on_both_halves_and_languages() -> None:
+    cases = load_cases()
+    assert len(cases) >= 400
+    assert {c.lang for c in cases} == {"es", "en"}
+    report = evaluate(MATCHER, cases)
+    # The goals hold on the tuning half, as a whole and per language. The held-out half is
+    # never tuned on and does NOT reach the recall goal (docs/danger-words.md has its
+    # figures): here it is held to the floor it reached, so a change that loses ground
+    # fails. Messages name no sentence, so a failing run shows no held-out sentence.
+    recall_floor = {"tuning": MIN_RECALL, "heldout": HELDOUT_RECALL_FLOOR}
+    for half in ("tuning", "heldout"):
+        for group in ("all", "lang:es", "lang:en"):
+            disclosures = report.get(half, "disclosure", group)
+            ordinary = report.get(half, "ordinary", group)
+            assert disclosures.total >= 30 and ordinary.total >= 25, (half, group)
+            assert disclosures.rate(disclosures.numbers) >= recall_floor[half], (half, group)
+            assert ordinary.rate(ordinary.numbers) <= MAX_FALSE_NUMBERS, (half, group)
+            assert ordinary.rate(ordinary.checkins) <= MAX_FALSE_CHECKINS, (half, group)
+    text = "\n".join(render(report, halves=["tuning"], verbose=True))
+    assert "tuning: meets the goals" in text and "sexual_abuse" in text
+
+
+def test_the_eval_command_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    from youthbot.cli import main
+
+    assert main(["danger", "eval", "--split", "tuning", "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert "== tuning ==" in out and "TOTAL" in out and "missed disclosures" in out
+
+
+# The file's checks, with lines ---------------------------------------------------------------
 
 VALID = """\
 categories: [forced, suicide]
-phrases:
-  - {text: "me obligan", lang: es, category: forced}
-  - {text: "kill myself", lang: en, category: suicide}
-ordinary:
-  - "hola"
+window: 3
+languages:
+  es:
+    spelling: {q: que, kiero: quiero}
+    words:
+      who: [jefe, patron]
+    disclosure:
+      forced:
+        - "mi {who} ... me obliga"
+      suicide:
+        - "quiero morir"
+    ambiguous:
+      suicide:
+        - "no puedo mas"
+    harmless:
+      - "morir de risa"
+    asking:
+      - "que es"
+    ordinary:
+      - "hola"
 """
 
 
@@ -175,36 +286,51 @@ def check(tmp_path: Path, text: str):  # noqa: ANN201
     return check_danger_words(path)
 
 
-def line_with(text: str, fragment: str, occurrence: int = 1) -> int:
-    hits = [n for n, line in enumerate(text.splitlines(), start=1) if fragment in line]
-    return hits[occurrence - 1]
+def line_with(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if fragment in line)
 
 
 def test_valid_file(tmp_path: Path) -> None:
-    phrases, problems = check(tmp_path, VALID)
+    matcher, problems = check(tmp_path, VALID)
     assert problems == []
-    assert [(p.text, p.lang, p.category, p.line) for p in phrases] == [
-        ("me obligan", "es", "forced", 3),
-        ("kill myself", "en", "suicide", 4),
-    ]
+    assert matcher.match("mi jefe siempre me obliga") == "forced"
+    assert matcher.match("kiero morir de risa") is None
+    assert matcher.assess("no puedo mas").tier == AMBIGUOUS
+
+
+def test_a_new_language_needs_no_code(tmp_path: Path) -> None:
+    portuguese = VALID + "  " + textwrap.dedent("""\
+      pt:
+        spelling: {vc: voce}
+        words:
+          who: [padrasto]
+        disclosure:
+          suicide:
+            - "quero morrer"
+        ordinary:
+          - "oi, tudo bem?"
+    """).replace("\n", "\n  ").rstrip() + "\n"
+    matcher, problems = check(tmp_path, portuguese)
+    assert problems == []
+    assert matcher.match("eu quero morreeer") == "suicide"
 
 
 @pytest.mark.parametrize(
     ("old", "new", "blamed", "message"),
     [
-        ('- {text: "kill myself"', '- {text: "ME OBLIGÁN!"', "ME OBLIG",
-         "repeats the one at line 3"),
-        ("category: suicide}", "category: sadness}", "sadness",
+        ('"mi {who} ... me obliga"', '"mi {quien} me obliga"', "quien", "not in 'words'"),
+        ('"quiero morir"', '"quiero (morir"', "(morir", "never closed"),
+        ("      suicide:\n        - \"quiero", "      sadness:\n        - \"quiero", "sadness",
          "category 'sadness' is not in 'categories'"),
         ("[forced, suicide]", "[forced, suicide, boredom]", "categories:",
          "category 'boredom' is unknown"),
-        ('text: "kill myself"', 'text: "  ?! "', "?!", "empty or has no letters"),
-        ('text: "kill myself"', 'text: ""', 'text: ""', "empty or has no letters"),
-        ("lang: en", "lang: fr", "lang: fr", "language 'fr' is not one of"),
-        ('  - "hola"', '  - "I want to kill myself laughing"', "laughing",
-         "triggers the danger check (suicide)"),
-        ("lang: en, ", "", "kill myself", "phrase: missing key 'lang'"),
-        ("category: forced}", "category: forced, note: x}", "note: x", "unknown key 'note'"),
+        ('  - "hola"', '  - "quiero morir ya"', "quiero morir ya", "triggers the danger check"),
+        ('  - "hola"', '  - "ya no puedo mas"', "ya no puedo mas", "(ambiguous, suicide)"),
+        ("  es:\n", "  espanol:\n", "espanol", "two-letter code"),
+        ("window: 3", "window: many", "window", "whole number"),
+        ('        - "no puedo mas"', '        - "no puedo mas"\n        - "no  puedo MAS"',
+         "no  puedo MAS", "repeats the one at line"),
+        ("    asking:", "    askin:", "askin", "unknown key 'askin'"),
     ],
 )
 def test_mistakes_are_reported_with_their_line(
@@ -219,12 +345,10 @@ def test_mistakes_are_reported_with_their_line(
     assert hits[0].path.endswith("danger_words.yaml")
 
 
-def test_all_problems_are_reported_and_from_file_refuses(tmp_path: Path) -> None:
-    text = VALID.replace("lang: en", "lang: fr").replace("category: forced}", "category: x}")
-    _, problems = check(tmp_path, text)
-    assert len(problems) == 2
+def test_load_refuses_a_file_with_problems(tmp_path: Path) -> None:
+    check(tmp_path, VALID.replace('"quiero morir"', '"quiero (morir"'))
     with pytest.raises(ContentInvalid):
-        DangerMatcher.from_file(tmp_path / "danger_words.yaml")
+        load_danger_words(tmp_path / "danger_words.yaml")
 
 
 def test_broken_or_empty_file(tmp_path: Path) -> None:

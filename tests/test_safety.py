@@ -1,6 +1,7 @@
-"""Safety through the real Application: the danger-word interrupt (every curated phrase, typed
-without accents, mid-quiz and mid-form, never as a nag), groups that never see anything
-personal, and the console showing /borrar, /salir and an interrupt in both languages."""
+"""Safety through the real Application: the danger-word interrupt (every disclosure of the
+evaluation set's tuning half, typed without accents, mid-quiz and mid-form, never as a nag),
+groups that never see anything personal, and the console showing /borrar, /salir and an
+interrupt in both languages. The check-in for ambiguous messages: test_danger_checkin.py."""
 
 from __future__ import annotations
 
@@ -29,13 +30,19 @@ from sqlalchemy import select
 from youthbot.bot import callbacks
 from youthbot.bot.routing import GROUP, PRIVATE, PUBLIC_GROUP, STAFF
 from youthbot.bot.runtime import Turn
-from youthbot.core.danger import check_danger_words, default_danger_words_path
+from youthbot.core.danger_eval import load_cases
+from youthbot.core.danger_file import default_danger_words_path, load_danger_words
 from youthbot.core.roles import Role
 from youthbot.core.yamlsource import load_yaml
 from youthbot.db.models import Activity, Case, CaseMessage, ChatState, QuizAttempt, User
 
-PHRASES, _PROBLEMS = check_danger_words()
-FILE_ORDINARY = [str(s) for s in load_yaml(default_danger_words_path())[0]["ordinary"]]
+MATCHER = load_danger_words()
+DISCLOSURES = [c.text for c in load_cases() if c.half == "tuning" and c.kind == "disclosure"]
+FILE_ORDINARY = [
+    str(s)
+    for section in load_yaml(default_danger_words_path())[0]["languages"].values()
+    for s in section["ordinary"]
+]
 
 GENTLE = {
     ("es", "suicide"): "Gracias por contarme cómo te sientes. 💙",
@@ -111,28 +118,28 @@ def clock(bot) -> Clock:
 # Every phrase, through the Application ----------------------------------------------------
 
 
-async def test_every_curated_phrase_interrupts_typed_without_accents(bot, clock):
+async def test_every_tuning_disclosure_interrupts_typed_without_accents(bot, clock):
     person = bot.person(YOUNG)
     await person.onboard()
-    assert len(PHRASES) > 100
-    for phrase in PHRASES:
+    assert len(DISCLOSURES) >= 100
+    for text in DISCLOSURES:
         clock.advance(minutes=11)  # past the quiet window: the whole interrupt each time
-        calls = await person.send(f"hola... {strip_accents(phrase.text).lower()}")
-        assert_interrupt(calls, "es", phrase.category)
+        calls = await person.send(f"hola... {strip_accents(text).lower()}")
+        assert_interrupt(calls, "es", MATCHER.match(text))
 
 
 @pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN], ids=["es", "en"])
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("me quieren llevar a otro lado", "sold_or_taken"),
+        ("me quieren llevar a otro lado", "danger"),
         ("ME OBLIGAN a salir con senores", "forced"),
         ("kiero morir", "suicide"),
         ("amenaza con publicar mis fotos si no pago", "image_threat"),
         ("they force me to work at night", "forced"),
         ("I want to die", "suicide"),
         ("he is threatening to post my pictures", "image_threat"),
-        ("they took my passport", "held"),
+        ("they took my passport", "sold_or_taken"),
     ],
 )
 async def test_a_sample_in_both_languages(bot, persona, text, category):
@@ -159,9 +166,9 @@ async def test_ordinary_sentences_do_not_interrupt(bot):
 async def test_the_same_danger_again_soon_gets_one_short_line(bot, clock):
     person = bot.person(YOUNG)
     await person.onboard()
-    assert_interrupt(await person.send("me obligan"), "es", "forced")
+    assert_interrupt(await person.send("me obligan a trabajar"), "es", "forced")
     clock.advance(minutes=2)
-    calls = await person.send("me obligan a todo, no me dejan ir")
+    calls = await person.send("me obligan a trabajar de noche, no me dejan ir")
     assert texts(calls) == [texts(calls)[0]] and texts(calls)[0].startswith(QUIET["es"])
     # another kind of danger is not the same story: the whole interrupt
     clock.advance(minutes=1)
@@ -187,7 +194,7 @@ async def test_mid_quiz_the_interrupt_comes_first_and_the_quiz_waits(bot, person
     question, answer = person.find_button(action="quiz.ans")
     text = "me quieren llevar" if lang == "es" else "they want to take me away"
     calls = await person.send(text)
-    assert_interrupt(calls, lang, "sold_or_taken")
+    assert_interrupt(calls, lang, "danger")
     calls = await person.press_data(answer, question)  # the quiz goes on where it was
     assert texts(calls)
     async with bot.db.session() as session:
@@ -212,12 +219,12 @@ async def in_a_test_form(bot, persona):
 
 
 @pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN], ids=["es", "en"])
-async def test_mid_form_the_interrupt_keeps_the_form_and_never_blocks_it(bot, persona, clock):
+async def test_mid_form_a_disclosure_is_never_the_answer_and_the_form_waits(bot, persona, clock):
     """Any flow (an activity form, a help form...): the danger text is not taken as the
-    answer, the form waits, and the next message, even the same one, reaches the form."""
+    answer, not even when sent again just after; the form waits for the next other text."""
     lang = persona.language_code
     person, answers = await in_a_test_form(bot, persona)
-    text = "Taller: me obligan a trabajar" if lang == "es" else "Talk: they force me to work"
+    text = "me obligan a trabajar de noche" if lang == "es" else "they force me to work at night"
     calls = await person.send(text)
     assert_interrupt(calls, lang, "forced")
     assert STILL_THERE[lang] in texts(calls)[0]
@@ -226,12 +233,15 @@ async def test_mid_form_the_interrupt_keeps_the_form_and_never_blocks_it(bot, pe
         assert (await session.get(ChatState, persona.id)).step == "title"
     clock.advance(minutes=1)
     calls = await person.send(text)
-    assert texts(calls) == ["form: got it"] and answers == [text]
+    assert len(texts(calls)) == 1 and texts(calls)[0].startswith(QUIET[lang])
+    assert answers == []
+    calls = await person.send("Feria del sábado")
+    assert texts(calls) == ["form: got it"] and answers == ["Feria del sábado"]
 
 
 async def test_mid_activity_form_a_leaders_programme_text_goes_to_the_form(bot, clock):
     """Workshop titles about forced labour or sextortion are programme content, not a
-    disclosure: for people with a role, activity forms are not interrupted."""
+    disclosure: the matcher tells them apart, so the form takes them."""
     await bot.grant(LEADER, Role.LEADER)
     leader = bot.person(LEADER)
     await leader.onboard()
@@ -327,7 +337,7 @@ async def test_emergency_numbers_are_those_of_the_persons_country(bot):
     await person.onboard()
     async with bot.db.session() as session:
         (await session.get(User, YOUNG.id)).country = "CO"
-    calls = await person.send("me obligan")
+    calls = await person.send("me obligan a trabajar")
     assert "📞 141" in texts(calls)[0] and "📞 123" in texts(calls)[0]
     assert "📞 105" not in texts(calls)[0]
 
@@ -335,7 +345,7 @@ async def test_emergency_numbers_are_those_of_the_persons_country(bot):
 async def test_anonymous_people_are_interrupted_too(bot):
     person = bot.person(YOUNG)
     await person.onboard(age_band="u14")
-    assert_interrupt(await person.send("me tocan"), "es", "abuse")
+    assert_interrupt(await person.send("me tocan mis partes"), "es", "abuse")
     stranger = bot.person(YOUNG_EN)
     assert_interrupt(await stranger.send("I want to die"), "en", "suicide")
 

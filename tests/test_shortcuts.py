@@ -36,7 +36,6 @@ HELP_WORDS = [
     ("es", "ayudame"),
     ("es", "necesito ayuda"),
     ("es", "ayudaaaa!!"),
-    ("es", "¡¡SOCORRO!!"),
     ("en", "help"),
     ("en", "Help!! 🙏"),
     ("en", "please help"),
@@ -85,6 +84,16 @@ async def test_help_words_open_get_help(bot, lang, text):
     await person.onboard()
     calls = await person.send(text)
     assert QUESTION[lang] in texts(calls)[0]
+
+
+@pytest.mark.parametrize(("lang", "text"), [("es", "¡¡SOCORRO!!"), ("es", "auxilio")])
+async def test_cries_for_help_get_the_emergency_numbers_at_once(bot, lang, text):
+    """"socorro" and "auxilio" are danger words too: all the numbers come first."""
+    person = bot.person(PERSONA[lang])
+    await person.onboard()
+    calls = await person.send(text)
+    assert "📞 105" in texts(calls)[0]
+    assert QUESTION[lang] not in texts(calls)[0]
 
 
 @pytest.mark.parametrize(("lang", "text"), MENU_WORDS)

@@ -56,7 +56,7 @@ from .bot.routing import (
 from .bot.runtime import BotContext, Content, Deps
 from .bot.tracking import MessageTracker, TrackingBot
 from .config import Settings
-from .core.danger import DangerMatcher, check_danger_words, default_danger_words_path
+from .core.danger_file import check_danger_words, default_danger_words_path, load_danger_words
 from .core.directory_coverage import check_coverage
 from .core.directory_file import (
     check_emergency_coverage,
@@ -144,7 +144,7 @@ def check_content(
         service_problems, gap_notes = check_coverage(
             services_path, services, [c.id for c in countries], today=today
         )
-    _phrases, danger_problems = check_danger_words(
+    _matcher, danger_problems = check_danger_words(
         _content_path(settings, "danger_words.yaml", default_danger_words_path())
     )
     shortcut_problems = check_shortcuts(shortcuts_path(settings.content_dir))
@@ -176,7 +176,7 @@ def load_content(settings: Settings) -> Content:
             today=utcnow().date(),
             region_ids=region_ids(countries),
         ),
-        danger=DangerMatcher.from_file(
+        danger=load_danger_words(
             _content_path(settings, "danger_words.yaml", default_danger_words_path())
         ),
     )

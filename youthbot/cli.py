@@ -1,4 +1,4 @@
-"""The `youthbot` command: run, console, db, content, roles."""
+"""The `youthbot` command: run, console, db, content, roles, danger."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from . import activities_cli, announce_cli, case_stats_cli, logsafe, quiz_cli
+from . import activities_cli, announce_cli, case_stats_cli, danger_cli, logsafe, quiz_cli
 from .config import ConfigError, Settings, load_settings
 from .core.roles import Role
 from .core.yamlsource import ContentInvalid
@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     announce_cli.add_announce_command(sub)
     export_sub = activities_cli.add_export_parser(sub)
     case_stats_cli.add_export_command(export_sub)
+    danger_cli.add_danger_command(sub)
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser

@@ -64,7 +64,6 @@ def register(router: Router) -> None:
     activity_review.register(router, text_steps)
     activity_browse.register(router)
     router.on_startup(activity_reminders.schedule)
-    router.content_flows.add(FLOW)
 
     @router.button(ACTIVITIES_ENTRY)
     async def open_activities(turn: Turn) -> None:

@@ -26,7 +26,6 @@ def register(router: Router) -> None:
     router.flow(FLOW)(write_announcement)
     router.form(FLOW, ADMINS, N_("You no longer have the admin role, so this form was closed. "
                                  "Your draft was removed."))
-    router.content_flows.add(FLOW)  # an announcement about sextortion is not a disclosure
     router.button("ann.skip", roles=ADMINS)(skip_language)
     router.button("ann.send", int, roles=ADMINS)(confirm_announcement)
     router.button("ann.cancel", int, roles=ADMINS)(cancel_announcement)

@@ -68,9 +68,6 @@ class Router:
         self.form_left: TurnHandler | None = None
         self.settings_items: list[Callable[[Turn], list[InlineKeyboardButton]]] = []
         self.arg_types: dict[str, tuple[type, ...]] = {}
-        # Flows whose free text is programme content written by leaders or staff (activity
-        # forms): the danger-word interrupt leaves such text alone for people with a role.
-        self.content_flows: set[str] = set()
         # Run in every turn's transaction before its handler (e.g. noting message ids).
         self.turn_hooks: list[Callable[[Turn], Awaitable[None]]] = []
         # PTB handlers for updates that are not messages or buttons (e.g. poll answers).

@@ -1,4 +1,5 @@
-"""Safety first: the danger-word interrupt, groups kept impersonal, and logs kept clean.
+"""Safety first: the danger-word interrupt (and its check-in, in danger_checkin), groups kept
+impersonal, and logs kept clean.
 
 `register` must run before every other feature's: its interceptor is checked first on every
 private message, mid-quiz and mid-form included, and on every edited private message.
@@ -10,9 +11,9 @@ import logging
 
 from ..core import cases as case_service
 from ..core import safety as safety_service
-from ..core.roles import Role
+from ..core.danger import DISCLOSURE
 from ..i18n import N_, _
-from . import emergency
+from . import danger_checkin, emergency
 from . import help as help_screens
 from .routing import PUBLIC_GROUP, Router
 from .runtime import Turn
@@ -58,20 +59,21 @@ def quiet_library_loggers() -> None:
 
 async def interrupt_on_danger(turn: Turn) -> bool:
     """Free text saying someone may be in danger: a gentle word, the emergency numbers and
-    the offer of a person, before anything else. Shown once in a while, never as a nag."""
+    the offer of a person, before anything else. Shown once in a while, never as a nag.
+
+    Everyone, in every state: a disclosure typed into a form is never taken as its answer.
+    An ambiguous message (a topic word, a veiled phrase) gets the gentle check-in instead;
+    programme talk ("taller sobre trata") and questions about a topic get nothing."""
     matcher = turn.deps.content.danger
     text = turn.text
     if matcher is None or not text or text.startswith("/"):
         return False
-    if (
-        turn.state is not None
-        and turn.state.flow in turn.deps.router.content_flows
-        and turn.role is not Role.YOUNG
-    ):
-        return False  # a leader describing a workshop on sextortion is not a disclosure
-    category = matcher.match(text)
-    if category is None:
+    finding = matcher.assess(text)
+    if finding is None:
         return False
+    if finding.tier != DISCLOSURE:
+        return await danger_checkin.check_in(turn, finding.category)
+    category = finding.category
     first = await safety_service.start_danger_notice(
         turn.session, user_id=turn.user_id, category=category, now=turn.now
     )
@@ -84,8 +86,8 @@ async def interrupt_on_danger(turn: Turn) -> bool:
     if first:
         await show_interrupt(turn, category)
         return True
-    if turn.state is not None:
-        return False  # mid-form, just after an interrupt: the text is the form's answer
+    if turn.update.edited_message is not None:
+        return True  # the same story edited again: the numbers are just above
     turn.reply(
         _(
             "I am here. 💙 The numbers above work at any time, and the button above connects "
@@ -116,6 +118,7 @@ def register(router: Router) -> None:
     """Register the danger-word interrupt (first of all) and /start in groups."""
     router.intercept(interrupt_on_danger)
     router.check_edits(interrupt_on_danger)  # "fine" edited into "they hurt me" counts too
+    danger_checkin.register(router)
 
     @router.command("start", chats=PUBLIC_GROUP)
     async def start_in_group(turn: Turn) -> None:

@@ -1,204 +1,199 @@
 """Danger words: free text that says someone is being hurt, held, sold, or wants to die.
 
-Any text a young person types is checked against the curated list in danger_words.yaml; a
-match lets the bot interrupt gently with emergency numbers and the offer of a person.
-We prefer recall: a gentle message is cheap, a missed disclosure is not. So there are no
-exceptions ("me obligan a hacer la tarea" triggers too), and `normalize` folds the ways people
-really type (no accents, capitals, stretched letters, digits for letters) onto one form.
+Whatever someone types is read the way young people write (no accents, "q", "xq", "kiero",
+"kms", stretched letters, digits for letters, emoji) and compared with the patterns of
+danger_words.yaml, one section per language. The answer has two tiers:
+
+- a **disclosure** ("mi padrastro me toca", "i want to kms"): the bot interrupts with the
+  emergency numbers and the offer of a person;
+- an **ambiguous** message (a topic word alone, a veiled phrase, a disclosure phrased as a
+  question or a joke): the bot gently asks whether it is happening to them.
+
+`likely` patterns (a strong word of harm said of oneself) count as a disclosure only when
+nothing marks the message as a question, programme talk or a joke.
+
+Questions about a topic ("¿qué es la sextorsión?"), programme talk ("taller sobre trata") and
+idioms ("me muero de risa") are what keeps the rest of everyday talk quiet. The file format
+and how to extend it are described in danger_words.yaml's header and docs/danger-words.md;
+the pattern language is core/danger_patterns.py; reading and checking the file is
+core/danger_file.py.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-from youthbot.core.regions import Report, check_keys, line_of
-from youthbot.core.yamlsource import ContentInvalid, LineDict, LineList, Problem, load_yaml
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 CATEGORIES = ("forced", "sold_or_taken", "image_threat", "held", "abuse", "suicide", "danger")
+DISCLOSURE, AMBIGUOUS = "disclosure", "ambiguous"
 # Dropped, not turned into a space, so "I'm" and "Im", "won't" and "wont" are the same word.
 APOSTROPHES = frozenset("'’‘`´ʼ")
 # Only inside a word that also has letters ("m0rir", "h3lp"), never in numbers like "100".
-LEET = str.maketrans("013457", "oieast")
+LEET = str.maketrans("013457@$", "oieastas")
+LEET_SYMBOLS = frozenset("@$")
 REPEATS = re.compile(r"([^\W\d_])\1+")
+# Emoji modifiers that change nothing of the meaning (variation selectors, skin tones, ZWJ).
+IGNORED = frozenset("\ufe0f\ufe0e\u200d") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
 
 
 def normalize(text: str) -> str:
     """The matching form of `text`: what is compared, not what is shown.
 
-    Lower case; accents and other marks removed (ñ → n); apostrophes dropped; every other
-    character that is not a letter or digit (punctuation, emoji) becomes a space; digits inside
-    words read as letters (0→o 1→i 3→e 4→a 5→s 7→t); every run of one repeated letter becomes
-    one letter ("ayudaaaa" → "ayuda", but also "llevar" → "levar" — phrases are normalised the
-    same way, so they still meet); spaces collapsed.
+    Lower case; accents and other marks removed (ñ → n); apostrophes dropped; emoji and other
+    symbols kept, each as a word of its own ("🔪"); every other character that is not a letter
+    or digit becomes a space; digits and @ $ inside words read as letters (0→o 1→i 3→e 4→a
+    5→s 7→t @→a $→s); every run of one repeated letter becomes one letter ("ayudaaaa" →
+    "ayuda", but also "llevar" → "levar": patterns are normalised the same way, so they still
+    meet); spaces collapsed.
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     kept = []
     for char in decomposed:
-        if unicodedata.combining(char) or char in APOSTROPHES:
+        if unicodedata.combining(char) or char in APOSTROPHES or char in IGNORED:
             continue
-        kept.append(char if char.isalnum() else " ")
+        if char.isalnum() or char in LEET_SYMBOLS:
+            kept.append(char)
+        elif unicodedata.category(char) == "So":
+            kept.append(f" {char} ")
+        else:
+            kept.append(" ")
     return " ".join(_fold_word(word) for word in "".join(kept).split())
 
 
 def _fold_word(word: str) -> str:
-    if not word.isdigit() and any(char.isdigit() for char in word):
+    if any(char.isalpha() for char in word) and any(
+        char.isdigit() or char in LEET_SYMBOLS for char in word
+    ):
         word = word.translate(LEET)
     return REPEATS.sub(r"\1", word)
 
 
+def respell(text: str, spelling: Mapping[str, str]) -> str:
+    """`normalize(text)` with each word written as the language's `spelling` map says
+    ("q" → "que", "kms" → "kill myself")."""
+    return " ".join(spelling.get(word, word) for word in normalize(text).split())
+
+
+# The matcher ---------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class DangerPhrase:
-    """One curated phrase, as written in the file, and what it signals."""
+class Finding:
+    """What a message says: `tier` (disclosure or ambiguous) and the kind of danger."""
 
-    text: str
-    lang: str
+    tier: str
     category: str
-    line: int = 0
 
-    @property
-    def key(self) -> tuple[str, ...]:
-        return tuple(normalize(self.text).split())
+
+@dataclass
+class Section:
+    """One language's compiled data."""
+
+    lang: str
+    spelling: dict[str, str]
+    disclosure: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    ambiguous: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    likely: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    harmless: re.Pattern[str] | None = None
+    asking: re.Pattern[str] | None = None
+    programme: re.Pattern[str] | None = None
+    about: re.Pattern[str] | None = None
+    joking: re.Pattern[str] | None = None
+    joking_categories: frozenset[str] = frozenset()
+
+    def read(self, text: str) -> Reading:
+        """What this language's patterns find in `text`, before the markers are weighed."""
+        words = respell(text, self.spelling) + " "
+        plain = words
+        if self.harmless is not None:
+            words = self.harmless.sub(lambda m: "_ " * m.group().count(" "), words)
+        joking = _found(self.joking, plain)
+        return Reading(
+            disclosure=_first(self.disclosure, words),
+            ambiguous=_first(self.ambiguous, words),
+            likely=_first(self.likely, words),
+            asking=_found(self.asking, plain),
+            programme=_found(self.programme, plain),
+            about=_found(self.about, plain),
+            joking=self.joking_categories if joking else frozenset(),
+        )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One section's raw findings (categories) and markers in one message."""
+
+    disclosure: str | None
+    ambiguous: str | None
+    likely: str | None
+    asking: bool
+    programme: bool
+    about: bool
+    joking: frozenset[str]
+
+
+def _found(regex: re.Pattern[str] | None, words: str) -> bool:
+    return regex is not None and regex.search(words) is not None
+
+
+def _first(patterns: list[tuple[str, re.Pattern[str]]], words: str) -> str | None:
+    """The category whose pattern starts first in `words` (file order breaks ties)."""
+    best: tuple[int, str] | None = None
+    for category, regex in patterns:
+        match = regex.search(words)
+        if match is not None and (best is None or match.start() < best[0]):
+            best = (match.start(), category)
+    return best[1] if best else None
 
 
 class DangerMatcher:
-    """Finds curated danger phrases, as whole words, in free text."""
+    """Reads a message in every language of the file; the strongest finding wins."""
 
-    def __init__(self, phrases: Sequence[DangerPhrase]) -> None:
-        # First word → (words, category), longest first, so a scan tests few candidates.
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for phrase in phrases:
-            if phrase.key:
-                self._by_first.setdefault(phrase.key[0], []).append((phrase.key, phrase.category))
-        for candidates in self._by_first.values():
-            candidates.sort(key=lambda item: -len(item[0]))
+    def __init__(self, sections: Sequence[Section]) -> None:
+        self.sections = list(sections)
 
     @classmethod
-    def from_file(cls, path: Path | str | None = None) -> DangerMatcher:
+    def from_file(cls, path=None) -> DangerMatcher:  # noqa: ANN001
         """A matcher for danger_words.yaml; raises ContentInvalid when the file has problems."""
-        phrases, problems = check_danger_words(path)
-        if problems:
-            raise ContentInvalid(problems)
-        return cls(phrases)
+        from .danger_file import load_danger_words
+
+        return load_danger_words(path)
+
+    def assess(self, text: str) -> Finding | None:
+        """Disclosure, ambiguous, or None (everyday talk).
+
+        Markers count whichever language they are in: "¿qué es el grooming?" asks about an
+        English word in a Spanish question."""
+        if not text:
+            return None
+        readings = [section.read(text) for section in self.sections]
+        asking, programme = any(r.asking for r in readings), any(r.programme for r in readings)
+        if asking and programme:
+            return None  # "Taller: qué hacer si alguien dice «me obligan a trabajar»"
+        asking = asking or programme
+        about = any(r.about for r in readings)
+        joking = frozenset().union(*(r.joking for r in readings))
+        ambiguous = None
+        for reading in readings:
+            found = reading.disclosure
+            if found is not None:
+                if not asking and found not in joking:
+                    return Finding(DISCLOSURE, found)
+                ambiguous = ambiguous or found
+        for reading in readings:
+            found = reading.likely
+            if found is not None and not (asking or about):
+                if found not in joking:
+                    return Finding(DISCLOSURE, found)
+                ambiguous = ambiguous or found
+        for reading in readings:
+            if reading.ambiguous is not None and not (asking or about or joking):
+                ambiguous = ambiguous or reading.ambiguous
+        return Finding(AMBIGUOUS, ambiguous) if ambiguous else None
 
     def match(self, text: str) -> str | None:
-        """The category of the first phrase found in `text`, or None."""
-        words = normalize(text).split()
-        for start, word in enumerate(words):
-            for key, category in self._by_first.get(word, ()):
-                if tuple(words[start:start + len(key)]) == key:
-                    return category
-        return None
-
-
-def default_danger_words_path() -> Path:
-    return Path(__file__).resolve().parent.parent / "content" / "danger_words.yaml"
-
-
-def check_danger_words(
-    path: Path | str | None = None, languages: Sequence[str] = ("es", "en")
-) -> tuple[list[DangerPhrase], list[Problem]]:
-    """Read danger_words.yaml; return the phrases and every problem found, with its line.
-
-    Besides the shape of each entry, an `ordinary` sentence that triggers is a problem: it
-    shows which new phrase would interrupt everyday talk.
-    """
-    path = Path(path) if path is not None else default_danger_words_path()
-    data, problems = load_yaml(path, str(path))
-    report = Report(str(path), problems)
-    if not _check_top(data, report):
-        return [], report.problems
-    categories = _check_categories(data, report)
-    phrases = _check_phrases(data, categories, languages, report)
-    _check_ordinary(data, DangerMatcher(phrases), report)
-    return phrases, sorted(report.problems)
-
-
-def _check_top(data: Any, report: Report) -> bool:
-    if isinstance(data, LineDict):
-        check_keys(data, required=("phrases", "categories", "ordinary"), what="file",
-                   report=report)
-        return True
-    if data is not None or not report.problems:
-        report.add(1, "the file must be a mapping with 'phrases', 'categories' and 'ordinary'")
-    return False
-
-
-def _check_categories(data: LineDict, report: Report) -> set[str]:
-    items = data.get("categories")
-    if not isinstance(items, LineList):
-        if "categories" in data:
-            report.add(data.line_of("categories"), "'categories' must be a list")
-        return set(CATEGORIES)
-    for index, item in enumerate(items):
-        if item not in CATEGORIES:
-            report.add(items.line_of(index), f"category {item!r} is unknown to the bot "
-                                             f"(known: {', '.join(CATEGORIES)})")
-    return {str(item) for item in items}
-
-
-def _check_phrases(
-    data: LineDict, categories: set[str], languages: Sequence[str], report: Report
-) -> list[DangerPhrase]:
-    items = data.get("phrases")
-    if not isinstance(items, LineList) or not items:
-        if "phrases" in data:
-            report.add(data.line_of("phrases"), "'phrases' must be a list with at least one")
-        return []
-    phrases: list[DangerPhrase] = []
-    seen: dict[tuple[str, ...], int] = {}
-    for index, item in enumerate(items):
-        phrase = _check_phrase(item, items.line_of(index), categories, languages, report)
-        if phrase is None:
-            continue
-        if phrase.key in seen:
-            report.add(phrase.line, f"phrase {phrase.text!r} repeats the one at line "
-                                    f"{seen[phrase.key]} (once accents, capitals and "
-                                    f"repeated letters are set aside)")
-            continue
-        seen[phrase.key] = phrase.line
-        phrases.append(phrase)
-    return phrases
-
-
-def _check_phrase(
-    item: Any, line: int, categories: set[str], languages: Sequence[str], report: Report
-) -> DangerPhrase | None:
-    if not isinstance(item, LineDict):
-        report.add(line, 'each phrase must be {text: "...", lang: es, category: forced}')
-        return None
-    check_keys(item, required=("text", "lang", "category"), what="phrase", report=report)
-    text, lang, category = item.get("text"), item.get("lang"), item.get("category")
-    usable = True
-    if not isinstance(text, str) or not normalize(text):
-        report.add(line_of(item, "text", line), "phrase text is empty or has no letters")
-        usable = False
-    if "lang" in item and lang not in languages:
-        report.add(item.line_of("lang"), f"phrase language {lang!r} is not one of: "
-                                         f"{', '.join(languages)}")
-    if "category" in item and category not in categories:
-        report.add(item.line_of("category"), f"phrase category {category!r} is not in "
-                                             f"'categories'")
-    if not usable:
-        return None
-    return DangerPhrase(text=text, lang=str(lang), category=str(category), line=line)
-
-
-def _check_ordinary(data: LineDict, matcher: DangerMatcher, report: Report) -> None:
-    items = data.get("ordinary")
-    if not isinstance(items, LineList):
-        if "ordinary" in data:
-            report.add(data.line_of("ordinary"), "'ordinary' must be a list of sentences")
-        return
-    for index, sentence in enumerate(items):
-        if not isinstance(sentence, str) or not sentence.strip():
-            report.add(items.line_of(index), "an ordinary sentence must be a non-empty text")
-            continue
-        category = matcher.match(sentence)
-        if category is not None:
-            report.add(items.line_of(index),
-                       f"ordinary sentence {sentence!r} triggers the danger check ({category})")
+        """The category of a disclosure in `text`, or None (ambiguous included)."""
+        finding = self.assess(text)
+        return finding.category if finding is not None and finding.tier == DISCLOSURE else None

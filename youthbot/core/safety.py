@@ -84,3 +84,13 @@ async def forget_old_notices(
         delete(DangerNotice).where(DangerNotice.shown_at < now - window)
     )
     return result.rowcount or 0
+
+
+async def recent_danger_notice(
+    session: AsyncSession, *, user_id: int, now: datetime, window: timedelta = DANGER_QUIET_WINDOW
+) -> str | None:
+    """The kind of the danger notice noted for this person less than `window` ago, if any."""
+    notice = await session.get(DangerNotice, user_id)
+    if notice is None or notice.shown_at <= now - window:
+        return None
+    return notice.category
