@@ -3,6 +3,10 @@
 Format: `1|action|arg|arg…`, at most 64 bytes. Data arrives from the client and is never
 trusted: `parse` accepts only a known version and action, the declared number of arguments,
 and values of the declared types; anything else is None and the handler answers "stale".
+
+A button action is declared once, as an `Action` (its name and typed arguments), and that one
+object both packs the data (`ANSWER(attempt, index, option)`) and routes it
+(`router.button(ANSWER)(answer)`), so a pack/route mismatch cannot happen.
 """
 
 from __future__ import annotations
@@ -66,3 +70,48 @@ def _convert(text: str, kind: type) -> Any:
         except ValueError:
             return None
     return text if _TOKEN.match(text) else None
+
+
+class Packed(str):
+    """Callback data already packed by an `Action` (a button takes it as it is)."""
+
+    __slots__ = ()
+
+
+class Action:
+    """A button action declared once: its name and the types of its arguments, in order.
+
+    `Action("quiz.ans", attempt=int, index=int, option=int)`; calling it with values of those
+    types packs the data (checked at pack time, so a wrong call fails in tests, not on a phone);
+    `router.button(action)` routes it and `parse` accepts only those types on arrival.
+    """
+
+    __slots__ = ("name", "fields", "arg_types")
+
+    def __init__(self, name: str, **fields: type) -> None:
+        if not _TOKEN.match(name) or SEP in name:
+            raise CallbackDataError(f"action name {name!r} is not a safe token")
+        self.name = name
+        self.fields = tuple(fields)
+        self.arg_types = tuple(fields.values())
+
+    def __call__(self, *args: Any) -> Packed:
+        if len(args) != len(self.arg_types):
+            raise CallbackDataError(
+                f"{self.name} takes {len(self.arg_types)} arguments, not {len(args)}"
+            )
+        for field, value, kind in zip(self.fields, args, self.arg_types, strict=True):
+            if not _is_a(value, kind):
+                raise CallbackDataError(f"{self.name}.{field} must be {kind.__name__}: {value!r}")
+        return Packed(pack(self.name, *args))
+
+    def __repr__(self) -> str:
+        return f"Action({self.name!r})"
+
+
+def _is_a(value: Any, kind: type) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return isinstance(value, kind) or value in {m.value for m in kind}
+    return isinstance(value, kind)

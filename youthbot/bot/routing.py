@@ -79,12 +79,17 @@ class Router:
 
     def button(
         self,
-        action: str,
+        action: str | callbacks.Action,
         *arg_types: type,
         roles: Iterable[Role] | None = None,
         chats: str = PRIVATE,
     ) -> Callable[[TurnHandler], TurnHandler]:
-        """Register `fn(turn, *args)` for buttons packed with `action` and these arg types."""
+        """Register `fn(turn, *args)` for buttons of a declared `Action` (or, the older way, an
+        action name and its argument types)."""
+        if isinstance(action, callbacks.Action):
+            if arg_types:
+                raise ValueError(f"{action.name}: its argument types are in its declaration")
+            action, arg_types = action.name, action.arg_types
 
         def register(fn: TurnHandler) -> TurnHandler:
             if action in self.routes:

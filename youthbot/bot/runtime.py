@@ -97,7 +97,12 @@ def clean_text(text: str | None) -> str:
 # Keyboards --------------------------------------------------------------------------------
 
 
-def button(label: str, action: str, *args: Any) -> InlineKeyboardButton:
+def button(label: str, action: str | callbacks.Packed, *args: Any) -> InlineKeyboardButton:
+    """A button: `button(label, ACTION(args...))`, or the older `button(label, name, *args)`."""
+    if isinstance(action, callbacks.Packed):
+        if args:
+            raise callbacks.CallbackDataError("packed data takes no more arguments")
+        return InlineKeyboardButton(label, callback_data=str(action))
     return InlineKeyboardButton(label, callback_data=callbacks.pack(action, *args))
 
 
