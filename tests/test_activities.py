@@ -25,8 +25,8 @@ from activities_support import (
 from harness import LEADER, MODERATOR, STAFF_CHAT_ID, YOUNG, labels, texts
 from sqlalchemy import func, select
 
-from youthbot.bot import callbacks
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
 from youthbot.db.models import Activity, ChatState
 
 ERRORS = {

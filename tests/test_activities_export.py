@@ -15,9 +15,9 @@ from harness import ADMIN, LEADER, MODERATOR, YOUNG, texts
 from openpyxl import load_workbook
 
 from youthbot.cli import main as cli_main
-from youthbot.core.activity_export import export_files, load_rows, render_charts
+from youthbot.core.activities.export import export_files, load_rows, render_charts
+from youthbot.core.people.roles import Role
 from youthbot.core.regions import load_regions
-from youthbot.core.roles import Role
 from youthbot.db import migrate
 from youthbot.db.engine import Database
 from youthbot.db.models import Activity, ActivityJoin, ActivityReport, User

@@ -22,9 +22,9 @@ from activities_support import (
 from harness import FRIEND, LEADER, YOUNG, YOUNG_EN, labels, texts
 from sqlalchemy import update
 
-from youthbot.bot import callbacks
-from youthbot.bot.activity_reminders import send_due_reminders
-from youthbot.core.roles import Role
+from youthbot.bot.activities.reminders import send_due_reminders
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
 from youthbot.db.models import User
 
 DETAILS = {

@@ -8,8 +8,8 @@ import pytest
 from activities_support import LEADERS, as_role, draft_of, set_clock, start_registration, tap
 from harness import YOUNG, YOUNG_EN, labels, texts
 
-from youthbot.bot import callbacks
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
 
 WHERE = {"es": "¿Dónde es?", "en": "Where is it?"}
 ANOTHER = {"es": "🌎 Otro país", "en": "🌎 Another country"}

@@ -6,8 +6,8 @@ import pytest
 from harness import ADMIN, LEADER, MODERATOR, YOUNG, labels, texts
 from sqlalchemy import select
 
-from youthbot.bot import callbacks
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
 from youthbot.db.models import AuditEntry, InviteCode, User
 
 

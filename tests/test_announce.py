@@ -16,12 +16,12 @@ from harness import ADMIN, FRIEND, YOUNG, YOUNG_EN, labels, texts
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from youthbot.announce_cli import AnnouncementFileError, deliver, read_texts
-from youthbot.bot import tracking
-from youthbot.bot.outbox import AnnouncementSender, Pacer
+from youthbot.bot.announce.outbox import AnnouncementSender, Pacer
+from youthbot.bot.safety import tracking
 from youthbot.cli import main
+from youthbot.cli.announce import AnnouncementFileError, deliver, read_texts
 from youthbot.core import announce
-from youthbot.core.users import CONSENT_VERSION
+from youthbot.core.people.users import CONSENT_VERSION
 from youthbot.db.models import AnnouncementDelivery, TrackedMessage, User
 from youthbot.db.models.announce import BLOCKED, DOUBT, SENT, STOPPED
 from youthbot.db.types import utcnow

@@ -8,7 +8,7 @@ import json
 import pytest
 from harness import STAFF_CHAT_ID, YOUNG, YOUNG_EN
 
-from youthbot.bot import callbacks
+from youthbot.bot.runtime import callbacks
 
 AGE_LINES = {
     "es": {"u14": "Edad: menos de 14", "14-17": "Edad: 14–17", "18-25": "Edad: 18–25",

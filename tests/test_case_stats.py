@@ -11,10 +11,10 @@ import pytest
 from harness import ADMIN, LEADER, MODERATOR, STAFF_CHAT_ID, YOUNG, start_harness, texts
 from sqlalchemy import delete, select
 
-from youthbot.bot import callbacks
-from youthbot.core.case_stats import case_figures
+from youthbot.bot.runtime import callbacks
+from youthbot.core.cases.stats import case_figures
+from youthbot.core.people.roles import Role
 from youthbot.core.privacy import apply_retention, forget_people
-from youthbot.core.roles import Role
 from youthbot.db.models import Case, CaseFigure
 
 NOW = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)

@@ -17,10 +17,10 @@ from test_quiz_cli import shell  # noqa: F401  (the fixture)
 from test_quiz_stats import check_png
 
 from youthbot.cli import main
-from youthbot.core import case_actions
 from youthbot.core import cases as case_service
-from youthbot.core.case_chart import _stack, render_case_chart
-from youthbot.core.case_stats import case_figures
+from youthbot.core.cases import actions as case_actions
+from youthbot.core.cases.chart import _stack, render_case_chart
+from youthbot.core.cases.stats import case_figures
 from youthbot.db import migrate
 from youthbot.db.engine import Database
 

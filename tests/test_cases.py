@@ -19,9 +19,9 @@ from harness import (
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from youthbot.bot import callbacks
-from youthbot.bot.case_alerts import alert_due_cases
-from youthbot.core.roles import Role
+from youthbot.bot.cases.realerts import alert_due_cases
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
 from youthbot.db.models import AuditEntry, Case, CaseMessage, ChatState, OpenCase
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 10:00 in Lima

@@ -11,8 +11,8 @@ import pytest
 from harness import MODERATOR, STAFF_CHAT_ID, YOUNG, YOUNG_EN, labels, texts
 from sqlalchemy import select
 
-from youthbot.bot import callbacks
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
 from youthbot.db.models import Case, CaseMessage
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 10:00 in Lima, staff at work

@@ -10,8 +10,8 @@ import pytest
 from harness import LEADER, STAFF_CHAT_ID, YOUNG, YOUNG_EN, labels, texts
 from sqlalchemy import select
 
-from youthbot.bot import callbacks
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
 from youthbot.db.models import Activity, Case, CaseMessage, ChatState, DangerNotice, QuizAttempt
 
 CHECKIN = {

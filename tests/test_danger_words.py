@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from youthbot.core.danger import AMBIGUOUS, CATEGORIES, DISCLOSURE, normalize, respell
-from youthbot.core.danger_eval import (
+from youthbot.core.safety.danger import AMBIGUOUS, CATEGORIES, DISCLOSURE, normalize, respell
+from youthbot.core.safety.danger_eval import (
     MAX_FALSE_CHECKINS,
     MAX_FALSE_NUMBERS,
     MIN_RECALL,
@@ -17,8 +17,8 @@ from youthbot.core.danger_eval import (
     load_cases,
     render,
 )
-from youthbot.core.danger_file import check_danger_words, load_danger_words
-from youthbot.core.danger_patterns import PatternError, compile_pattern
+from youthbot.core.safety.danger_file import check_danger_words, load_danger_words
+from youthbot.core.safety.danger_patterns import PatternError, compile_pattern
 from youthbot.core.yamlsource import ContentInvalid
 
 MATCHER, PROBLEMS = check_danger_words()

@@ -11,8 +11,14 @@ from pathlib import Path
 import pytest
 from factories import make_service
 
-from youthbot.core.directory import TOPICS, Channel, Service, emergency_services, match_services
-from youthbot.core.directory_file import check_services, default_services_path, load_services
+from youthbot.core.help.directory import (
+    TOPICS,
+    Channel,
+    Service,
+    emergency_services,
+    match_services,
+)
+from youthbot.core.help.directory_file import check_services, default_services_path, load_services
 from youthbot.core.regions import load_regions, region_ids
 from youthbot.core.yamlsource import ContentInvalid
 

@@ -11,10 +11,15 @@ from factories import make_service
 
 from youthbot.app import check_content
 from youthbot.config import Settings
-from youthbot.core import users
-from youthbot.core.directory import AGE_BAND_AGES, TOPICS, Service, match_services
-from youthbot.core.directory_coverage import coverage_gaps, coverage_problems, fits, known_gaps
-from youthbot.core.directory_file import default_services_path, load_services
+from youthbot.core.help.directory import AGE_BAND_AGES, TOPICS, Service, match_services
+from youthbot.core.help.directory_coverage import (
+    coverage_gaps,
+    coverage_problems,
+    fits,
+    known_gaps,
+)
+from youthbot.core.help.directory_file import default_services_path, load_services
+from youthbot.core.people import users
 from youthbot.core.regions import load_regions, region_ids
 
 TODAY = date(2026, 12, 4)

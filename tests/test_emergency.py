@@ -15,12 +15,12 @@ from harness import ADMIN, STAFF_CHAT_ID, YOUNG, YOUNG_EN, labels, start_harness
 from sqlalchemy import select
 
 from youthbot.app import check_content
-from youthbot.bot import callbacks
-from youthbot.bot.emergency import send_review_alerts
+from youthbot.bot.help.emergency import send_review_alerts
+from youthbot.bot.runtime import callbacks
 from youthbot.cli import cmd_content_check
 from youthbot.config import Settings
-from youthbot.core.directory import Channel
-from youthbot.core.directory_file import default_services_path
+from youthbot.core.help.directory import Channel
+from youthbot.core.help.directory_file import default_services_path
 from youthbot.db.models import AuditEntry, ServiceAlert, ServiceOverride, ServiceReview
 
 PERSONAS = pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN], ids=["es", "en"])
@@ -385,7 +385,7 @@ def test_emergency_ranks_are_required_and_unique(tmp_path):
 
 
 def test_choose_lines_orders_by_rank_puts_the_crisis_line_second_and_never_returns_nothing():
-    from youthbot.core.emergency import choose_lines, crisis_first
+    from youthbot.core.help.emergency import choose_lines, crisis_first
 
     services = [
         line("pe-100", 2, "100"),

@@ -8,8 +8,8 @@ import logging
 from harness import STAFF_CHAT_ID, TOKEN, YOUNG, YOUNG_EN, BotHarness, texts
 
 from youthbot.app import build_application
-from youthbot.bot import callbacks
-from youthbot.bot.error_alerts import ALERT_EVERY, post_error_alerts
+from youthbot.bot.runtime import callbacks
+from youthbot.bot.runtime.error_alerts import ALERT_EVERY, post_error_alerts
 from youthbot.offline import ApiError, OfflineBotAPI, OfflineRequest
 
 

@@ -17,15 +17,15 @@ from sqlalchemy import select
 from test_webhook import PATH, SECRET, Served, rows
 
 from youthbot.app import build_application
-from youthbot.bot import processor as processor_module
-from youthbot.bot.processor import PerUserUpdateProcessor
-from youthbot.bot.tracking import flush_pending, tracker_of
+from youthbot.bot.runtime import processor as processor_module
+from youthbot.bot.runtime.processor import PerUserUpdateProcessor
+from youthbot.bot.safety.tracking import flush_pending, tracker_of
 from youthbot.db import faults
 from youthbot.db.engine import Database
 from youthbot.db.models import ProcessedUpdate, TrackedMessage, User
 from youthbot.offline import OfflineBotAPI, OfflineRequest
-from youthbot.runner import serve
-from youthbot.webserver import SECRET_HEADER, WebServer
+from youthbot.serve.runner import serve
+from youthbot.serve.webserver import SECRET_HEADER, WebServer
 
 
 class Refusing:

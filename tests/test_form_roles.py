@@ -15,9 +15,9 @@ from activities_support import (
 )
 from harness import ADMIN, MODERATOR, texts
 
-from youthbot.bot import callbacks
-from youthbot.core.roles import LEADERS as LEADER_ROLES
-from youthbot.core.roles import STAFF, Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import LEADERS as LEADER_ROLES
+from youthbot.core.people.roles import STAFF, Role
 from youthbot.db.models import ChatState
 
 LEADER_CLOSED = {

@@ -9,9 +9,9 @@ from factories import make_service
 from harness import ADMIN, GROUP_CHAT_ID, STAFF_CHAT_ID, YOUNG, YOUNG_EN, labels, texts
 from sqlalchemy import select
 
-from youthbot.bot import callbacks
-from youthbot.bot.runtime import button
-from youthbot.core.directory import TOPICS, Channel, Service
+from youthbot.bot.runtime import callbacks
+from youthbot.bot.runtime.turn import button
+from youthbot.core.help.directory import TOPICS, Channel, Service
 from youthbot.db.models import AuditEntry, Case, OpenCase, ServiceOverride
 
 # 10:00 in Lima, within the default staff hours (08:00-20:00).

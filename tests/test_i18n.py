@@ -14,7 +14,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from harness import YOUNG, labels, start_harness, texts
 
-from youthbot.bot import callbacks
+from youthbot.bot.runtime import callbacks
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"

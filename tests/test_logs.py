@@ -24,8 +24,8 @@ from harness import (
 from sqlalchemy import insert, select
 
 from youthbot import logsafe
-from youthbot.bot import callbacks
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
 from youthbot.db.models import Activity, CaseMessage
 from youthbot.logsafe import who
 

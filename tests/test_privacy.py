@@ -25,11 +25,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from youthbot.bot import callbacks
-from youthbot.bot.privacy import run_retention
-from youthbot.core import users
+from youthbot.bot.privacy.data import run_retention
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people import users
+from youthbot.core.people.roles import Role
 from youthbot.core.privacy import forget_people, person_columns
-from youthbot.core.roles import Role
 from youthbot.db.models import (
     Activity,
     AuditEntry,

@@ -15,12 +15,11 @@ from sqlalchemy import func, select, text
 from telegram.ext import CommandHandler, MessageHandler, TypeHandler, filters
 
 from youthbot.app import build_application
-from youthbot.bot import callbacks
-from youthbot.bot.processor import PerUserUpdateProcessor
-from youthbot.bot.runtime import run_turn
-from youthbot.core import users
-from youthbot.core.roles import Role
-from youthbot.core.updates import KEEP_PROCESSED_DAYS, claim_update, prune_processed
+from youthbot.bot.runtime import callbacks
+from youthbot.bot.runtime.processor import PerUserUpdateProcessor
+from youthbot.bot.runtime.turn import run_turn
+from youthbot.core.people import users
+from youthbot.core.people.roles import Role
 from youthbot.db.engine import Database
 from youthbot.db.models import (
     Activity,
@@ -30,6 +29,7 @@ from youthbot.db.models import (
     QuizAttempt,
     User,
 )
+from youthbot.db.updates import KEEP_PROCESSED_DAYS, claim_update, prune_processed
 from youthbot.offline import ApiError, OfflineBotAPI, OfflineRequest
 
 
@@ -346,7 +346,7 @@ async def test_long_replies_are_split_and_the_keyboard_stays_on_the_last_part(bo
     long_text = "\n\n".join([paragraph.strip()] * 8)
 
     async def long_reply(turn) -> None:
-        from youthbot.bot.menu import build_main_menu_keyboard
+        from youthbot.bot.people.menu import build_main_menu_keyboard
 
         turn.reply(long_text, build_main_menu_keyboard(turn))
 

@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from youthbot.app import build_router
-from youthbot.bot import callbacks
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
 from youthbot.db.models import User
 
 # Profiles apply to this test only (other modules keep hypothesis's defaults).

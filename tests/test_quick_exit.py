@@ -10,10 +10,10 @@ from activities_support import as_role, register_activity, set_clock
 from harness import LEADER, MODERATOR, STAFF_CHAT_ID, YOUNG, YOUNG_EN, labels, start_harness, texts
 from sqlalchemy import func, select
 
-from youthbot.bot import callbacks
-from youthbot.bot.activity_reminders import send_due_reminders
+from youthbot.bot.activities.reminders import send_due_reminders
+from youthbot.bot.runtime import callbacks
 from youthbot.core import announce
-from youthbot.core.roles import Role
+from youthbot.core.people.roles import Role
 from youthbot.db.engine import Database
 from youthbot.db.models import AnnouncementDelivery, Case, HeldMessage, User
 
@@ -274,7 +274,7 @@ async def test_a_reminder_for_someone_in_the_hold_is_dropped_not_kept(bot):
 
 
 async def test_held_messages_are_forgotten_with_the_case_texts(bot):
-    from youthbot.bot.privacy import _purge_short_lived
+    from youthbot.bot.privacy.data import _purge_short_lived
 
     person, moderator, case = await claimed_case(bot, YOUNG)
     await person.send("/salir")

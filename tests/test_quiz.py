@@ -9,9 +9,9 @@ import pytest
 from harness import FRIEND, YOUNG, YOUNG_EN, BotHarness, labels, start_harness, texts
 from sqlalchemy import func, select
 
-from youthbot.bot import callbacks
-from youthbot.core.quiz_content import Quiz
-from youthbot.core.quiz_stats import question_counts
+from youthbot.bot.runtime import callbacks
+from youthbot.core.quiz.content import Quiz
+from youthbot.core.quiz.stats import question_counts
 from youthbot.db.engine import Database
 from youthbot.db.models import QuizAnswer, QuizAttempt, QuizBadge
 

@@ -19,7 +19,7 @@ from youthbot.cli import main
 from youthbot.config import Settings
 from youthbot.console import run_console
 from youthbot.core.quiz import count_answer
-from youthbot.core.quiz_files import load_quizzes
+from youthbot.core.quiz.files import load_quizzes
 from youthbot.core.yamlsource import ContentInvalid
 from youthbot.db import migrate
 from youthbot.db.engine import Database

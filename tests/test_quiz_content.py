@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from youthbot.core.quiz_checks import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION
-from youthbot.core.quiz_content import Question, Quiz
-from youthbot.core.quiz_files import check_quizzes, default_quiz_dir, load_quizzes
+from youthbot.core.quiz.checks import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION
+from youthbot.core.quiz.content import Question, Quiz
+from youthbot.core.quiz.files import check_quizzes, default_quiz_dir, load_quizzes
 from youthbot.core.yamlsource import ContentInvalid, Problem
 
 REQUIRED_QUIZZES = {"csec-basics", "online-safety", "trafficking-signals", "rights-and-help"}

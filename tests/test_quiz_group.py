@@ -7,9 +7,10 @@ import pytest
 from harness import ADMIN, FRIEND, GROUP_CHAT_ID, LEADER, YOUNG, YOUNG_EN, labels, texts
 from sqlalchemy import func, select
 
-from youthbot.bot import callbacks, quiz_group
-from youthbot.core.quiz_stats import question_counts
-from youthbot.core.roles import Role
+from youthbot.bot.quiz import group as quiz_group
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
+from youthbot.core.quiz.stats import question_counts
 from youthbot.db.models import (
     QuizGroupPlayer,
     QuizGroupPoll,

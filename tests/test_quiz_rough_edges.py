@@ -12,10 +12,10 @@ from sqlalchemy import select
 from test_quiz import choose, open_and_start, play, quiz_by_id
 from test_quiz_group import polls, start_group_quiz, vote
 
-from youthbot.bot import callbacks
-from youthbot.core import quiz_stats
-from youthbot.core.quiz_content import Quiz
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
+from youthbot.core.quiz import stats as quiz_stats
+from youthbot.core.quiz.content import Quiz
 from youthbot.db.models import QuizAnswer, QuizGroupPlayer
 
 LETTERS = "ABCDEFGHIJ"

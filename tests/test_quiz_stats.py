@@ -14,9 +14,9 @@ from harness import ADMIN, LEADER, YOUNG, YOUNG_EN, texts
 from sqlalchemy import delete, func, select
 from test_quiz import open_and_start, play
 
-from youthbot.bot import quiz_stats as quiz_stats_view
-from youthbot.core import quiz_stats
-from youthbot.core.roles import Role
+from youthbot.bot.quiz import stats as quiz_stats_view
+from youthbot.core.people.roles import Role
+from youthbot.core.quiz import stats as quiz_stats
 from youthbot.db.models import QuizAnswer, QuizQuestionStat, User
 from youthbot.db.models.quiz import STAT_SHARDS
 

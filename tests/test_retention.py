@@ -11,11 +11,11 @@ from harness import MODERATOR, STAFF_CHAT_ID, YOUNG, YOUNG_EN, texts
 from sqlalchemy import func, select
 from test_privacy import play_a_quiz, rows_about
 
-from youthbot.bot import callbacks
-from youthbot.bot.case_alerts import alert_due_cases
-from youthbot.bot.privacy import run_retention
-from youthbot.bot.tracking import flush_pending
-from youthbot.core.roles import Role
+from youthbot.bot.cases.realerts import alert_due_cases
+from youthbot.bot.privacy.data import run_retention
+from youthbot.bot.runtime import callbacks
+from youthbot.bot.safety.tracking import flush_pending
+from youthbot.core.people.roles import Role
 from youthbot.db.models import Case, CaseMessage, CaseStaffPost, OpenCase, TrackedMessage
 
 # In the staff chat's language (Spanish here), whatever the person's.

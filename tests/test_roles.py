@@ -18,9 +18,9 @@ from harness import (
 )
 from sqlalchemy import func, select
 
-from youthbot.bot import callbacks
-from youthbot.bot.routing import GROUP, PUBLIC_GROUP, STAFF
-from youthbot.core.roles import Role, is_allowed
+from youthbot.bot.runtime import callbacks
+from youthbot.bot.runtime.router import GROUP, PUBLIC_GROUP, STAFF
+from youthbot.core.people.roles import Role, is_allowed
 from youthbot.db.models import Base
 
 REFUSED = "Perdona, eso no lo puedes hacer aquí."

@@ -27,12 +27,12 @@ from harness import (
 )
 from sqlalchemy import select
 
-from youthbot.bot import callbacks
-from youthbot.bot.routing import GROUP, PRIVATE, PUBLIC_GROUP, STAFF
-from youthbot.bot.runtime import Turn
-from youthbot.core.danger_eval import load_cases
-from youthbot.core.danger_file import default_danger_words_path, load_danger_words
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.bot.runtime.router import GROUP, PRIVATE, PUBLIC_GROUP, STAFF
+from youthbot.bot.runtime.turn import Turn
+from youthbot.core.people.roles import Role
+from youthbot.core.safety.danger_eval import load_cases
+from youthbot.core.safety.danger_file import default_danger_words_path, load_danger_words
 from youthbot.core.yamlsource import load_yaml
 from youthbot.db.models import Activity, Case, CaseMessage, ChatState, QuizAttempt, User
 
@@ -482,7 +482,7 @@ def test_the_console_shows_the_interrupt_quick_exit_and_deletion(tmp_path, lang,
 
 
 def test_the_danger_check_runs_before_every_other_interceptor(bot):
-    from youthbot.bot.safety import interrupt_on_danger
+    from youthbot.bot.safety.danger import interrupt_on_danger
 
     assert bot.deps.router.interceptors[0] is interrupt_on_danger
     assert bot.deps.router.edit_checks[0] is interrupt_on_danger
@@ -490,7 +490,7 @@ def test_the_danger_check_runs_before_every_other_interceptor(bot):
 
 async def test_a_leaders_activity_description_about_sextortion_is_not_an_interrupt(bot):
     """Programme content typed by a leader in an activity form goes to the form."""
-    from youthbot.core.roles import Role
+    from youthbot.core.people.roles import Role
 
     await bot.grant(LEADER, Role.LEADER)
     leader = bot.person(LEADER)

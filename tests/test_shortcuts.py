@@ -9,9 +9,9 @@ from activities_support import LEADERS, as_role, draft_of, set_clock, start_regi
 from harness import LEADER, MODERATOR, STAFF_CHAT_ID, YOUNG, YOUNG_EN, labels, texts
 from test_quiz import answer_data, choose, open_and_start, quiz_by_id
 
-from youthbot.bot import callbacks
-from youthbot.core.roles import Role
-from youthbot.core.shortcuts import HELP, MENU, load_shortcuts, normalize
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
+from youthbot.core.people.shortcuts import HELP, MENU, load_shortcuts, normalize
 from youthbot.core.yamlsource import ContentInvalid
 from youthbot.db.models import ChatState
 

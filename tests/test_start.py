@@ -6,7 +6,7 @@ import pytest
 from harness import YOUNG, YOUNG_EN, labels, texts
 from sqlalchemy import func, select
 
-from youthbot.bot import callbacks
+from youthbot.bot.runtime import callbacks
 from youthbot.db.models import ChatState, User
 
 GREETING = {"es": "¡Hola! 👋 Soy el bot", "en": "Hello! 👋 I am the"}

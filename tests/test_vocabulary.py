@@ -9,9 +9,9 @@ import re
 from activities_support import register_activity, set_clock, tap
 from harness import ADMIN, LEADER, STAFF_CHAT_ID, YOUNG, YOUNG_EN, texts
 
-from youthbot.bot import callbacks
-from youthbot.core.activity_export import headers
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.activities.export import headers
+from youthbot.core.people.roles import Role
 from youthbot.i18n import activate, deactivate
 
 RAW = re.compile(

@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from youthbot.app import build_application
-from youthbot.bot.processor import PerUserUpdateProcessor
+from youthbot.bot.runtime.processor import PerUserUpdateProcessor
 from youthbot.config import Settings
 from youthbot.db.engine import Database
 from youthbot.db.models import ProcessedUpdate, User
 from youthbot.offline import Call, OfflineBotAPI, OfflineRequest
-from youthbot.runner import run_bot, serve, webhook_problem
-from youthbot.webserver import SECRET_HEADER, WebServer
+from youthbot.serve.runner import run_bot, serve, webhook_problem
+from youthbot.serve.webserver import SECRET_HEADER, WebServer
 
 SECRET = "s3cret_Token-for-tests"
 PATH = "/telegram/hook"

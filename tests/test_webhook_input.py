@@ -14,10 +14,10 @@ from harness import FRIEND, YOUNG
 from sqlalchemy import select
 from test_webhook import PATH, SECRET, Served, rows
 
-from youthbot.bot.tracking import tracker_of
+from youthbot.bot.safety.tracking import tracker_of
 from youthbot.db.models import ProcessedUpdate, TrackedMessage, User
-from youthbot.update_checks import BadUpdate, load_update_data, too_deep
-from youthbot.webserver import MAX_BODY_BYTES, SECRET_HEADER
+from youthbot.serve.update_checks import BadUpdate, load_update_data, too_deep
+from youthbot.serve.webserver import MAX_BODY_BYTES, SECRET_HEADER
 
 served = test_webhook.served  # the webhook server on loopback, as a fixture here too
 GOOD = {SECRET_HEADER: SECRET}
