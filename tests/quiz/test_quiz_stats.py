@@ -11,8 +11,8 @@ import matplotlib
 import matplotlib.image
 import pytest
 from harness import ADMIN, LEADER, YOUNG, YOUNG_EN, texts
+from quiz.test_quiz import open_and_start, play
 from sqlalchemy import delete, func, select
-from test_quiz import open_and_start, play
 
 from youthbot.bot.quiz import stats as quiz_stats_view
 from youthbot.core.people.roles import Role

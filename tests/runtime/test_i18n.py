@@ -16,7 +16,7 @@ from harness import YOUNG, labels, start_harness, texts
 
 from youthbot.bot.runtime import callbacks
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 LOCALES = ROOT / "locales"
 LANGUAGES = ("es", "en")
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
@@ -150,7 +150,7 @@ async def test_a_new_language_needs_only_a_catalog(settings, database, locales_w
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_message_assumes_a_gender(language):
     """Neutral wording in every message (the same patterns as the quizzes)."""
-    from test_quiz_content import gendered
+    from quiz.test_quiz_content import gendered
 
     found = []
     for message in read_catalog(language):

@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from matplotlib.figure import Figure
 from openpyxl import load_workbook
-from test_quiz_cli import shell  # noqa: F401  (the fixture)
-from test_quiz_stats import check_png
+from quiz.test_quiz_cli import shell  # noqa: F401  (the fixture)
+from quiz.test_quiz_stats import check_png
 
 from youthbot.cli import main
 from youthbot.core import cases as case_service

@@ -13,7 +13,7 @@ from sqlalchemy.types import TypeDecorator
 from youthbot.db.models import Base
 from youthbot.db.models.base import NULLIFY, PERSON, person
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "safeguarding.md"
+DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "safeguarding.md"
 SECTION = "## Logs and retention"
 # Free text that is not about anyone (with why).
 NOT_PERSONAL = {

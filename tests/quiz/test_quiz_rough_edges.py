@@ -8,9 +8,9 @@ import dataclasses
 
 import pytest
 from harness import ADMIN, GROUP_CHAT_ID, LEADER, YOUNG, YOUNG_EN, labels, texts
+from quiz.test_quiz import choose, open_and_start, play, quiz_by_id
+from quiz.test_quiz_group import polls, start_group_quiz, vote
 from sqlalchemy import select
-from test_quiz import choose, open_and_start, play, quiz_by_id
-from test_quiz_group import polls, start_group_quiz, vote
 
 from youthbot.bot.runtime import callbacks
 from youthbot.core.people.roles import Role

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from harness import MODERATOR, STAFF_CHAT_ID, YOUNG, YOUNG_EN, texts
+from privacy.test_privacy import play_a_quiz, rows_about
 from sqlalchemy import func, select
-from test_privacy import play_a_quiz, rows_about
 
 from youthbot.bot.cases.realerts import alert_due_cases
 from youthbot.bot.privacy.data import run_retention

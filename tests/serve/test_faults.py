@@ -11,10 +11,10 @@ import socket
 from contextlib import asynccontextmanager
 
 import pytest
-import test_webhook
 from harness import FRIEND, STAFF_CHAT_ID, YOUNG, YOUNG_EN, BotHarness
+from serve import test_webhook
+from serve.test_webhook import PATH, SECRET, Served, rows
 from sqlalchemy import select
-from test_webhook import PATH, SECRET, Served, rows
 
 from youthbot.app import build_application
 from youthbot.bot.runtime import processor as processor_module

@@ -9,10 +9,10 @@ import json
 from typing import Any
 
 import pytest
-import test_webhook
 from harness import FRIEND, YOUNG
+from serve import test_webhook
+from serve.test_webhook import PATH, SECRET, Served, rows
 from sqlalchemy import select
-from test_webhook import PATH, SECRET, Served, rows
 
 from youthbot.bot.safety.tracking import tracker_of
 from youthbot.db.models import ProcessedUpdate, TrackedMessage, User

@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_quiz_content import quiz_lines, set_line, write_quiz
-from test_quiz_stats import check_png
+from quiz.test_quiz_content import quiz_lines, set_line, write_quiz
+from quiz.test_quiz_stats import check_png
 
 from youthbot.app import build_application
 from youthbot.cli import main
@@ -24,7 +24,7 @@ from youthbot.core.yamlsource import ContentInvalid
 from youthbot.db import migrate
 from youthbot.db.engine import Database
 
-SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "youthbot" / "content"
+SHIPPED_CONTENT = Path(__file__).resolve().parent.parent.parent / "youthbot" / "content"
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from youthbot.config import Settings
 from youthbot.db.engine import Database
 from youthbot.offline import OfflineBotAPI, OfflineRequest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 HARD_PASSWORD = "p@ss:w/rd#?%&=+ 1"
 
 

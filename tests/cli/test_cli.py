@@ -120,7 +120,7 @@ def test_console_scripted_in_spanish_then_english(tmp_path):
 
 def test_db_revision_writes_the_next_migration_and_finds_no_difference(tmp_path):
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'dev.sqlite3'}"}
-    versions = Path(__file__).resolve().parent.parent / "youthbot/db/migrations/versions"
+    versions = Path(__file__).resolve().parent.parent.parent / "youthbot/db/migrations/versions"
     before = set(versions.glob("*.py"))
     try:
         result = youthbot("db", "revision", "-m", "probe", cwd=tmp_path, env=env)

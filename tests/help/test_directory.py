@@ -24,7 +24,7 @@ from youthbot.core.yamlsource import ContentInvalid
 
 TODAY = date(2026, 11, 22)
 HELPLINES = Path("/work/shared/content/helplines.md")
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "directory.md"
+DOCS = Path(__file__).resolve().parent.parent.parent / "docs" / "directory.md"
 
 
 def ids(services: list[Service]) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from activities_support import LEADERS, as_role, draft_of, set_clock, start_registration
 from harness import LEADER, MODERATOR, STAFF_CHAT_ID, YOUNG, YOUNG_EN, labels, texts
-from test_quiz import answer_data, choose, open_and_start, quiz_by_id
+from quiz.test_quiz import answer_data, choose, open_and_start, quiz_by_id
 
 from youthbot.bot.runtime import callbacks
 from youthbot.core.people.roles import Role
