@@ -52,6 +52,10 @@ class BotHarness:
     def deps(self) -> Any:
         return self.app.bot_data["deps"]
 
+    @property
+    def router(self) -> Any:
+        return self.app.bot_data["router"]
+
     def _remember(self, call: Call) -> None:
         message = message_of(call)
         if message is not None and "chat" in message:

@@ -209,9 +209,10 @@ def build_application(
         ),
         catalogs=Catalogs(settings.locales_dir, settings.default_language),
         content=load_content(settings),
-        router=router,
+        turn_hooks=router.turn_hooks,
     )
     application.bot_data["deps"] = deps
+    application.bot_data["router"] = router
     register_handlers(application, router)
     return application
 
@@ -260,7 +261,8 @@ async def startup(application: Application) -> None:
     deps: Deps = application.bot_data["deps"]
     if deps.settings.auto_migrate:
         await migrate.upgrade(deps.db)
-    for hook in deps.router.startup:
+    router: Router = application.bot_data["router"]
+    for hook in router.startup:
         await hook(application)
     await register_commands(application)
 

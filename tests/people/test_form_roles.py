@@ -108,7 +108,7 @@ async def test_a_button_pressed_after_the_role_went_closes_the_form_too(bot):
 
 def test_every_form_declares_its_roles(bot):
     """No flow without roles: a new form must say who may be in it."""
-    router = bot.deps.router
+    router = bot.router
     declared = {flow for flow, _step in router.form_roles}
     assert set(router.flows) <= declared
     assert router.roles_of("activity", "title").roles == LEADER_ROLES

@@ -81,7 +81,7 @@ def was_refused(calls) -> bool:
 
 
 def test_there_are_privileged_actions_for_every_staff_role(bot):
-    routes = [route for _name, route in privileged(bot.deps.router)]
+    routes = [route for _name, route in privileged(bot.router)]
     for role in (Role.LEADER, Role.MODERATOR, Role.ADMIN):
         assert any(role in route.roles for route in routes), role
 
@@ -95,7 +95,7 @@ async def test_role_matrix(bot, persona, role, grant):
     person = bot.person(persona)
     await person.onboard()
     wrong = []
-    for name, route in privileged(bot.deps.router):
+    for name, route in privileged(bot.router):
         before = await snapshot(bot)
         calls = await invoke(person, name, route)
         allowed = is_allowed(role, route.roles)
@@ -113,7 +113,7 @@ async def test_a_revoked_moderator_is_refused_on_the_next_update(bot):
     await bot.person(ADMIN).onboard()
     name, route = next(
         (name, route)
-        for name, route in privileged(bot.deps.router)
+        for name, route in privileged(bot.router)
         if Role.MODERATOR in route.roles and Role.LEADER not in route.roles
     )
     assert not was_refused(await invoke(moderator, name, route))

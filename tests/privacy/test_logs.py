@@ -124,7 +124,7 @@ async def test_the_whole_journey_of_every_persona_logs_nothing_personal(debug_lo
 
     # every command and button of every feature, by everyone, in private, the staff chat
     # and a group, with arguments and with sample button data
-    router = bot.deps.router
+    router = bot.router
     for persona in PERSONAS:
         person = bot.person(persona)
         for chat_id in (None, STAFF_CHAT_ID, GROUP_CHAT_ID):
@@ -244,7 +244,7 @@ async def test_every_scenario_at_debug_logs_no_canary(caplog, bot):
         assert list(await session.scalars(select(Activity.title))) == [CANARY_TITLE]
 
     # an error in a handler, and a database error whose row holds the person's text
-    router = bot.deps.router
+    router = bot.router
     menu_route = router.routes["menu"]
 
     async def broken(turn):

@@ -41,7 +41,7 @@ async def test_startup_continues_when_telegram_refuses(settings, database, caplo
 
 
 async def test_a_failing_handler_is_logged_reported_and_kind(bot, caplog):
-    @bot.deps.router.button("test.boom")
+    @bot.router.button("test.boom")
     async def boom(turn):
         raise RuntimeError("kaboom")
 
@@ -76,11 +76,11 @@ async def test_a_failing_handler_is_logged_reported_and_kind(bot, caplog):
 
 
 async def test_failures_reach_staff_as_one_message_with_counts(bot):
-    @bot.deps.router.button("test.boom")
+    @bot.router.button("test.boom")
     async def boom(turn):
         raise RuntimeError("kaboom")
 
-    @bot.deps.router.button("test.bang")
+    @bot.router.button("test.bang")
     async def bang(turn):
         raise KeyError("bang")
 
@@ -107,7 +107,7 @@ async def test_failures_reach_staff_as_one_message_with_counts(bot):
 
 
 async def test_an_alert_telegram_refuses_is_kept_for_the_next_round(bot):
-    @bot.deps.router.button("test.boom")
+    @bot.router.button("test.boom")
     async def boom(turn):
         raise RuntimeError("kaboom")
 

@@ -210,7 +210,7 @@ async def in_a_test_form(bot, persona):
         answers.append(turn.text)
         turn.reply("form: got it")
 
-    bot.deps.router.flows["test.form"] = form
+    bot.router.flows["test.form"] = form
     person = bot.person(persona)
     await person.onboard()
     async with bot.db.session() as session:
@@ -386,7 +386,7 @@ async def test_nothing_personal_ever_reaches_an_ordinary_group(bot):
     await young.send("necesito ayuda")
     async with bot.db.session() as session:
         numbers = list(await session.scalars(select(Case.number)))
-    router = bot.deps.router
+    router = bot.router
     group_message = {
         "message_id": 1,
         "date": 0,
@@ -484,8 +484,8 @@ def test_the_console_shows_the_interrupt_quick_exit_and_deletion(tmp_path, lang,
 def test_the_danger_check_runs_before_every_other_interceptor(bot):
     from youthbot.bot.safety.danger import interrupt_on_danger
 
-    assert bot.deps.router.interceptors[0] is interrupt_on_danger
-    assert bot.deps.router.edit_checks[0] is interrupt_on_danger
+    assert bot.router.interceptors[0] is interrupt_on_danger
+    assert bot.router.edit_checks[0] is interrupt_on_danger
 
 
 async def test_a_leaders_activity_description_about_sextortion_is_not_an_interrupt(bot):

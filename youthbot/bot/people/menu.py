@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from ...core.errors import InviteInvalid
 from ...core.people import users
 from ...i18n import _, pgettext
-from ..runtime.router import ANY, Router
+from ..runtime.router import ANY, Router, router_of
 from ..runtime.turn import Turn, button, keyboard
 from .admin import render_role_data, role_name
 
@@ -248,7 +248,7 @@ def show_settings(turn: Turn, *, edit: bool = False) -> None:
         _("Settings"),
         keyboard(
             button(pgettext("button", "🌐 Language"), "settings.lang"),
-            *(item(turn) for item in turn.deps.router.settings_items),
+            *(item(turn) for item in router_of(turn.context).settings_items),
             [menu_button(), help_button()],
         ),
     )

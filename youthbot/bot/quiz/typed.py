@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...core import quiz as quizzes
 from ...core.people.roles import Role
 from ...i18n import _
-from ..runtime.router import Router
+from ..runtime.router import Router, router_of
 from ..runtime.turn import Turn
 from .private import QUIZ_FLOW, show_question
 
@@ -23,7 +23,7 @@ async def remind_to_tap(turn: Turn) -> None:
         )
     if position is None or position >= len(quiz.questions):
         await turn.clear_state()  # the quiz ended elsewhere: the usual answer to unknown text
-        fallback = turn.deps.router.fallback
+        fallback = router_of(turn.context).fallback
         if fallback is not None:
             await fallback(turn)
         return

@@ -52,6 +52,11 @@ class CommandRoute:
     chats: str
 
 
+def router_of(context: BotContext) -> Router:
+    """The Application's router, kept in bot_data next to the dependencies (not in them)."""
+    return context.bot_data["router"]
+
+
 class Router:
     """Buttons, commands and text flows of every feature, registered explicitly at build."""
 
@@ -179,7 +184,7 @@ async def close_revoked_form(turn: Turn) -> bool:
     state = turn.state
     if state is None or not turn.is_private:
         return False
-    needed = turn.deps.router.roles_of(state.flow, state.step)
+    needed = router_of(turn.context).roles_of(state.flow, state.step)
     if needed is None or is_allowed(turn.role, needed.roles):
         return False
     await turn.clear_state()
@@ -196,8 +201,9 @@ async def _close_revoked_form_on_button(turn: Turn) -> None:
 async def on_button(update: Update, context: BotContext) -> None:
     """Every button press: parse and validate the data, check chat and role, dispatch."""
     deps = context.deps
-    parsed = callbacks.parse(update.callback_query.data, deps.router.arg_types)
-    route = deps.router.routes.get(parsed[0]) if parsed else None
+    router = router_of(context)
+    parsed = callbacks.parse(update.callback_query.data, router.arg_types)
+    route = router.routes.get(parsed[0]) if parsed else None
     if route is None or not chat_matches(update, route.chats, deps.settings):
         logger.info("stale or malformed button data from update %s", update.update_id)
         await run_turn(update, context, _stale, create_user=False)
@@ -220,7 +226,7 @@ async def _dispatch_message(turn: Turn) -> None:
 
     A form left for longer than users.FORM_IDLE is closed first: its draft (an activity's
     row) stays, but the text is not taken as the answer to a question asked long ago."""
-    router = turn.deps.router
+    router = router_of(turn.context)
     left = turn.state is not None and users.form_left(turn.state, turn.now)
     if left:
         await turn.clear_state()
@@ -249,7 +255,7 @@ async def on_edited_private_message(update: Update, context: BotContext) -> None
 async def _check_edit(turn: Turn) -> None:
     """An edited message is not a new answer to a conversation, and most edits need no word
     from the bot; but one that now says someone is in danger gets the emergency numbers."""
-    for check in turn.deps.router.edit_checks:
+    for check in router_of(turn.context).edit_checks:
         if await check(turn):
             return
 

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
@@ -38,9 +38,6 @@ from ...i18n import Catalogs, Translator, _, activate, deactivate
 from . import callbacks
 from .longtext import split_text
 
-if TYPE_CHECKING:
-    from .router import Router
-
 logger = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | None
@@ -64,7 +61,8 @@ class Deps:
     db: Database
     catalogs: Catalogs
     content: Content
-    router: Router
+    # Run in every turn's transaction before its handler (the router's turn hooks).
+    turn_hooks: list[Callable[[Turn], Awaitable[None]]] = field(default_factory=list)
     clock: Callable[[], datetime] = utcnow
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -358,7 +356,7 @@ async def _transaction(
         turn = Turn(update, context, session, user, state, role, translator, now)
         token = activate(translator)
         try:
-            for hook in deps.router.turn_hooks:
+            for hook in deps.turn_hooks:
                 await hook(turn)
             if is_allowed(role, roles):
                 await fn(turn, *args)
