@@ -129,10 +129,7 @@ class TelegramStaffNotifier:
 
 
 def notifier_for(deps: Deps, bot) -> StaffNotifier:
-    """The notifier to use: a test's or the console's if set, else Telegram's."""
-    custom = deps.extras.get("staff_notifier")
-    if custom is not None:
-        return custom
+    """Telegram's notifier (tests and the console run it on the offline Bot API)."""
     return TelegramStaffNotifier(bot, deps.settings.staff_chat_id)
 
 

@@ -119,11 +119,6 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             async with self._slots:
                 await again()
 
-    @property
-    def busy_keys(self) -> int:
-        """How many people have an update being processed or waiting (for tests and metrics)."""
-        return len(self._tails)
-
     async def initialize(self) -> None:
         return None
 

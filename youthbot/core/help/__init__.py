@@ -16,7 +16,6 @@ from ..people.users import audit
 from . import emergency
 from .directory import Service, match_services
 
-FOR_WHOM = ("me", "friend")
 OVERRIDE_STATUSES = ("active", "suspended")
 
 

@@ -9,7 +9,6 @@ import random
 import re
 from dataclasses import dataclass
 
-DEFAULT_LANGUAGE = "es"
 FALLBACK_LANGUAGES = ("es", "en")
 
 Translations = dict[str, str]
