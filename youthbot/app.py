@@ -220,7 +220,7 @@ def build_application(
 def build_bot(
     settings: Settings, *, request: BaseRequest | None, rate_limit: bool
 ) -> TrackingBot:
-    """PTB's bot, noting the message ids quick exit may delete (bot/tracking.py)."""
+    """PTB's bot, noting the message ids quick exit may delete (bot/safety/tracking.py)."""
     base = (settings.telegram_api_base_url or "https://api.telegram.org").rstrip("/")
     return TrackingBot(
         settings.token or "offline",

@@ -7,7 +7,7 @@ of 1e20, a chat id past 64 bits or ten thousand nested lists. Telegram's ids fit
 signed (its documentation says so: safe as a double), and so do update and message ids; dates
 are Unix times that fit in 32 bits unsigned.
 Anything else is refused before PTB or the database see it, so it cannot fail a turn (or, by
-sitting in a shared batch, another person's turn: bot/tracking.py).
+sitting in a shared batch, another person's turn: bot/safety/tracking.py).
 """
 
 from __future__ import annotations

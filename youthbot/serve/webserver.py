@@ -4,11 +4,11 @@ PTB's built-in webhook server has no health endpoint, so this one is ours (torna
 PTB's webhooks extra installs). A webhook request must carry the exact secret in
 `X-Telegram-Bot-Api-Secret-Token`, else it gets 403 before its body is read, and nothing is
 stored. The body has a size limit and a time limit, and is checked before PTB parses it
-(update_checks.py): a bad update gets 400 and changes nothing. A verified
+(serve/update_checks.py): a bad update gets 400 and changes nothing. A verified
 update goes onto `application.update_queue` (so the update processor orders it) and the answer
 is sent once it has been processed: if this replica dies first, Telegram delivers it again and
 the processed-updates record keeps the effect single. An update the database could not take
-(it is away: bot/errors.py) gets 503, so Telegram sends it again later.
+(it is away: bot/runtime/errors.py) gets 503, so Telegram sends it again later.
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ class WebServer:
 @stream_request_body
 class UpdateHandler(RequestHandler):
     """POST from Telegram: the secret before the body is read; then a bounded body, read within
-    a time limit, checked (update_checks.py), parsed and queued."""
+    a time limit, checked (serve/update_checks.py), parsed and queued."""
 
     def initialize(self, server: WebServer) -> None:
         self.server = server

@@ -122,7 +122,7 @@ async def deliver(
     deps: Deps, bot, chat_id: int, text: str, markup: Markup = None, *, keep: bool = True
 ) -> bool:
     """Send to a person; after their quick exit it waits for them (or is dropped when not
-    `keep`: reminders), see bot/hold.py."""
+    `keep`: reminders), see bot/safety/hold.py."""
     if chat_id > 0 and await held_back(deps, chat_id, text, markup, keep=keep):
         return False
     try:

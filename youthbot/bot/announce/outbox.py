@@ -2,7 +2,7 @@
 
 Runs in every `youthbot run` process (and in `youthbot announce deliver`). A lease on the
 announcement lets one worker of all replicas send it, so the overall rate holds; if that worker
-dies, another takes over when the lease expires. See core/announce.py for the guarantee.
+dies, another takes over when the lease expires. See core/announce/__init__.py for the guarantee.
 """
 
 from __future__ import annotations

@@ -194,7 +194,7 @@ def refresh_card_later(turn: Turn, case: Case) -> None:
 def tell_person_later(turn: Turn, case: Case, render: Callable[[], tuple[str, Markup]]) -> None:
     """Send the case's person a message rendered in their language (not the turn's).
 
-    After a quick exit it waits for the person (bot/hold.py), and the case's topic is told;
+    After a quick exit it waits for the person (bot/safety/hold.py), and the case's topic is told;
     when it cannot be delivered (the person blocked the bot), the case's topic is told too.
     """
     deps, bot = turn.deps, turn.bot

@@ -1,5 +1,5 @@
 """Typed shortcuts: "ayuda", "help", "necesito ayuda"… open Get help, and "hola", "menú"…
-bring the menu, from any state (core/shortcuts.py, content/shortcuts.yaml).
+bring the menu, from any state (core/people/shortcuts.py, content/shortcuts.yaml).
 
 Checked after the danger words and after an open case's relay (someone talking with the team
 who writes "hola" is talking to them), before any form or quiz takes the text. Get help

@@ -53,7 +53,7 @@ def quick_exit_button() -> InlineKeyboardButton:
 
 
 def quick_exit_buttons(turn: Turn) -> list[InlineKeyboardButton]:
-    """For the help screens' extra buttons (see bot/help_views.py)."""
+    """For the help screens' extra buttons (see bot/help/views.py)."""
     return [quick_exit_button()]
 
 
@@ -73,7 +73,7 @@ async def clear_chat(turn: Turn) -> None:
 
 async def quick_exit(turn: Turn) -> None:
     """Delete the recent conversation, leave the conversation in progress, hold every message
-    for the person until they write again (bot/hold.py), say one neutral line; a moderator
+    for the person until they write again (bot/safety/hold.py), say one neutral line; a moderator
     talking with the person is told their messages will wait."""
     await turn.clear_state()
     await clear_chat(turn)
@@ -186,7 +186,8 @@ def build_delete_button(turn: Turn) -> list[InlineKeyboardButton]:
 
 
 async def run_retention(application: Application) -> privacy_service.Retention:
-    """Delete what is past its time (see core/privacy.py), then its copies in the staff chat."""
+    """Delete what is past its time (see core/privacy/__init__.py), then its copies in the staff
+    chat."""
     deps = deps_of(application)
     async with deps.db.session() as session:
         report = await privacy_service.apply_retention(

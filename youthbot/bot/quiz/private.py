@@ -16,7 +16,7 @@ from . import group as quiz_group
 
 LETTERS = "ABCDEFGHIJ"
 LETTERS_PER_ROW = 5
-# The state while a question waits, so typed text meets a note, not the menu (bot/quiz_text.py).
+# The state while a question waits, so typed text meets a note, not the menu (bot/quiz/typed.py).
 QUIZ_FLOW = "quiz"
 
 

@@ -1,5 +1,5 @@
 """Typed text while a quiz question waits: a kind note and the question again, instead of
-the menu (the quiz's progress is in the database either way; see bot/quiz.py)."""
+the menu (the quiz's progress is in the database either way; see bot/quiz/private.py)."""
 
 from __future__ import annotations
 

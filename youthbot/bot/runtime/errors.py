@@ -1,5 +1,5 @@
 """The one error handler: log the traceback (no personal data), count it for the staff alert
-(bot/error_alerts.py), be kind."""
+(bot/runtime/error_alerts.py), be kind."""
 
 from __future__ import annotations
 

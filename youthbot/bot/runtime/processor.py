@@ -6,10 +6,10 @@ updates without a person) so each starts only when the previous one has finished
 updates of other people go ahead, at most `concurrency` at a time. A person sending many
 updates holds one slot, never all of them, so nobody waits behind a flood.
 
-Across replicas, the turn's PostgreSQL advisory lock (bot/runtime.py) does the same job.
+Across replicas, the turn's PostgreSQL advisory lock (bot/runtime/turn.py) does the same job.
 
-An update the database could not take (bot/errors.py `keep_for_later`) is not lost: the webhook
-server, told so, answers 503 and Telegram sends it again; an update nobody waits for (long
+An update the database could not take (bot/runtime/errors.py `keep_for_later`) is not lost: the
+webhook server, told so, answers 503 and Telegram sends it again; an update nobody waits for (long
 polling, or a webhook answer already given) is run again here after a pause, still holding its
 person's place in line, until it is handled or the bot stops.
 """

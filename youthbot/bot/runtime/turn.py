@@ -3,7 +3,7 @@
 A turn is one database transaction: the person and their conversation state are loaded in one
 query, the handler changes what it must, the transaction commits, and only then are the
 queued Bot API calls made. No network call happens while a write lock is held, and a handler
-that fails sends nothing. Which handler an update reaches is bot/routing.py's business.
+that fails sends nothing. Which handler an update reaches is bot/runtime/router.py's business.
 """
 
 from __future__ import annotations

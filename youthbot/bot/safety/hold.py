@@ -1,10 +1,10 @@
-"""Quick exit holds the conversation (core/hold.py): the door every message to a person
+"""Quick exit holds the conversation (core/safety/hold.py): the door every message to a person
 outside their own turn passes, the notice when they come back, and the button to see it.
 
 Messages to other people leave the bot through three doors, and each asks `held_back` first:
 `staff.tell_person_later` (everything about a case: a moderator's reply, claim, hand-over,
 referral, closing, "did it help?"), `activity_views.deliver` (activity news to a leader or to
-those who joined, and the reminders) and the announcement outbox (core/announce.py skips
+those who joined, and the reminders) and the announcement outbox (core/announce/__init__.py skips
 held people in the query itself).
 """
 
@@ -24,7 +24,7 @@ from ..runtime.turn import Deps, Markup, Turn, button, keyboard
 
 logger = logging.getLogger(__name__)
 
-# Quick exit itself (bot/privacy.py) does not lift the hold: it sets it again.
+# Quick exit itself (bot/privacy/data.py) does not lift the hold: it sets it again.
 QUICK_EXIT_ACTION = "exit"
 QUICK_EXIT_COMMANDS = ("salir", "exit")
 SHOW_ACTION = "hold.show"

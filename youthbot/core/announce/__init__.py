@@ -71,7 +71,8 @@ class Progress:
 
 def _opted_in():
     """Opted in, not blocking the bot, agreed to the current privacy notice, and not in the
-    quiet after a quick exit (an announcement for them is dropped, not kept: core/hold.py)."""
+    quiet after a quick exit (an announcement for them is dropped, not kept:
+    core/safety/hold.py)."""
     return (
         User.notify_announcements.is_(True)
         & User.blocked.is_(False)

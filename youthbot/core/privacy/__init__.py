@@ -235,7 +235,7 @@ async def apply_retention(
     keep_ids: Iterable[int] = (),
 ) -> Retention:
     """Delete what is past its time: case texts N days after closing (open cases silent for N
-    days are closed first, core/case_retention.py), people inactive for
+    days are closed first, core/cases/retention.py), people inactive for
     `inactive_after` (except anyone holding a role, and `keep_ids`), old message ids and
     danger notices. Safe to run at any time, as often as wanted."""
     report = Retention()

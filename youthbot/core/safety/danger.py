@@ -15,8 +15,8 @@ nothing marks the message as a question, programme talk or a joke.
 Questions about a topic ("¿qué es la sextorsión?"), programme talk ("taller sobre trata") and
 idioms ("me muero de risa") are what keeps the rest of everyday talk quiet. The file format
 and how to extend it are described in danger_words.yaml's header and docs/danger-words.md;
-the pattern language is core/danger_patterns.py; reading and checking the file is
-core/danger_file.py.
+the pattern language is core/safety/danger_patterns.py; reading and checking the file is
+core/safety/danger_file.py.
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ class User(Base):
     notify_announcements: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     notify_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    # Set by quick exit: nothing is sent to the person until they write again (core/hold.py).
+    # Set by quick exit: nothing is sent to the person until they write again
+    # (core/safety/hold.py).
     held_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_on: Mapped[date] = mapped_column(Date)
     last_seen_on: Mapped[date] = mapped_column(Date, index=True)
