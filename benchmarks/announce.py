@@ -29,7 +29,7 @@ from sqlalchemy import insert, text  # noqa: E402
 from tornado.httpclient import AsyncHTTPClient  # noqa: E402
 
 from youthbot.core import announce  # noqa: E402
-from youthbot.core.users import CONSENT_VERSION  # noqa: E402
+from youthbot.core.people.users import CONSENT_VERSION  # noqa: E402
 from youthbot.db import migrate  # noqa: E402
 from youthbot.db.engine import Database  # noqa: E402
 from youthbot.db.models import User  # noqa: E402

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert
 
-from youthbot.core.activity_export import load_rows, render_charts, write_csv, write_xlsx
-from youthbot.core.activity_reports import COUNT_COLUMNS
+from youthbot.core.activities.export import load_rows, render_charts, write_csv, write_xlsx
+from youthbot.core.activities.reports import COUNT_COLUMNS
 from youthbot.core.regions import load_regions
 from youthbot.db import migrate
 from youthbot.db.engine import Database

@@ -67,7 +67,7 @@ async def serve_some(url: str) -> None:
     from throughput import run_load
 
     from youthbot.app import build_application
-    from youthbot.bot.processor import PerUserUpdateProcessor
+    from youthbot.bot.runtime.processor import PerUserUpdateProcessor
     from youthbot.config import Settings
     from youthbot.db.engine import Database
     from youthbot.offline import OfflineBotAPI, OfflineRequest

@@ -36,12 +36,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup  # noqa: E402
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters  # noqa: E402
 
 from youthbot.app import build_application  # noqa: E402
-from youthbot.bot.processor import PerUserUpdateProcessor  # noqa: E402
+from youthbot.bot.runtime.processor import PerUserUpdateProcessor  # noqa: E402
 from youthbot.config import Settings  # noqa: E402
 from youthbot.db import migrate  # noqa: E402
 from youthbot.db.engine import Database  # noqa: E402
 from youthbot.offline import OfflineBotAPI, OfflineRequest, UpdateFactory, message_of  # noqa: E402
-from youthbot.runner import settle_heap  # noqa: E402
+from youthbot.serve.runner import settle_heap  # noqa: E402
 
 BROWSE = ["/menu", "quiz.list", "quiz.open", "quiz.start", "quiz.ans", "quiz.ans", "quiz.ans",
           "quiz.ans", "/menu", "settings", "menu", "/quiz", "quiz.open", "quiz.start"]

@@ -10,8 +10,8 @@ from typing import Any
 from harness import LEADER, MODERATOR, BotHarness, Person, Persona, start_harness
 from sqlalchemy import select
 
-from youthbot.bot import callbacks
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people.roles import Role
 from youthbot.db.engine import Database
 from youthbot.db.models import Activity, ActivityJoin, ActivityReport
 

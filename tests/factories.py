@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from youthbot.core.directory import Channel, Service
+from youthbot.core.help.directory import Channel, Service
 
 
 def make_service(id: str = "pe-test", **changes: object) -> Service:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from youthbot.bot import callbacks
-from youthbot.core import users
-from youthbot.core.roles import Role
+from youthbot.bot.runtime import callbacks
+from youthbot.core.people import users
+from youthbot.core.people.roles import Role
 from youthbot.db.engine import Database
 from youthbot.db.types import utcnow
 from youthbot.offline import Call, OfflineBotAPI, UpdateFactory, message_of
@@ -51,6 +51,10 @@ class BotHarness:
     @property
     def deps(self) -> Any:
         return self.app.bot_data["deps"]
+
+    @property
+    def router(self) -> Any:
+        return self.app.bot_data["router"]
 
     def _remember(self, call: Call) -> None:
         message = message_of(call)

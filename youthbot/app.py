@@ -21,31 +21,21 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from . import logsafe
-from .bot import (
-    activities,
-    admin,
-    announce,
-    case_stats,
-    cases,
-    clear_guide,
-    emergency,
-    error_alerts,
-    errors,
-    help,
-    hold,
-    menu,
-    privacy,
-    quiz,
-    quiz_group,
-    quiz_stats,
-    quiz_text,
-    safety,
-    services,
-    shortcuts,
-    talk,
-    tracking,
-)
-from .bot.routing import (
+from .bot.activities import menu as activities
+from .bot.announce import compose as announce
+from .bot.cases import moderation as cases
+from .bot.cases import person as talk
+from .bot.cases import stats as case_stats
+from .bot.help import emergency, services
+from .bot.help import triage as help
+from .bot.people import admin, menu, shortcuts
+from .bot.privacy import data as privacy
+from .bot.quiz import group as quiz_group
+from .bot.quiz import private as quiz
+from .bot.quiz import stats as quiz_stats
+from .bot.quiz import typed as quiz_text
+from .bot.runtime import error_alerts, errors
+from .bot.runtime.router import (
     Router,
     command_callback,
     command_filter,
@@ -53,20 +43,26 @@ from .bot.routing import (
     on_edited_private_message,
     on_private_message,
 )
-from .bot.runtime import BotContext, Content, Deps
-from .bot.tracking import MessageTracker, TrackingBot
+from .bot.runtime.turn import BotContext, Content, Deps
+from .bot.safety import clear_guide, hold, tracking
+from .bot.safety import danger as safety
+from .bot.safety.tracking import MessageTracker, TrackingBot
 from .config import Settings
-from .core.danger_file import check_danger_words, default_danger_words_path, load_danger_words
-from .core.directory_coverage import check_coverage
-from .core.directory_file import (
+from .core.help.directory_coverage import check_coverage
+from .core.help.directory_file import (
     check_emergency_coverage,
     check_services,
     default_services_path,
     load_services,
 )
-from .core.quiz_files import check_quizzes, default_quiz_dir, load_quizzes
+from .core.people.shortcuts import check_shortcuts, shortcuts_path
+from .core.quiz.files import check_quizzes, default_quiz_dir, load_quizzes
 from .core.regions import check_regions, default_regions_path, load_regions, region_ids
-from .core.shortcuts import check_shortcuts, shortcuts_path
+from .core.safety.danger_file import (
+    check_danger_words,
+    default_danger_words_path,
+    load_danger_words,
+)
 from .core.yamlsource import ContentInvalid, Problem
 from .db import migrate
 from .db.engine import Database
@@ -213,9 +209,10 @@ def build_application(
         ),
         catalogs=Catalogs(settings.locales_dir, settings.default_language),
         content=load_content(settings),
-        router=router,
+        turn_hooks=router.turn_hooks,
     )
     application.bot_data["deps"] = deps
+    application.bot_data["router"] = router
     register_handlers(application, router)
     return application
 
@@ -223,7 +220,7 @@ def build_application(
 def build_bot(
     settings: Settings, *, request: BaseRequest | None, rate_limit: bool
 ) -> TrackingBot:
-    """PTB's bot, noting the message ids quick exit may delete (bot/tracking.py)."""
+    """PTB's bot, noting the message ids quick exit may delete (bot/safety/tracking.py)."""
     base = (settings.telegram_api_base_url or "https://api.telegram.org").rstrip("/")
     return TrackingBot(
         settings.token or "offline",
@@ -264,7 +261,8 @@ async def startup(application: Application) -> None:
     deps: Deps = application.bot_data["deps"]
     if deps.settings.auto_migrate:
         await migrate.upgrade(deps.db)
-    for hook in deps.router.startup:
+    router: Router = application.bot_data["router"]
+    for hook in router.startup:
         await hook(application)
     await register_commands(application)
 

@@ -9,7 +9,6 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL
 
-SUPPORTED_LANGUAGES = ("es", "en")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///youthbot.sqlite3"
 
 
@@ -35,7 +34,6 @@ class Settings(BaseSettings):
     staff_chat_id: int | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_language: str = "es"
-    languages: Annotated[tuple[str, ...], NoDecode] = SUPPORTED_LANGUAGES
     auto_migrate: bool = True
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -57,13 +55,6 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
             return frozenset(int(p) for p in parts)
-        return value
-
-    @field_validator("languages", mode="before")
-    @classmethod
-    def _parse_languages(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(p.strip() for p in value.split(",") if p.strip())
         return value
 
     @field_validator("default_language")

@@ -261,8 +261,8 @@ class Console:
 
 async def grant_console_moderator(application: Application, moderator_id: int) -> None:
     """Give the console's moderator the role, in the console's own database."""
-    from .core import users
-    from .core.roles import Role, effective_role
+    from .core.people import users
+    from .core.people.roles import Role, effective_role
 
     deps = application.bot_data["deps"]
     async with deps.db.session() as session:

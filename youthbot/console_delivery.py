@@ -52,8 +52,8 @@ async def deliver_announcements(application: Application) -> bool:
     """Deliver whatever announcement is being sent, now, as `youthbot announce --deliver`
     does (the same worker, without its one-second gap between announcements); False when
     nothing was waiting."""
-    from .bot.outbox import AnnouncementSender
-    from .bot.runtime import deps_of
+    from .bot.announce.outbox import AnnouncementSender
+    from .bot.runtime.turn import deps_of
     from .core import announce
 
     deps = deps_of(application)

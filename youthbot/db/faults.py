@@ -6,7 +6,7 @@ later succeeds. `is_transient` recognises these on asyncpg and SQLite, whether S
 wrapped them or they arrived bare (asyncpg raises OSError while connecting). `retrying` runs a
 transaction again with back-off, a bounded number of times; if the database is still away it
 raises `DatabaseUnavailable`, and the caller keeps the work for later (the webhook answers 503
-so Telegram sends the update again; long polling runs it again; see bot/processor.py).
+so Telegram sends the update again; long polling runs it again; see bot/runtime/processor.py).
 
 `Outage` turns a thousand failing updates into two log lines: one when the first fails, one
 with the counts when the database answers again.

@@ -4,10 +4,10 @@ from .activities import Activity, ActivityJoin, ActivityReport
 from .announce import Announcement, AnnouncementDelivery
 from .base import Base
 from .case_figures import CaseFigure
-from .core import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
-from .directory import ServiceAlert, ServiceReview
-from .help import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
+from .cases import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
+from .help import ServiceAlert, ServiceReview
 from .hold import HeldMessage
+from .people import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
 from .quiz import (
     QuizAnswer,
     QuizAttempt,

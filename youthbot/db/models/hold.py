@@ -1,4 +1,4 @@
-"""Messages for a person that wait because they used quick exit (see core/hold.py).
+"""Messages for a person that wait because they used quick exit (see core/safety/hold.py).
 
 A held message is text the team or the bot wrote to the person (a moderator's reply, the
 closing of their case, an activity's news), kept only until the person writes again and asks

@@ -1,0 +1,189 @@
+"""Young people find approved upcoming activities by region, see them, join and leave.
+
+Joining keeps a note that this person joined (for the reminder), so it is only for people who
+agreed to the privacy notice and are 14 or older; anonymous people see everything and are told
+kindly that they can simply go, or ask their group leader.
+"""
+
+from __future__ import annotations
+
+from ...core.activities import joins as joins
+from ...core.errors import NotAllowed, NotFound
+from ...db.models import Activity
+from ...i18n import _, pgettext
+from ..runtime.paging import is_page, paged_rows
+from ..runtime.router import Router
+from ..runtime.turn import Turn, button, keyboard
+from .views import back_button, find_country, region_name, render_details, short_when, tell
+
+PAGE = 8
+ONLINE = "-"
+
+
+def render_anonymous_join() -> str:
+    return _(
+        "To join through the bot we would need to keep a note that you joined, and we keep "
+        "nothing about you (because you are under 14, or chose not to share data). You can "
+        "still go: just turn up, or ask your group leader."
+    )
+
+
+def render_closed() -> str:
+    return _("This activity is no longer open: it may have been cancelled or already happened.")
+
+
+def ordered_areas(turn: Turn, areas: list[joins.Area]) -> list[joins.Area]:
+    """Areas in the order of the configured list (Peru's programme regions first), online
+    last; regions no longer configured go before online."""
+    rank: dict[tuple[str | None, str | None], int] = {}
+    for country in turn.deps.content.countries:
+        for region in country.regions:
+            rank[(country.id, region.id)] = len(rank)
+    return sorted(
+        areas,
+        key=lambda a: (a.region is None, rank.get((a.country, a.region), len(rank)), a.region),
+    )
+
+
+def area_label(turn: Turn, area: joins.Area) -> str:
+    if area.region is None:
+        return pgettext("button", "💻 Online ({count})").format(count=area.count)
+    name = region_name(turn.deps, area.country, area.region)
+    countries = turn.deps.content.countries
+    if countries and area.country != countries[0].id:
+        country = find_country(turn.deps, area.country)
+        name = f"{name}, {country.name_in(turn.language) if country else area.country}"
+    return f"{name} ({area.count})"
+
+
+def area_args(activity: Activity) -> tuple[str, str]:
+    if activity.online:
+        return ONLINE, ONLINE
+    return activity.country or ONLINE, activity.region or ONLINE
+
+
+async def show_activity(turn: Turn, activity: Activity) -> None:
+    """An activity as a young person sees it, with join or leave."""
+    parts = [render_details(turn.deps, turn.translator, activity)]
+    rows = []
+    if turn.anonymous:
+        parts.append(render_anonymous_join())
+    elif await joins.is_joined(turn.session, activity_id=activity.id, user_id=turn.user_id):
+        if turn.user.notify_reminders:
+            parts.append(_("✅ You have joined. I will remind you the day before."))
+        else:
+            parts.append(_("✅ You have joined. (Reminders are off in your settings.)"))
+        # Not "leave"/"exit": it sits near 🚪 Quick exit in people's minds, and does another thing.
+        rows.append(button(pgettext("button", "I'm not going any more"), "act.leave", activity.id))
+    else:
+        rows.append(button(pgettext("button", "✅ Join"), "act.join", activity.id))
+    rows.append(back_button("act.area", *area_args(activity), 0))
+    turn.edit("\n\n".join(parts), keyboard(*rows))
+
+
+def register(router: Router) -> None:
+    """Register browsing, joining and leaving."""
+
+    @router.button("act.browse")
+    async def browse(turn: Turn) -> None:
+        """Where there are upcoming activities, with how many."""
+        await browse_page(turn, 0)
+
+    @router.button("act.areas", int)
+    async def browse_page(turn: Turn, page: int) -> None:
+        """A page of the places with upcoming activities (only those: ten at a time)."""
+        areas = ordered_areas(turn, await joins.browse_areas(turn.session, now=turn.now))
+        if not areas:
+            turn.edit(
+                _("There are no upcoming activities yet. Please come back soon!"),
+                keyboard(back_button("act.menu")),
+            )
+            return
+        if not is_page(len(areas), page):
+            tell(turn, _("This button no longer works. Please use the latest message."))
+            return
+        places = [
+            button(area_label(turn, a), "act.area", a.country or ONLINE, a.region or ONLINE, 0)
+            for a in areas
+        ]
+        rows = paged_rows(places, page, per_row=1, turn_page=("act.areas",))
+        turn.edit(_("Where would you like to find activities?"),
+                  keyboard(*rows, back_button("act.menu")))
+
+    @router.button("act.area", str, str, int)
+    async def list_area(turn: Turn, country_id: str, region_id: str, offset: int) -> None:
+        """The upcoming activities of one region (or online), soonest first, a page at a time."""
+        online = region_id == ONLINE
+        country = find_country(turn.deps, country_id)
+        if not online and (country is None or country.region(region_id) is None) or not (
+            0 <= offset <= 10_000
+        ):
+            tell(turn, _("This button no longer works. Please use the latest message."))
+            return
+        found = await joins.list_upcoming(
+            turn.session,
+            now=turn.now,
+            country=None if online else country_id,
+            region=None if online else region_id,
+            offset=offset,
+            limit=PAGE,
+        )
+        place = _("Online") if online else region_name(turn.deps, country_id, region_id)
+        rows = [
+            [button(f"{short_when(turn.deps, turn.translator, a)} · {a.title}", "act.see", a.id)]
+            for a in found[:PAGE]
+        ]
+        if len(found) > PAGE:
+            rows.append([button(pgettext("button", "More ▶️"), "act.area", country_id, region_id,
+                                offset + PAGE)])
+        text = (_("Upcoming activities: {place}").format(place=place) if found
+                else _("There are no upcoming activities there any more."))
+        turn.edit(text, keyboard(*rows, back_button("act.browse")))
+
+    @router.button("act.see", int)
+    async def see_activity(turn: Turn, activity_id: int) -> None:
+        """One approved upcoming activity."""
+        try:
+            activity = await joins.get_upcoming(
+                turn.session, activity_id=activity_id, now=turn.now
+            )
+        except NotFound:
+            tell(turn, render_closed())
+            return
+        await show_activity(turn, activity)
+
+    @router.button("act.join", int)
+    async def join_activity(turn: Turn, activity_id: int) -> None:
+        """Join, for the reminder (not for anonymous people)."""
+        try:
+            await joins.join(turn.session, activity_id=activity_id, user=turn.user, now=turn.now)
+        except NotAllowed:
+            tell(turn, render_anonymous_join())
+            return
+        except NotFound:
+            tell(turn, render_closed())
+            return
+        turn.answer(_("You have joined!"))
+        await see_activity(turn, activity_id)
+
+    @router.button("act.leave", int)
+    async def leave_activity(turn: Turn, activity_id: int) -> None:
+        """Leave an activity; the note that they joined is deleted."""
+        left = await joins.leave(turn.session, activity_id=activity_id, user_id=turn.user_id)
+        turn.answer(_("Done: you are no longer signed up for it.") if left else None)
+        await see_activity(turn, activity_id)
+
+    @router.button("act.joined")
+    async def list_joined(turn: Turn) -> None:
+        """The upcoming activities this person joined."""
+        joined = [] if turn.anonymous else await joins.list_joined(
+            turn.session, user_id=turn.user_id, now=turn.now
+        )
+        rows = [
+            [button(f"{short_when(turn.deps, turn.translator, a)} · {a.title}", "act.see", a.id)]
+            for a in joined
+        ]
+        text = (_("Activities you joined:") if joined
+                else _("You have not joined any upcoming activities yet."))
+        browse = button(pgettext("button", "🔎 Browse upcoming activities"), "act.browse")
+        turn.edit(text, keyboard(*rows, browse, back_button("act.menu")))

@@ -1,0 +1,203 @@
+"""Youth-led activities: the menu, the leader's own activities, and the wiring of the parts.
+
+Everyone browses and joins (activity_browse); leaders register (activity_register), list,
+change, cancel and report (activity_report) their own; moderators review (activity_review);
+reminders run as a periodic job (activity_reminders). Typed text during any of these goes
+through one flow, "activity", to the step that waits for it.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from ...core.activities import Status
+from ...core.activities import leaders as activity_leaders
+from ...core.activities import reports as reports
+from ...core.activities import reviews as activity_reviews
+from ...core.people.roles import LEADERS, STAFF
+from ...db.models import Activity, ActivityReport
+from ...i18n import _, pgettext
+from ..people.menu import ACTIVITIES_ENTRY, help_button, menu_button
+from ..runtime.router import Router
+from ..runtime.turn import Turn, button, keyboard
+from . import browse as activity_browse
+from . import registration as activity_register
+from . import reminders as activity_reminders
+from . import report as activity_report
+from . import review as activity_review
+from .flow import load_own
+from .views import (
+    FLOW,
+    back_button,
+    notify,
+    render_joined,
+    render_summary,
+    short_when,
+    speaking,
+    stale,
+    status_label,
+    zone,
+)
+
+
+def build_activities_keyboard(turn: Turn, pending: int) -> InlineKeyboardMarkup:
+    rows = [
+        [button(pgettext("button", "🔎 Browse upcoming activities"), "act.browse")],
+        [button(pgettext("button", "⭐ My joined activities"), "act.joined")],
+    ]
+    if turn.role in LEADERS:
+        rows.append([button(pgettext("button", "➕ Register an activity"), "act.new")])
+        rows.append([button(pgettext("button", "🗂 My activities"), "act.mine")])
+    if turn.role in STAFF:
+        label = pgettext("button", "🛂 Review pending ({count})").format(count=pending)
+        rows.append([button(label, "act.review")])
+    return keyboard(*rows, [menu_button(), help_button()])
+
+
+def register(router: Router) -> None:
+    """Register everything about activities."""
+    # What typed text means at each step (step name → async fn(turn, state data)).
+    text_steps: dict = {}
+    activity_register.register(router, text_steps)
+    activity_report.register(router, text_steps)
+    activity_review.register(router, text_steps)
+    activity_browse.register(router)
+    router.on_startup(activity_reminders.schedule)
+
+    @router.button(ACTIVITIES_ENTRY)
+    async def open_activities(turn: Turn) -> None:
+        """The activities menu: what each person can do depends on their role."""
+        if turn.state is not None and turn.state.flow == FLOW:
+            await turn.clear_state()
+        pending = await activity_reviews.count_pending(turn.session) if turn.role in STAFF else 0
+        turn.edit(
+            _("Youth-led activities: workshops, campaigns, school talks and more, run by youth "
+              "groups. What would you like to do?"),
+            build_activities_keyboard(turn, pending),
+        )
+
+    @router.flow(FLOW)
+    async def typed_in_activity(turn: Turn) -> None:
+        """Typed text goes to the step waiting for it (title, date, counts, reason…)."""
+        handler = text_steps.get(turn.state.step)
+        if handler is None:
+            await turn.clear_state()
+            turn.reply(_("Sorry, I lost track of that. Please start again from the menu."),
+                       keyboard(button(pgettext("button", "📅 Activities"), "act.menu")))
+            return
+        await handler(turn, dict(turn.state.data or {}))
+
+    register_own(router)
+
+
+def register_own(router: Router) -> None:
+    """The leader's list of activities, one activity, and cancelling it."""
+
+    @router.button("act.mine", roles=LEADERS)
+    async def list_my_activities(turn: Turn) -> None:
+        """The leader's activities, latest first, each a button."""
+        await turn.clear_state()
+        mine = await activity_leaders.list_own(turn.session, leader_id=turn.user_id)
+        rows = [
+            [
+                button(
+                    f"{short_when(turn.deps, turn.translator, a)} · {a.title[:32]} · "
+                    f"{status_label(a.status)}",
+                    "act.open",
+                    a.id,
+                )
+            ]
+            for a in mine
+        ]
+        text = _("Your activities:") if mine else _("You have not registered any activities yet.")
+        new = button(pgettext("button", "➕ Register an activity"), "act.new")
+        turn.edit(text, keyboard(*rows, new, back_button("act.menu")))
+
+    @router.button("act.open", int, roles=LEADERS)
+    async def open_my_activity(turn: Turn, activity_id: int) -> None:
+        """One of the leader's activities: status, how many joined, report, what to do."""
+        activity = await load_own(turn, activity_id, editable=False)
+        if activity is None:
+            return
+        await turn.clear_state()
+        joined = await activity_leaders.count_joined(turn.session, activity_id=activity.id)
+        report = await reports.get_report(turn.session, activity_id=activity.id)
+        turn.edit(
+            render_own(turn, activity, joined, report),
+            build_own_keyboard(turn, activity, report),
+        )
+
+    @router.button("act.cancel", int, roles=LEADERS)
+    async def ask_cancel(turn: Turn, activity_id: int) -> None:
+        """Ask before cancelling an activity."""
+        if activity := await load_own(turn, activity_id):
+            turn.edit(
+                _("Cancel “{title}”? Everyone who joined will be told. This cannot be undone.")
+                .format(title=activity.title),
+                keyboard(
+                    [
+                        button(pgettext("button", "Yes, cancel it"), "act.cancelyes", activity.id),
+                        button(pgettext("button", "No, keep it"), "act.open", activity.id),
+                    ]
+                ),
+            )
+
+    @router.button("act.cancelyes", int, roles=LEADERS)
+    async def cancel_activity(turn: Turn, activity_id: int) -> None:
+        """Cancel it, and tell everyone who joined, each in their language."""
+        activity = await load_own(turn, activity_id)
+        if activity is None or activity.status == Status.DRAFT:
+            if activity is not None:
+                stale(turn)
+            return
+        joined = await activity_leaders.cancel(turn.session, activity, now=turn.now)
+        turn.edit(
+            _("The activity was cancelled."),
+            keyboard(button(pgettext("button", "🗂 My activities"), "act.mine")),
+        )
+        for user_id, language in joined:
+            with speaking(turn.deps, language) as translator:
+                text = _("Sorry: the activity “{title}” on {when} has been cancelled by its "
+                         "organisers.").format(
+                    title=activity.title, when=short_when(turn.deps, translator, activity)
+                )
+            notify(turn, user_id, text)
+
+
+def render_own(
+    turn: Turn, activity: Activity, joined: int, report: ActivityReport | None
+) -> str:
+    """The leader's view of their activity (how many joined, never who)."""
+    parts = [
+        render_summary(turn.deps, turn.translator, activity),
+        _("Status: {status}").format(status=status_label(activity.status)),
+    ]
+    if activity.status == Status.RETURNED and activity.review_note:
+        parts.append(_("Moderator's note: {reason}").format(reason=activity.review_note))
+    parts.append(render_joined(joined, turn.translator))
+    if report is not None and report.submitted_at is not None:
+        parts.append(_("Report sent on {date}. Thank you!").format(
+            date=turn.translator.format_date(
+                report.submitted_at.astimezone(zone(turn.deps)).date(), "long"
+            )))
+    elif reports.can_report(activity, turn.now):
+        parts.append(_("It has taken place: please report how it went."))
+    return "\n\n".join(parts)
+
+
+def build_own_keyboard(
+    turn: Turn, activity: Activity, report: ActivityReport | None
+) -> InlineKeyboardMarkup:
+    rows = []
+    editable = activity_leaders.is_editable(activity, turn.now)
+    if activity.status == Status.RETURNED and editable:
+        rows.append(button(pgettext("button", "📤 Send for review again"), "act.submit",
+                           activity.id))
+    if editable:
+        rows.append(button(pgettext("button", "✏️ Change"), "act.edit", activity.id))
+    reported = report is not None and report.submitted_at is not None
+    if reports.can_report(activity, turn.now) and not reported:
+        rows.append(button(pgettext("button", "📝 Report how it went"), "act.rep", activity.id))
+    if editable:
+        rows.append(button(pgettext("button", "🚫 Cancel activity"), "act.cancel", activity.id))
+    return keyboard(*rows, back_button("act.mine"))

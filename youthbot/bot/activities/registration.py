@@ -1,0 +1,188 @@
+"""Leaders register an activity step by step, and change their own afterwards.
+
+The draft is an `activities` row with status "draft", so it survives a restart and /menu or
+/cancel (which clear only the conversation state): "Register an activity" offers to continue
+it or to discard it. Every step has back and cancel; the last one is a summary to confirm.
+Editing an activity reuses the same steps and saves each change at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ...core import activities as acts
+from ...core.activities import Status, Step
+from ...core.activities import leaders as activity_leaders
+from ...core.activities.dates import DateInvalid, parse_start
+from ...core.people.roles import LEADERS
+from ...i18n import N_, _, pgettext
+from ..people.menu import menu_button
+from ..runtime.router import Router
+from ..runtime.turn import Turn, button, keyboard
+from . import choices as activity_choices
+from .flow import advance, alert_staff, load_own, reprompt, show_edit, show_step
+from .views import FLOW, activities_button, back_button, default_country, error_text, stale
+
+# Typed answers -------------------------------------------------------------------------
+
+
+async def typed_answer(turn: Turn, step: Step, data: dict) -> None:
+    """Typed text at a registration step: validate, store, go on — or explain and stay."""
+    activity = await load_own(turn, int(data.get("activity_id", 0)))
+    if activity is None:
+        await turn.clear_state()
+        return
+    day = date.fromisoformat(data["day"]) if data.get("day") else None
+    try:
+        if step is Step.TITLE:
+            activity.title = acts.clean_title(turn.text)
+        elif step in (Step.WHEN, Step.HOUR):
+            activity.starts_at = read_start(turn, day)
+            step = Step.WHEN
+        elif step is Step.DISTRICT:
+            activity.district = acts.clean_district(turn.text)
+        elif step is Step.EXPECTED:
+            activity.expected = acts.parse_expected(turn.text)
+        else:
+            reprompt(turn, activity, step, _("Please use the buttons for this step."), day)
+            return
+    except (acts.InvalidInput, DateInvalid) as error:
+        reprompt(turn, activity, step, error_text(error), day)
+        return
+    await advance(turn, activity, step)
+
+
+def read_start(turn: Turn, day: date | None) -> datetime:
+    """The typed date and time; after a day was picked, a time alone is enough."""
+    timezone = turn.settings.timezone
+    try:
+        return parse_start(turn.text, now=turn.now, timezone=timezone)
+    except DateInvalid as error:
+        if error.kind != "no_date" or day is None:
+            raise
+    return parse_start(f"{day:%d/%m/%Y} {turn.text}", now=turn.now, timezone=timezone)
+
+
+# Buttons ----------------------------------------------------------------------------------
+
+
+def register(router: Router, text_steps: dict) -> None:
+    """Register the registration and editing steps."""
+    for step in Step:
+        text_steps[step.value] = lambda turn, data, step=step: typed_answer(turn, step, data)
+    router.form(FLOW, LEADERS, N_("You no longer have the leader role, so this form was "
+                                  "closed. Your draft was kept."))
+
+    @router.button("act.new", roles=LEADERS)
+    async def register_activity(turn: Turn) -> None:
+        """Start a new draft, or offer to continue (or discard) the one already there."""
+        draft = await activity_leaders.find_draft(turn.session, leader_id=turn.user_id)
+        if draft is not None:
+            title = draft.title or _("(no title yet)")
+            turn.edit(
+                _("You have an unfinished activity: “{title}”. Continue it, or discard it and "
+                  "start a new one?").format(title=title),
+                keyboard(
+                    button(pgettext("button", "▶️ Continue"), "act.resume", draft.id),
+                    button(pgettext("button", "🗑 Discard and start again"), "act.discard",
+                           draft.id, 1),
+                    back_button("act.menu"),
+                ),
+            )
+            return
+        country = default_country(turn.deps, turn.country)
+        draft = await activity_leaders.start_draft(
+            turn.session, leader_id=turn.user_id, country=country, now=turn.now
+        )
+        await show_step(turn, draft, Step.TITLE)
+
+    @router.button("act.resume", int, roles=LEADERS)
+    async def resume_draft(turn: Turn, activity_id: int) -> None:
+        """Continue a draft at the step where it was left."""
+        activity = await load_own(turn, activity_id)
+        if activity is None:
+            return
+        step = Step(activity.draft_step) if activity.draft_step else acts.next_step(activity)
+        await show_step(turn, activity, step)
+
+    @router.button("act.discard", int, int, roles=LEADERS)
+    async def discard_draft(turn: Turn, activity_id: int, restart: int) -> None:
+        """Throw the draft away; start a new one when asked to."""
+        activity = await load_own(turn, activity_id)
+        if activity is None or activity.status != Status.DRAFT:
+            if activity is not None:
+                stale(turn)
+            return
+        await turn.session.delete(activity)
+        await turn.clear_state()
+        if restart:
+            draft = await activity_leaders.start_draft(
+                turn.session, leader_id=turn.user_id, country=activity.country, now=turn.now
+            )
+            await show_step(turn, draft, Step.TITLE)
+            return
+        turn.edit(_("The draft was discarded."), keyboard([activities_button(), menu_button()]))
+
+    @router.button("act.go", int, Step, roles=LEADERS)
+    async def go_to_step(turn: Turn, activity_id: int, step: Step) -> None:
+        """Back, or "change" from the summary: show that step."""
+        activity = await load_own(turn, activity_id)
+        if activity is None:
+            return
+        if step is Step.SUMMARY and activity.status != Status.DRAFT:
+            await show_edit(turn, activity)
+            return
+        await show_step(turn, activity, Step.WHEN if step is Step.HOUR else step)
+
+    activity_choices.register_choices(router)
+    register_endings(router)
+
+
+def register_endings(router: Router) -> None:
+    """Sending for review, stopping, and changing an activity."""
+
+    @router.button("act.submit", int, roles=LEADERS)
+    async def submit_activity(turn: Turn, activity_id: int) -> None:
+        """Send the draft (or a sent-back activity) for review; staff are told."""
+        activity = await load_own(turn, activity_id)
+        if activity is None:
+            return
+        try:
+            await activity_leaders.submit(turn.session, activity, now=turn.now)
+        except acts.Incomplete as missing:
+            turn.reply(_("One part is missing or no longer valid (a date that has passed?). "
+                         "Please complete it."))
+            await show_step(turn, activity, missing.step)
+            return
+        except acts.ActivityNotEditable:
+            stale(turn)
+            return
+        await turn.clear_state()
+        turn.edit(
+            _("Thank you! Your activity was sent for review. A moderator will check it soon, "
+              "and I will tell you when it is approved."),
+            keyboard([button(pgettext("button", "🗂 My activities"), "act.mine"), menu_button()]),
+        )
+        alert_staff(turn, activity, changed=False)
+
+    @router.button("act.stop", int, roles=LEADERS)
+    async def stop_registration(turn: Turn, activity_id: int) -> None:
+        """Cancel during registration: the draft is kept until discarded."""
+        await turn.clear_state()
+        turn.edit(
+            _("Stopped. Your draft is saved: press “Register an activity” to continue it, or "
+              "discard it now."),
+            keyboard(
+                button(pgettext("button", "🗑 Discard draft"), "act.discard", activity_id, 0),
+                [activities_button(), menu_button()],
+            ),
+        )
+
+    @router.button("act.edit", int, roles=LEADERS)
+    async def edit_activity(turn: Turn, activity_id: int) -> None:
+        """Show the activity with a button per part to change."""
+        if activity := await load_own(turn, activity_id):
+            if activity.status == Status.DRAFT:
+                await show_step(turn, activity, Step.SUMMARY)
+            else:
+                await show_edit(turn, activity)

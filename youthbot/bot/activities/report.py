@@ -1,0 +1,229 @@
+"""The leader reports an activity after it happened, in a few messages that work on a phone in
+the field: one line of three numbers per age band (`5 3 0`: girls/women, boys/men, other), a
+short description, and optionally a photo kept only when everyone in it agreed.
+
+The report in progress is a row of its own, so it survives a restart and /menu; it counts only
+once it is sent.
+"""
+
+from __future__ import annotations
+
+from ...core.activities import InvalidInput
+from ...core.activities import reports as reports
+from ...core.activities.reports import BAND_LABELS, ReportStep
+from ...core.people.roles import LEADERS
+from ...db.models import Activity, ActivityReport
+from ...i18n import N_, _, ngettext, pgettext
+from ..people.menu import menu_button
+from ..runtime.router import Router
+from ..runtime.turn import Turn, button, keyboard
+from .flow import load_own
+from .views import FLOW, back_button, cancel_button, error_text, render_counts, tell
+
+PREFIX = "report."
+BANDS = (ReportStep.UNDER12, ReportStep.AGE12_17, ReportStep.AGE18_25, ReportStep.ADULTS)
+
+
+async def load_report(turn: Turn, activity_id: int) -> tuple[Activity, ActivityReport] | None:
+    """The leader's activity and its report in progress, or None after saying why not."""
+    activity = await load_own(turn, activity_id, editable=False)
+    if activity is None:
+        return None
+    try:
+        report = await reports.start_report(
+            turn.session, activity, reporter_id=turn.user_id, now=turn.now
+        )
+    except reports.NotReportable:
+        await turn.clear_state()
+        tell(turn, _("This activity cannot be reported now: it has not happened yet, was "
+                     "cancelled, or its report was already sent."))
+        return None
+    return activity, report
+
+
+def report_prompt(
+    turn: Turn, activity: Activity, report: ActivityReport, step: ReportStep
+) -> tuple[str, list]:
+    aid = activity.id
+    if step in BANDS:
+        text = _(
+            "Report on “{title}”, age group {number} of 4.\n\n"
+            "How many people aged {band} took part? Write three numbers separated by spaces: "
+            "girls/women, boys/men, other or not said. For example: 5 3 0"
+        ).format(title=activity.title, number=BANDS.index(step) + 1, band=_(BAND_LABELS[step]))
+        zero = button(pgettext("button", "Nobody of this age (0 0 0)"), "act.rzero", aid, step)
+        return text, [[zero]]
+    if step is ReportStep.DESCRIPTION:
+        text = _("In a few words, what happened and what came out of it? "
+                 "(up to {maximum} characters)")
+        return text.format(maximum=reports.DESCRIPTION_MAX), []
+    if step is ReportStep.PHOTO:
+        return _(
+            "Do you have a photo of the activity? Send it now, or skip. Only the programme "
+            "team can see it: it is never shown to young people."
+        ), [[button(pgettext("button", "Skip"), "act.rgo", aid, ReportStep.SUMMARY)]]
+    if step is ReportStep.CONSENT:
+        return _(
+            "Did everyone in the photo agree to be photographed and to have it shared with the "
+            "programme? For anyone under 18, their parent or guardian must agree too."
+        ), [
+            [button(pgettext("button", "Yes, everyone agreed"), "act.rconsent", aid, 1)],
+            [button(pgettext("button", "No, or I am not sure"), "act.rconsent", aid, 0)],
+        ]
+    photo = _("Photo: yes, everyone agreed.") if report.photo_file_id else _("Photo: none.")
+    text = "\n\n".join(
+        [
+            _("Please check your report on “{title}”:").format(title=activity.title),
+            render_counts(report, turn.translator),
+            report.description or "—",
+            photo,
+        ]
+    )
+    return text, [[button(pgettext("button", "✅ Send report"), "act.rsend", aid)]]
+
+
+def report_footer(activity: Activity, step: ReportStep) -> list:
+    previous = reports.previous_report_step(step)
+    back = (back_button("act.rgo", activity.id, previous) if previous
+            else back_button("act.open", activity.id))
+    return [back, cancel_button("act.rstop", activity.id)]
+
+
+async def show_report_step(
+    turn: Turn,
+    activity: Activity,
+    report: ActivityReport,
+    step: ReportStep,
+    *,
+    error: str | None = None,
+) -> None:
+    """Ask the question of `step`; typed text (or a photo) now answers it."""
+    report.step = step
+    await turn.set_state(FLOW, PREFIX + step, activity_id=activity.id)
+    text, rows = report_prompt(turn, activity, report, step)
+    markup = keyboard(*rows, report_footer(activity, step))
+    if error:
+        turn.reply(f"{error}\n\n{text}", markup)
+    else:
+        turn.edit(text, markup)
+
+
+def next_report_step(step: ReportStep) -> ReportStep:
+    return reports.REPORT_ORDER[reports.REPORT_ORDER.index(step) + 1]
+
+
+async def typed_report(turn: Turn, step: ReportStep, data: dict) -> None:
+    """Counts, the description or the photo: validate, store, go on — or explain and stay."""
+    loaded = await load_report(turn, int(data.get("activity_id", 0)))
+    if loaded is None:
+        return
+    activity, report = loaded
+    try:
+        if step in BANDS:
+            reports.set_band(report, step, reports.parse_counts(turn.text))
+        elif step is ReportStep.DESCRIPTION:
+            report.description = reports.clean_description(turn.text)
+        elif step is ReportStep.PHOTO and turn.update.effective_message.photo:
+            reports.keep_photo(report, turn.update.effective_message.photo[-1].file_id)
+        else:
+            hint = (_("Please send a photo, or press Skip.") if step is ReportStep.PHOTO
+                    else _("Please use the buttons for this step."))
+            await show_report_step(turn, activity, report, step, error=hint)
+            return
+    except InvalidInput as error:
+        await show_report_step(turn, activity, report, step, error=error_text(error))
+        return
+    report.updated_at = turn.now
+    await show_report_step(turn, activity, report, next_report_step(step))
+
+
+def register(router: Router, text_steps: dict) -> None:
+    """Register the report steps."""
+    for step in ReportStep:
+        text_steps[PREFIX + step] = lambda turn, data, step=step: typed_report(turn, step, data)
+    router.form(FLOW, LEADERS, N_("You no longer have the leader role, so this form was "
+                                  "closed. Your report so far was kept."),
+                steps=[PREFIX + step for step in ReportStep])
+
+    @router.button("act.rep", int, roles=LEADERS)
+    async def start_report(turn: Turn, activity_id: int) -> None:
+        """Start (or continue) the report of an activity that took place."""
+        if loaded := await load_report(turn, activity_id):
+            activity, report = loaded
+            step = ReportStep(report.step) if report.step else ReportStep.UNDER12
+            await show_report_step(turn, activity, report, step)
+
+    @router.button("act.rgo", int, ReportStep, roles=LEADERS)
+    async def go_to_report_step(turn: Turn, activity_id: int, step: ReportStep) -> None:
+        """Back, or skip the photo."""
+        if loaded := await load_report(turn, activity_id):
+            activity, report = loaded
+            if step is ReportStep.SUMMARY and report.photo_file_id and not report.photo_consent:
+                reports.confirm_photo(report, agreed=False)
+            await show_report_step(turn, activity, report, step)
+
+    @router.button("act.rzero", int, ReportStep, roles=LEADERS)
+    async def nobody_of_this_age(turn: Turn, activity_id: int, step: ReportStep) -> None:
+        """0 0 0 for one age band."""
+        if step not in BANDS:
+            tell(turn, _("This button no longer works. Please use the latest message."))
+            return
+        if loaded := await load_report(turn, activity_id):
+            activity, report = loaded
+            try:
+                reports.set_band(report, step, (0, 0, 0))
+            except InvalidInput as error:
+                tell(turn, error_text(error))
+                return
+            await show_report_step(turn, activity, report, next_report_step(step))
+
+    @router.button("act.rconsent", int, int, roles=LEADERS)
+    async def confirm_photo_consent(turn: Turn, activity_id: int, agreed: int) -> None:
+        """Keep the photo only if everyone in it agreed."""
+        if loaded := await load_report(turn, activity_id):
+            activity, report = loaded
+            if not report.photo_file_id:
+                tell(turn, _("This button no longer works. Please use the latest message."))
+                return
+            reports.confirm_photo(report, agreed=bool(agreed))
+            if not agreed:
+                turn.answer(_("The photo was not kept."), alert=True)
+            await show_report_step(turn, activity, report, ReportStep.SUMMARY)
+
+    register_endings(router)
+
+
+def register_endings(router: Router) -> None:
+    @router.button("act.rsend", int, roles=LEADERS)
+    async def send_report(turn: Turn, activity_id: int) -> None:
+        """Send the report; from now on it counts in the figures."""
+        loaded = await load_report(turn, activity_id)
+        if loaded is None:
+            return
+        activity, report = loaded
+        try:
+            reports.submit_report(report, now=turn.now)
+        except InvalidInput as error:
+            await show_report_step(turn, activity, report, ReportStep.UNDER12,
+                                   error=error_text(error))
+            return
+        await turn.clear_state()
+        turn.edit(
+            ngettext(
+                "Thank you for reporting! {total} person took part.",
+                "Thank you for reporting! {total} people took part.",
+                reports.total(report),
+            ).format(total=turn.translator.format_number(reports.total(report))),
+            keyboard([button(pgettext("button", "🗂 My activities"), "act.mine"),
+                      menu_button()]),
+        )
+
+    @router.button("act.rstop", int, roles=LEADERS)
+    async def stop_report(turn: Turn, activity_id: int) -> None:
+        """Stop reporting for now; what was written is kept for later."""
+        await turn.clear_state()
+        turn.edit(
+            _("Stopped. What you wrote so far is saved: press “Report how it went” on the "
+              "activity to continue."),
+            keyboard([button(pgettext("button", "🗂 My activities"), "act.mine"), menu_button()]),
+        )

@@ -1,0 +1,209 @@
+"""Moderators review new activities (approve, or send back with a reason the leader reads in
+their own language), and admins get the activities export with `/export`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+
+from telegram import InputFile
+
+from ...core import activities as acts
+from ...core.activities import reviews as activity_reviews
+from ...core.activities.export import export_files, load_rows, parse_day
+from ...core.people.roles import STAFF, Role
+from ...db.models import Activity
+from ...i18n import N_, _, ngettext, pgettext
+from ..people.menu import menu_button
+from ..runtime.router import Router
+from ..runtime.turn import Turn, button, keyboard
+from .views import (
+    FLOW,
+    activities_button,
+    back_button,
+    cancel_button,
+    error_text,
+    notify,
+    render_summary,
+    short_when,
+    speaking,
+    tell,
+    zone,
+)
+
+logger = logging.getLogger(__name__)
+
+REASON_STEP = "review.reason"
+
+
+def render_already_reviewed() -> str:
+    return _("Someone else has already reviewed this activity.")
+
+
+async def show_card(turn: Turn, activity: Activity | None, *, note: str | None = None) -> None:
+    """A pending activity with approve, send back and next; or "nothing waiting"."""
+    await turn.clear_state()
+    if activity is None:
+        text = _("Nothing is waiting for review. Thank you!")
+        turn.edit(f"{note}\n\n{text}" if note else text,
+                  keyboard([activities_button(), menu_button()]))
+        return
+    waiting = await activity_reviews.count_pending(turn.session)
+    parts = [
+        _("Waiting for review: {count}").format(count=waiting),
+        _("Activity #{id}").format(id=activity.id),
+        render_summary(turn.deps, turn.translator, activity),
+    ]
+    if note:
+        parts.insert(0, note)
+    turn.edit(
+        "\n\n".join(parts),
+        keyboard(
+            [
+                button(pgettext("button", "✅ Approve"), "act.approve", activity.id),
+                button(pgettext("button", "↩️ Send back"), "act.sendback", activity.id),
+            ],
+            button(pgettext("button", "⏭ Next"), "act.rv", activity.id),
+            back_button("act.menu"),
+        ),
+    )
+
+
+async def typed_reason(turn: Turn, data: dict) -> None:
+    """The reason for sending back: the leader is told it, in their language."""
+    activity_id = int(data.get("activity_id", 0))
+    try:
+        activity, language = await activity_reviews.review(
+            turn.session,
+            activity_id=activity_id,
+            moderator_id=turn.user_id,
+            approve=False,
+            reason=turn.text,
+            now=turn.now,
+        )
+    except acts.InvalidInput as error:
+        turn.reply(f"{error_text(error)}\n\n{render_reason_question()}",
+                   keyboard(cancel_button("act.rvshow", activity_id)))
+        return
+    except acts.NotPending:
+        await turn.clear_state()
+        tell(turn, render_already_reviewed())
+        return
+    if language is not None:
+        with speaking(turn.deps, language):
+            text = _("Your activity “{title}” was sent back by a moderator. Their note:\n\n"
+                     "{reason}\n\nYou can change it and send it again from “My activities”.")
+            markup = keyboard(button(pgettext("button", "Open the activity"), "act.open",
+                                     activity.id))
+        notify(turn, activity.leader_id, text.format(title=activity.title,
+                                                     reason=activity.review_note), markup)
+    await turn.clear_state()
+    turn.reply(
+        _("Sent back. The leader has been told."),
+        keyboard(button(pgettext("button", "⏭ Next"), "act.rv", activity.id), menu_button()),
+    )
+
+
+def render_reason_question() -> str:
+    return _("Why are you sending it back? Write a short reason. The leader will read it, so "
+             "please be kind and specific.")
+
+
+def register(router: Router, text_steps: dict) -> None:
+    """Register review and export."""
+    text_steps[REASON_STEP] = typed_reason
+    router.form(FLOW, STAFF, N_("You no longer have the moderator role, so this form was "
+                                "closed. Nothing was sent back."), steps=[REASON_STEP])
+
+    @router.button("act.review", roles=STAFF)
+    async def review_pending(turn: Turn) -> None:
+        """The oldest activity waiting for review."""
+        await show_card(turn, await activity_reviews.next_pending(turn.session))
+
+    @router.button("act.rv", int, roles=STAFF)
+    async def next_pending(turn: Turn, after_id: int) -> None:
+        """The next activity waiting for review."""
+        await show_card(turn, await activity_reviews.next_pending(turn.session, after_id=after_id))
+
+    @router.button("act.rvshow", int, roles=STAFF)
+    async def show_pending(turn: Turn, activity_id: int) -> None:
+        """One pending activity again (after cancelling a send-back)."""
+        activity = await turn.session.get(Activity, activity_id)
+        if activity is None or activity.status != acts.Status.PENDING:
+            activity = await activity_reviews.next_pending(turn.session)
+        await show_card(turn, activity)
+
+    @router.button("act.approve", int, roles=STAFF)
+    async def approve(turn: Turn, activity_id: int) -> None:
+        """Approve: young people can find it now; the leader is told."""
+        try:
+            activity, language = await activity_reviews.review(
+                turn.session, activity_id=activity_id, moderator_id=turn.user_id,
+                approve=True, reason=None, now=turn.now,
+            )  # fmt: skip
+        except acts.NotPending:
+            tell(turn, render_already_reviewed())
+            return
+        if language is not None:
+            with speaking(turn.deps, language) as translator:
+                text = _("Good news! Your activity “{title}” on {when} was approved. Young "
+                         "people can now find it and join.").format(
+                    title=activity.title, when=short_when(turn.deps, translator, activity))
+            notify(turn, activity.leader_id, text)
+        following = await activity_reviews.next_pending(turn.session, after_id=activity_id)
+        await show_card(turn, following, note=_("Approved. The leader has been told."))
+
+    @router.button("act.sendback", int, roles=STAFF)
+    async def ask_reason(turn: Turn, activity_id: int) -> None:
+        """Ask the moderator why it goes back."""
+        activity = await turn.session.get(Activity, activity_id)
+        if activity is None or activity.status != acts.Status.PENDING:
+            tell(turn, render_already_reviewed())
+            return
+        await turn.set_state(FLOW, REASON_STEP, activity_id=activity_id)
+        turn.edit(render_reason_question(), keyboard(cancel_button("act.rvshow", activity_id)))
+
+    @router.command("export", "exportar", roles={Role.ADMIN})
+    async def export_activities(turn: Turn) -> None:
+        """Send an admin the activities as CSV and XLSX, and the two charts."""
+        try:
+            start, end = export_range(turn.context.args or [])
+        except ValueError:
+            turn.reply(_("Please write the dates like this: /export 2026-01-01 2026-12-31 "
+                         "(both are optional; the second must not be before the first)."))
+            return
+        turn.reply(_("Preparing the export of activities…"))
+        turn.later(lambda: send_export(turn, start, end))
+
+
+def export_range(args: list[str]) -> tuple[date | None, date | None]:
+    if len(args) > 2:
+        raise ValueError(args)
+    start = parse_day(args[0]) if args else None
+    end = parse_day(args[1]) if len(args) > 1 else None
+    if start and end and end < start:
+        raise ValueError(args)
+    return start, end
+
+
+async def send_export(turn: Turn, start: date | None, end: date | None) -> None:
+    """After the turn: read in a short session, build the files off the event loop, send."""
+    deps = turn.deps
+    async with deps.db.session() as session:
+        rows = await load_rows(session, start=start, end=end, timezone=deps.settings.timezone)
+    if not rows:
+        await turn.bot.send_message(turn.chat_id, _("There are no activities to export yet."))
+        return
+    stem = "activities-" + turn.now.astimezone(zone(deps)).strftime("%Y-%m-%d")
+    files = await asyncio.to_thread(export_files, rows, deps.content.countries, stem=stem)
+    caption = ngettext("{count} activity.", "{count} activities.", len(rows)).format(
+        count=turn.translator.format_number(len(rows))
+    )
+    logger.info("activities export: %s rows sent to an admin", len(rows))
+    for name, content in files:
+        document = InputFile(content, filename=name)
+        if name.endswith(".png"):
+            await turn.bot.send_photo(turn.chat_id, photo=document)
+        else:
+            await turn.bot.send_document(turn.chat_id, document=document, caption=caption)

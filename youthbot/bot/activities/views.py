@@ -1,0 +1,269 @@
+"""How activities look in the chat: labels, places, dates, summaries and error sentences; and
+messages to other people (leaders, joiners, staff), each in their own language."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
+
+from babel.dates import get_date_format
+from telegram import InlineKeyboardButton
+from telegram.error import Forbidden, TelegramError
+
+from ...core import activities as acts
+from ...core.activities.dates import DateInvalid
+from ...core.activities.reports import BAND_LABELS, GENDERS, band_counts, capitalized, total
+from ...core.regions import Country
+from ...db.models import Activity, ActivityReport
+from ...i18n import N_, Translator, _, activate, current, deactivate, ngettext, pgettext
+from ...logsafe import who
+from ..runtime.turn import Deps, Markup, Turn, button
+from ..safety.hold import held_back
+
+logger = logging.getLogger(__name__)
+
+FLOW = "activity"
+
+# The counts in these sentences are never 1 (every limit is at least 2, and a length is shown
+# only when it is over its limit), so they need no plural forms; a count that can be 1 does.
+ERRORS = {
+    "title_short": N_("The title is too short. Please write at least {minimum} characters."),
+    "title_long": N_(
+        "The title is too long ({length} characters). Please keep it to {maximum} characters."
+    ),
+    "district_short": N_("Please write the name of the district or town (at least 2 letters)."),
+    "district_long": N_(
+        "That name is too long ({length} characters). Please keep it to {maximum} characters."
+    ),
+    "expected_number": N_("Please write the number with digits only, for example 25."),
+    "expected_whole": N_("Please write a whole number, without decimals, for example 25."),
+    "expected_range": N_("The number of people must be between {minimum} and {maximum}."),
+    "reason_short": N_(
+        "Please write a reason the leader can act on (at least {minimum} characters)."
+    ),
+    "reason_long": N_(
+        "The reason is too long ({length} characters). Please keep it to {maximum} characters."
+    ),
+    "unreadable": N_(
+        "Sorry, I could not read that date. Please write it like 25/12/2026 16:00 or "
+        "25 Dec 4pm, or pick a day below."
+    ),
+    "no_date": N_(
+        "I see a time but not the day. Please write both, for example 25/12 16:00."
+    ),
+    "no_time": N_(
+        "I see the day but not the time. Please add the time, for example 25/12 16:00."
+    ),
+    "no_such_date": N_(
+        "That day does not exist in the calendar. Please check the day and the month."
+    ),
+    "no_such_time": N_(
+        "That time does not exist. Please use hours from 0 to 23 and minutes from 0 to 59, "
+        "for example 16:30 or 4:30 pm."
+    ),
+    "past": N_("That date and time have already passed. Please choose a time in the future."),
+    "too_far": N_("That is more than two years away. Please check the year."),
+    "counts_three": N_(
+        "Please write exactly three numbers separated by spaces: girls/women, boys/men, "
+        "other. For example: 5 3 0"
+    ),
+    "counts_number": N_("Please use digits only, for example: 5 3 0"),
+    "counts_whole": N_("Please write whole numbers, without decimals, for example: 5 3 0"),
+    "counts_range": N_("Each number must be between 0 and {maximum}."),
+    "counts_total": N_(
+        "Nobody is counted yet: at least one person must have taken part. Please write the "
+        "numbers again, or go back to correct an earlier age group."
+    ),
+    "counts_missing": N_("Some age groups are still missing. Please go back and fill them in."),
+    "description_short": N_(
+        "Please tell us a little more (at least {minimum} characters)."
+    ),
+    "description_long": N_(
+        "That is too long ({length} characters). Please keep it to {maximum} characters."
+    ),
+}
+
+
+def error_text(error: acts.InvalidInput | DateInvalid) -> str:
+    """The kind, specific sentence for a refused value, in the person's language."""
+    translator = current()
+    params = {
+        name: translator.format_number(value) if isinstance(value, int) else value
+        for name, value in getattr(error, "params", {}).items()
+    }
+    return _(ERRORS[error.kind]).format(**params)
+
+
+def tell(turn: Turn, text: str) -> None:
+    """An alert on the pressed button, or a message when the person typed."""
+    if turn.update.callback_query is not None:
+        turn.answer(text, alert=True)
+    else:
+        turn.reply(text)
+
+
+def stale(turn: Turn) -> None:
+    tell(turn, _("This button no longer works. Please use the latest message."))
+
+
+def notify(turn: Turn, chat_id: int, text: str, markup: Markup = None) -> None:
+    """Queue a message to someone else; if they blocked the bot, the turn still completes."""
+    deps, bot = turn.deps, turn.bot
+
+    async def send() -> None:
+        await deliver(deps, bot, chat_id, text, markup)
+
+    turn.later(send)
+
+
+async def deliver(
+    deps: Deps, bot, chat_id: int, text: str, markup: Markup = None, *, keep: bool = True
+) -> bool:
+    """Send to a person; after their quick exit it waits for them (or is dropped when not
+    `keep`: reminders), see bot/safety/hold.py."""
+    if chat_id > 0 and await held_back(deps, chat_id, text, markup, keep=keep):
+        return False
+    try:
+        await bot.send_message(chat_id, text, reply_markup=markup)
+    except Forbidden:
+        logger.info("%s has blocked the bot; message not delivered", who(chat_id))
+        return False
+    except TelegramError as exc:
+        logger.warning("could not send to %s: %s", who(chat_id), type(exc).__name__)
+        return False
+    return True
+
+
+@contextmanager
+def speaking(deps: Deps, language: str | None) -> Iterator[Translator]:
+    """Render a message for someone else (a leader, a joiner) in their own language."""
+    translator = deps.catalogs.get(language)
+    token = activate(translator)
+    try:
+        yield translator
+    finally:
+        deactivate(token)
+
+
+def zone(deps: Deps) -> ZoneInfo:
+    return ZoneInfo(deps.settings.timezone)
+
+
+# Labels ------------------------------------------------------------------------------------
+
+
+def kind_label(kind: str | None) -> str:
+    return _(acts.KIND_LABELS[acts.Kind(kind)]) if kind else "—"
+
+
+def pathway_label(pathway: str | None) -> str:
+    return _(acts.PATHWAY_LABELS[acts.Pathway(pathway)]) if pathway else "—"
+
+
+def status_label(status: str) -> str:
+    return _(acts.STATUS_LABELS[acts.Status(status)])
+
+
+def find_country(deps: Deps, country_id: str | None) -> Country | None:
+    return next((c for c in deps.content.countries if c.id == country_id), None)
+
+
+def default_country(deps: Deps, user_country: str | None) -> str | None:
+    """The person's country when we know it, else the first configured (Peru)."""
+    if find_country(deps, user_country) is not None:
+        return user_country
+    return deps.content.countries[0].id if deps.content.countries else None
+
+
+def region_name(deps: Deps, country_id: str | None, region_id: str | None) -> str:
+    country = find_country(deps, country_id)
+    region = country.region(region_id) if country and region_id else None
+    return region.name_in(current().language) if region else (region_id or "—")
+
+
+def when_text(deps: Deps, translator: Translator, activity: Activity) -> str:
+    """The start in the person's language and the programme's time zone, e.g. "viernes, 25 de
+    diciembre de 2026, 16:00" or "Friday, December 25, 2026, 16:00"."""
+    if activity.starts_at is None:
+        return "—"
+    pattern = get_date_format("full", locale=translator.locale).pattern + ", HH:mm"
+    return translator.format_datetime(activity.starts_at, pattern, tzinfo=zone(deps))
+
+
+def short_when(deps: Deps, translator: Translator, activity: Activity) -> str:
+    return translator.format_datetime(activity.starts_at, "d MMM, HH:mm", tzinfo=zone(deps))
+
+
+def place_text(deps: Deps, activity: Activity) -> str:
+    if activity.online:
+        return _("Online")
+    if activity.region is None:
+        return "—"
+    country = find_country(deps, activity.country)
+    parts = [activity.district, region_name(deps, activity.country, activity.region)]
+    if country is not None:
+        parts.append(country.name_in(current().language))
+    return ", ".join(p for p in parts if p)
+
+
+def render_details(deps: Deps, translator: Translator, activity: Activity) -> str:
+    """What anyone may see about an activity (no leader, no joiners)."""
+    return _("📌 {title}\nType: {kind}\nPathway: {pathway}\n📅 {when}\n📍 {place}").format(
+        title=activity.title or "—",
+        kind=kind_label(activity.kind),
+        pathway=pathway_label(activity.pathway),
+        when=when_text(deps, translator, activity),
+        place=place_text(deps, activity),
+    )
+
+
+def render_summary(deps: Deps, translator: Translator, activity: Activity) -> str:
+    """The details plus what only the leader and moderators see."""
+    expected = translator.format_number(activity.expected) if activity.expected else "—"
+    return "\n".join(
+        [
+            render_details(deps, translator, activity),
+            _("Expected participants: {expected}").format(expected=expected),
+        ]
+    )
+
+
+def render_joined(count: int, translator: Translator) -> str:
+    return ngettext(
+        "{count} person has joined.", "{count} people have joined.", count
+    ).format(count=translator.format_number(count))
+
+
+def render_counts(report: ActivityReport, translator: Translator) -> str:
+    """The participants table of a report, one age band a line."""
+    lines = []
+    for band, label in BAND_LABELS.items():
+        shown = {
+            gender: "—" if count is None else translator.format_number(count)
+            for gender, count in zip(GENDERS, band_counts(report, band), strict=True)
+        }
+        lines.append(
+            # Counts after the words: "1 girls/women" would need a plural form of a pair.
+            _("{band}: girls/women {female}, boys/men {male}, other {other}").format(
+                band=capitalized(_(label)), **shown
+            )
+        )
+    lines.append(_("Total: {total}").format(total=translator.format_number(total(report))))
+    return "\n".join(lines)
+
+
+# Buttons ---------------------------------------------------------------------------------
+
+
+def back_button(action: str, *args: object) -> InlineKeyboardButton:
+    return button(pgettext("button", "⬅️ Back"), action, *args)
+
+
+def cancel_button(action: str, *args: object) -> InlineKeyboardButton:
+    return button(pgettext("button", "✖️ Cancel"), action, *args)
+
+
+def activities_button() -> InlineKeyboardButton:
+    return button(pgettext("button", "📅 Activities"), "act.menu")

@@ -1,0 +1,205 @@
+"""Moderation in the staff group: claim, relay, refer, note, hand over, close, re-alert.
+
+Only moderators and admins act on cases (checked on every update, from the database);
+anyone else changes nothing. Every action is audited without message text. The staff chat
+sees a case number, never who the young person is. Here: the case card's buttons and the
+wiring; messages and commands in the staff chat are in case_chat, referring in case_referral,
+re-alerts in case_alerts, and what these share in case_views.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import Application, MessageHandler, filters
+
+from ...core import cases as case_service
+from ...core.cases import actions as case_actions
+from ...core.cases import staff as case_staff
+from ...core.people.roles import Role
+from ...i18n import _, pgettext
+from ..runtime.router import STAFF, Router
+from ..runtime.turn import Turn, button, deps_of, keyboard
+from . import notify as staff
+from . import staff_alerts
+from . import views as shared_views
+from .ending import render_closed_for_person, render_feedback_question
+from .realerts import REALERT_CHECK_SECONDS, realert_interval, realert_job
+from .referral import refer_case, refer_to, restore_card
+from .staff_chat import add_note, list_cases, staff_message
+from .staff_views import MODERATORS, case_of, refuse_case_error, render_history, staff_text
+
+# Buttons on the case card -------------------------------------------------------------------
+
+
+async def claim_case(turn: Turn, case_id: int) -> None:
+    """Claim: the case is yours; the person is told someone is with them (no name)."""
+    case = await case_of(turn, case_id)
+    if case is None:
+        return
+    try:
+        changed = await case_actions.claim_case(
+            turn.session, case=case, moderator_id=turn.user_id, now=turn.now
+        )
+    except case_service.CaseError as error:
+        refuse_case_error(turn, error)
+        return
+    if not changed:
+        turn.answer(_("You already have this case."))
+        return
+    turn.answer(
+        _("You claimed {number}. Write in its topic to answer.").format(number=case.number)
+    )
+    name = turn.update.effective_user.first_name
+    staff.post_later(
+        turn,
+        case,
+        staff_text(
+            turn,
+            lambda: _(
+                "✋ {number} was claimed by {name}. Everything {name} writes in this topic (or as "
+                "a reply to its messages) goes to the person, without a name."
+            ).format(number=case.number, name=name),
+        ),
+    )
+    staff.refresh_card_later(turn, case)
+    staff.tell_person_later(
+        turn,
+        case,
+        lambda: (_("🤝 A person from our team is with you now. They will write here."), None),
+    )
+
+
+async def view_case(turn: Turn, case_id: int) -> None:
+    """History: the case's messages so far, posted in its topic (audited)."""
+    case = await case_of(turn, case_id)
+    if case is None:
+        return
+    case_actions.record_view(turn.session, case=case, moderator_id=turn.user_id)
+    history = await case_staff.case_history(turn.session, case.id)
+    for chunk in staff_text(turn, lambda: render_history(turn, case, history)):
+        staff.post_later(turn, case, chunk)
+
+
+async def explain_note(turn: Turn, case_id: int) -> None:
+    """Note: how to write an internal note."""
+    turn.answer(
+        _(
+            "Write /note and your note in this case's topic (or as a reply to one of its "
+            "messages). Notes stay here and never reach the person."
+        ),
+        alert=True,
+    )
+
+
+async def hand_over(turn: Turn, case_id: int) -> None:
+    """Hand over: the case needs a moderator again; the person is told someone will continue."""
+    case = await case_of(turn, case_id)
+    if case is None:
+        return
+    try:
+        case_actions.hand_over(
+            turn.session,
+            case=case,
+            moderator_id=turn.user_id,
+            is_admin=turn.role is Role.ADMIN,
+            now=turn.now,
+            realert=realert_interval(turn),
+        )
+    except case_service.CaseError as error:
+        refuse_case_error(turn, error)
+        return
+    turn.answer(_("Handed over."))
+    staff_alerts.announce_handed_over(turn, case)
+
+
+async def ask_outcome(turn: Turn, case_id: int) -> None:
+    """Close: how did it end?"""
+    case = await case_of(turn, case_id)
+    if case is None:
+        return
+    if case.status not in case_service.ACTIVE:
+        refuse_case_error(turn, case_service.CaseNotActive(case.number))
+        return
+    if case.status == case_service.CLAIMED and case.claimed_by != turn.user_id and (
+        turn.role is not Role.ADMIN
+    ):
+        refuse_case_error(turn, case_service.AlreadyClaimed(case.number))
+        return
+    with staff.speaking(turn.deps, turn.settings.default_language):
+        text = _("How did {number} end?").format(number=case.number)
+        rows = [
+            button(_(label), "case.outcome", case.id, outcome)
+            for outcome, label in shared_views.OUTCOME_LABELS.items()
+        ]
+        rows.append(button(pgettext("button", "⬅️ Back"), "case.card", case.id))
+    staff.post_later(turn, case, text, keyboard(*rows))
+
+
+async def close_case(turn: Turn, case_id: int, outcome: str) -> None:
+    """Close with an outcome: the person is told, may reopen within 7 days, and is asked
+    (optionally) whether it helped."""
+    if outcome not in case_service.OUTCOMES:
+        turn.answer(_("This button no longer works. Please use the latest message."))
+        return
+    case = await case_of(turn, case_id)
+    if case is None:
+        return
+    try:
+        await case_actions.close_case(
+            turn.session,
+            case=case,
+            moderator_id=turn.user_id,
+            is_admin=turn.role is Role.ADMIN,
+            outcome=outcome,
+            now=turn.now,
+        )
+    except case_service.CaseError as error:
+        refuse_case_error(turn, error)
+        return
+    turn.edit(
+        staff_text(
+            turn,
+            lambda: _("✅ {number} closed: {outcome}.").format(
+                number=case.number, outcome=_(shared_views.OUTCOME_LABELS[outcome])
+            ),
+        )
+    )
+    staff.refresh_card_later(turn, case)
+    staff.tell_person_later(turn, case, lambda: render_closed_for_person(case, by_person=False))
+    staff.tell_person_later(turn, case, lambda: render_feedback_question(case))
+
+
+def register(router: Router) -> None:
+    """Register the staff chat's case buttons, messages and commands, and the re-alert job."""
+    router.button("case.claim", int, roles=MODERATORS, chats=STAFF)(claim_case)
+    router.button("case.view", int, roles=MODERATORS, chats=STAFF)(view_case)
+    router.button("case.refer", int, roles=MODERATORS, chats=STAFF)(refer_case)
+    router.button("case.referto", int, str, roles=MODERATORS, chats=STAFF)(refer_to)
+    router.button("case.card", int, roles=MODERATORS, chats=STAFF)(restore_card)
+    router.button("case.note", int, roles=MODERATORS, chats=STAFF)(explain_note)
+    router.button("case.handover", int, roles=MODERATORS, chats=STAFF)(hand_over)
+    router.button("case.close", int, roles=MODERATORS, chats=STAFF)(ask_outcome)
+    router.button("case.outcome", int, str, roles=MODERATORS, chats=STAFF)(close_case)
+    router.command("note", "nota", roles=MODERATORS, chats=STAFF)(add_note)
+    router.command("cases", "casos", roles=MODERATORS, chats=STAFF)(list_cases)
+
+    # The staff chat's id is known from the settings at start-up; the filter is filled then.
+    staff_chat = filters.Chat()
+    router.extra_handlers.append(
+        MessageHandler(
+            staff_chat & ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,
+            staff_message,
+        )
+    )
+
+    @router.on_startup
+    async def start_staff_chat(application: Application) -> None:
+        """Listen to the staff chat, and check for due re-alerts every minute."""
+        deps = deps_of(application)
+        if deps.settings.staff_chat_id is not None:
+            staff_chat.add_chat_ids(deps.settings.staff_chat_id)
+        if application.job_queue is not None and not application.job_queue.get_jobs_by_name(
+            "cases.realert"
+        ):
+            application.job_queue.run_repeating(
+                realert_job, interval=REALERT_CHECK_SECONDS, first=5, name="cases.realert"
+            )

@@ -1,0 +1,198 @@
+"""Talking to a person: the young person's side of a case.
+
+"Talk to a person" opens a case; while it is open, everything the person writes goes to it,
+whatever else they were doing (an interceptor, in talk_relay). Photos and other media are
+never forwarded. They can end it (talk_ending), reopen it within 7 days, and say whether it
+helped.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ...core import cases as case_service
+from ...core import help as help_service
+from ...core.help.directory import TOPICS
+from ...db.models import Case
+from ...i18n import _, pgettext
+from ..help.views import NOT_SAID, WHOM, screen_buttons
+from ..people.menu import menu_button
+from ..runtime.router import Router
+from ..runtime.turn import Turn, button, keyboard
+from . import notify as staff
+from . import staff_alerts
+from . import views as shared_views
+from .ending import end_conversation
+from .relay import relay_edit_from_person, relay_from_person
+
+
+def end_button() -> object:
+    return button(pgettext("button", "✋ End the conversation"), "help.end")
+
+
+# Opening ----------------------------------------------------------------------------------
+
+
+async def talk_to_person(
+    turn: Turn, topic: int, whom: str, country: str, region: str, urgent: int
+) -> None:
+    """Open a case (urgent after "I am in danger") and tell plainly who answers and when."""
+    if (
+        not -1 <= topic < len(TOPICS)
+        or whom not in WHOM
+        or urgent not in (0, 1)
+        or not _known_place(turn, country, region)
+    ):
+        turn.answer(_("This button no longer works. Please use the latest message."))
+        return
+    if turn.settings.staff_chat_id is None:
+        await _no_staff(turn)
+        return
+    try:
+        case = await case_service.open_case(
+            turn.session,
+            user_id=turn.user_id,
+            topic=TOPICS[topic] if topic >= 0 else "unknown",
+            urgent=bool(urgent),
+            for_whom=whom,
+            country=None if country == NOT_SAID else country,
+            region=None if region == NOT_SAID else region,
+            language=turn.language,
+            now=turn.now,
+            realert=_realert(turn),
+            age_band=turn.user.age_band if turn.user is not None else None,
+        )
+    except case_service.CaseAlreadyOpen as exc:
+        await _already_open(turn, exc.case, urgent=bool(urgent))
+        return
+    turn.reply(render_opened(turn, case), keyboard(end_button(), screen_buttons(turn)))
+    await staff_alerts.announce_case_later(turn, case)
+    await _tell_if_closed_now(turn)
+
+
+def render_opened(turn: Turn, case: Case) -> str:
+    hours = shared_views.staff_hours_of(turn.deps)
+    return _(
+        "💬 You are now in touch with our team. Your case number is {number}.\n\n"
+        "Who answers: trained staff of the Youth Voices for Change partner organisations. They "
+        "do not see your name, your username or your phone number.\n"
+        "When: as soon as someone is free, usually within the hour, between {start} and {end}.\n"
+        "Write here what is happening, in your own words. Please do not send photos.\n"
+        "To stop at any time, press “End the conversation” or write /stop."
+    ).format(
+        number=case.number,
+        start=hours.start.strftime("%H:%M"),
+        end=hours.end.strftime("%H:%M"),
+    )
+
+
+async def _tell_if_closed_now(turn: Turn) -> None:
+    """Outside staff hours: when people are back, and the 24-hour lines at once."""
+    hours = shared_views.staff_hours_of(turn.deps)
+    if hours.is_open(turn.now):
+        return
+    back = turn.translator.format_datetime(hours.next_opening(turn.now), "short")
+    lines = await help_service.emergency_lines(
+        turn.session, turn.deps.content.services, country=turn.country, today=turn.today
+    )
+    text = _(
+        "Right now our team is not working. They are back on {when} (time in {zone}). Your "
+        "messages will be waiting for them.\n\nIf you need help now, these lines answer 24 "
+        "hours:"
+    ).format(when=back, zone=hours.zone.key.split("/")[-1].replace("_", " "))
+    turn.reply(text + "\n\n" + shared_views.render_emergency_lines(lines, turn.language))
+
+
+async def _no_staff(turn: Turn) -> None:
+    lines = await help_service.emergency_lines(
+        turn.session, turn.deps.content.services, country=turn.country, today=turn.today
+    )
+    turn.edit(
+        _("Sorry, talking to a person is not available right now. If you need help now, call:")
+        + "\n\n"
+        + shared_views.render_emergency_lines(lines, turn.language),
+        keyboard([menu_button(), *screen_buttons(turn)]),
+    )
+
+
+async def _already_open(turn: Turn, case: Case, *, urgent: bool) -> None:
+    if urgent and not case.urgent:
+        await case_service.mark_urgent(turn.session, case)
+        await staff_alerts.alert_urgent_later(turn, case)
+    turn.reply(
+        _("Your conversation with our team ({number}) is already open. Just write here.").format(
+            number=case.number
+        ),
+        keyboard(end_button(), screen_buttons(turn)),
+    )
+
+
+def _known_place(turn: Turn, country: str, region: str) -> bool:
+    """A country (and region) from regions.yaml, or not said: button data is not trusted."""
+    if country == NOT_SAID:
+        return region == NOT_SAID
+    found = next((c for c in turn.deps.content.countries if c.id == country), None)
+    return found is not None and (region == NOT_SAID or found.region(region) is not None)
+
+
+def _realert(turn: Turn) -> timedelta:
+    return timedelta(minutes=turn.settings.case_realert_minutes)
+
+
+def register_conversation(router: Router) -> None:
+    """Register talking to a person: opening, the interceptor, ending, reopening, feedback."""
+    router.button("help.person", int, str, str, str, int)(talk_to_person)
+    router.intercept(relay_from_person)
+    router.check_edits(relay_edit_from_person)
+
+    @router.button("help.end")
+    async def press_end(turn: Turn) -> None:
+        """End the conversation with the team."""
+        await end_conversation(turn)
+
+    @router.command("stop", "parar")
+    async def stop_command(turn: Turn) -> None:
+        """/stop: end the conversation with the team."""
+        await end_conversation(turn)
+
+    @router.button("help.reopen", int)
+    async def reopen(turn: Turn, case_id: int) -> None:
+        """Reopen a closed case of this person, within 7 days."""
+        try:
+            case = await case_service.reopen_case(
+                turn.session, case_id=case_id, user_id=turn.user_id, now=turn.now,
+                realert=_realert(turn),
+            )
+        except case_service.CaseAlreadyOpen as exc:
+            await _already_open(turn, exc.case, urgent=False)
+            return
+        except (case_service.CaseNotFound, case_service.CannotReopen):
+            turn.answer(_("This conversation can no longer be reopened. You can start a new "
+                          "one with /help."), alert=True)
+            return
+        turn.edit(
+            _("Your conversation {number} is open again. Write here and our team will read "
+              "it.").format(number=case.number),
+            keyboard(end_button(), screen_buttons(turn)),
+        )
+        with staff.speaking(turn.deps, turn.settings.default_language):
+            note = _("🔁 {number}: the person reopened the conversation. It needs a moderator."
+                     ).format(number=case.number)
+        staff.post_later(turn, case, note, shared_views.build_claim_keyboard(case))
+        staff.refresh_card_later(turn, case)
+        await _tell_if_closed_now(turn)
+
+    @router.button("help.feedback", int, str)
+    async def give_feedback(turn: Turn, case_id: int, answer: str) -> None:
+        """Keep the optional "did this help?" answer."""
+        if answer not in case_service.FEEDBACK:
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        try:
+            await case_service.record_feedback(
+                turn.session, case_id=case_id, user_id=turn.user_id, answer=answer
+            )
+        except case_service.CaseNotFound:
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        turn.edit(_("Thank you for telling us. 💙"), keyboard(menu_button()))

@@ -1,0 +1,111 @@
+"""Referring a case's person to a directory service: the claimant (or an admin) picks one of
+the visible services, and the person receives its card in their language."""
+
+from __future__ import annotations
+
+from ...core import cases as case_service
+from ...core import help as help_service
+from ...core.cases import actions as case_actions
+from ...core.people.roles import Role
+from ...db.models import Case
+from ...i18n import _, pgettext
+from ..runtime.turn import Turn, button, keyboard
+from . import notify as staff
+from . import views as shared_views
+from .staff_views import case_of, refuse_case_error, staff_text
+
+
+async def refer_case(turn: Turn, case_id: int) -> None:
+    """Refer: pick a directory service for the person."""
+    case = await case_of(turn, case_id)
+    if case is None:
+        return
+    if case.status != case_service.CLAIMED or (
+        case.claimed_by != turn.user_id and turn.role is not Role.ADMIN
+    ):
+        refuse_case_error(turn, _claimant_error(case))
+        return
+    services = await help_service.referable_services(
+        turn.session, turn.deps.content.services, country=case.country, today=turn.today
+    )
+    services.sort(key=lambda s: (case.topic not in s.topics, not s.is_national, s.id))
+    lang = turn.settings.default_language
+    rows = [button(s.name_in(lang), "case.referto", case.id, s.id) for s in services[:30]]
+    with staff.speaking(turn.deps, lang):
+        rows.append(button(pgettext("button", "⬅️ Back"), "case.card", case.id))
+    text = staff_text(
+        turn,
+        lambda: _("📨 Which service should the person of {number} receive?").format(
+            number=case.number
+        ),
+    )
+    staff.post_later(turn, case, text, keyboard(*rows))
+
+
+def _claimant_error(case: Case) -> case_service.CaseError:
+    if case.status not in case_service.ACTIVE:
+        return case_service.CaseNotActive(case.number)
+    return case_service.NotClaimant(unclaimed=case.status == case_service.OPEN)
+
+
+async def refer_to(turn: Turn, case_id: int, service_id: str) -> None:
+    """Send the person the chosen service's card."""
+    case = await case_of(turn, case_id)
+    if case is None:
+        return
+    service = await help_service.visible_service(
+        turn.session, turn.deps.content.services, service_id, today=turn.today
+    )
+    if service is None:
+        turn.answer(_("This service is not available any more."), alert=True)
+        return
+    try:
+        await case_actions.refer_case(
+            turn.session,
+            case=case,
+            moderator_id=turn.user_id,
+            service_id=service.id,
+            is_admin=turn.role is Role.ADMIN,
+            now=turn.now,
+        )
+    except case_actions.AlreadyReferred:
+        turn.answer(
+            _("The person already received the card of {service}; it was not sent again.").format(
+                service=service.name_in(turn.settings.default_language)
+            ),
+            alert=True,
+        )
+        return
+    except case_service.CaseError as error:
+        refuse_case_error(turn, error)
+        return
+
+    def render():
+        card = shared_views.render_service(service, case.language)
+        links = shared_views.build_service_links([service], case.language)
+        intro = _("Our team thinks this service can help you:")
+        return f"{intro}\n\n{card}", keyboard(*links) if links else None
+
+    staff.tell_person_later(turn, case, render)
+    done = staff_text(
+        turn,
+        lambda: _("📨 {number}: the person received the card of {service}.").format(
+            number=case.number, service=service.name_in(turn.settings.default_language)
+        ),
+    )
+    turn.edit(done, _card_keyboard(turn, case))  # the case's buttons, here at hand again
+
+
+async def restore_card(turn: Turn, case_id: int) -> None:
+    """Back from a list (services to refer to, outcomes to close with): nothing changes; the
+    list becomes the case card, its buttons at hand again."""
+    case = await case_of(turn, case_id)
+    if case is None:
+        return
+    card = staff_text(turn, lambda: shared_views.render_case_card(case, turn.deps))
+    turn.edit(card, _card_keyboard(turn, case))
+
+
+def _card_keyboard(turn: Turn, case: Case):
+    with staff.speaking(turn.deps, turn.settings.default_language):
+        return shared_views.build_case_keyboard(case)

@@ -1,0 +1,88 @@
+"""What the staff chat's case handlers share: who may act, the case a button names, answers
+to a moderator in the staff chat's language, and a case's history as they read it."""
+
+from __future__ import annotations
+
+from ...core import cases as case_service
+from ...core.cases import staff as case_staff
+from ...core.people.roles import Role
+from ...db.models import Case
+from ...i18n import N_, _
+from ..runtime.turn import Turn
+from . import notify as staff
+from . import views as shared_views
+from .relay import MEDIA_KINDS
+
+MODERATORS = {Role.MODERATOR}
+MAX_HISTORY_CHARS = 3500
+EVENT_LABELS = {
+    "claimed": N_("claimed by a moderator"),
+    "handed_over": N_("handed over"),
+    "referred": N_("referred to a service:"),
+    "closed": N_("closed:"),
+    "withdrawn": N_("ended by the person"),
+    "reopened": N_("reopened by the person"),
+}
+
+
+def staff_text(turn: Turn, render) -> str:
+    """What `render` returns in the staff chat's language, whatever the moderator's own."""
+    with staff.speaking(turn.deps, turn.settings.default_language):
+        return render()
+
+
+async def case_of(turn: Turn, case_id: int) -> Case | None:
+    """The case a button names (locked), or None after telling the moderator it is gone."""
+    try:
+        return await case_staff.get_case(turn.session, case_id)
+    except case_service.CaseNotFound:
+        turn.answer(_("This button no longer works. Please use the latest message."))
+        return None
+
+
+def refuse_case_error(turn: Turn, error: case_service.CaseError) -> None:
+    """Turn a case outcome into a short answer to the moderator's button."""
+    if isinstance(error, case_service.CaseNotActive):
+        turn.answer(_("This case is closed."), alert=True)
+    elif isinstance(error, case_service.AlreadyClaimed):
+        turn.answer(_("Another moderator has claimed this case."), alert=True)
+    elif isinstance(error, case_service.NotClaimant) and error.unclaimed:
+        turn.answer(_("Claim this case first."), alert=True)
+    else:
+        turn.answer(_("Only the moderator who claimed this case can do that."), alert=True)
+
+
+def render_history(turn: Turn, case: Case, history: list) -> list[str]:
+    """The history in chunks short enough for one Telegram message each."""
+    translator = turn.deps.catalogs.get(turn.settings.default_language)
+    zone = shared_views.staff_hours_of(turn.deps).zone
+    lines = [_("📄 History of {number}:").format(number=case.number)]
+    for item in history:
+        when = translator.format_datetime(item.at, "HH:mm", tzinfo=zone)
+        lines.append(f"{when} {_render_history_item(item)}")
+    if not history:
+        lines.append(_("(nothing yet)"))
+    chunks, current = [], ""
+    for line in lines:
+        if current and len(current) + len(line) > MAX_HISTORY_CHARS:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line[:MAX_HISTORY_CHARS]
+    return [*chunks, current]
+
+
+def _render_history_item(item) -> str:
+    if item.sender == case_service.PERSON:
+        if item.kind != "text":
+            what = _(MEDIA_KINDS[item.kind]) if item.kind in MEDIA_KINDS else item.kind
+            return _("person: (sent {what}, not forwarded)").format(what=what)
+        return _("person: {text}").format(text=item.text or _("(deleted)"))
+    if item.sender == case_service.STAFF:
+        return _("team: {text}").format(text=item.text or _("(deleted)"))
+    if item.sender == case_service.NOTE:
+        return _("note: {text}").format(text=item.text or _("(deleted)"))
+    event = _(EVENT_LABELS[item.kind]) if item.kind in EVENT_LABELS else item.kind
+    detail = item.text or ""
+    if item.kind == "closed" and detail in shared_views.OUTCOME_LABELS:
+        detail = _(shared_views.OUTCOME_LABELS[detail])
+    return f"— {event} {detail}".rstrip()

@@ -1,0 +1,216 @@
+"""The views both sides of a case share: topic and outcome labels, places, service cards (in
+the young person's language), and the case card, its keyboards and mentions (the staff's)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
+from telegram import User as TgUser
+from telegram.constants import MessageEntityType
+
+from ...core import cases as case_service
+from ...core.help import StaffHours, parse_staff_hours
+from ...core.help.directory import Service
+from ...db.models import Case
+from ...i18n import N_, _, current, language_label, pgettext
+from ..runtime.turn import Deps, button, keyboard, url_button
+
+logger = logging.getLogger(__name__)
+
+TOPIC_LABELS = {
+    "sexual_exploitation": N_("Sexual exploitation or abuse"),
+    "grooming": N_("Online grooming, sextortion or images shared"),
+    "trafficking": N_("Trafficking or a suspicious job or travel offer"),
+    "violence_home": N_("Violence at home"),
+    "mental_health": N_("Feeling bad / mental health"),
+    "legal": N_("Legal help or documents"),
+    "other": N_("Something else"),
+    "unknown": N_("Not asked yet (the person said they are in danger)"),
+}
+OUTCOME_LABELS = {
+    "helped": N_("Helped"),
+    "referred": N_("Referred to a service"),
+    "no_reply": N_("No reply"),
+    "not_real": N_("Not a real request"),
+    "duplicate": N_("Duplicate"),
+}
+URL_CHANNELS = {"web": "🌐", "chat": "💬", "whatsapp": "🟢", "telegram": "✈️"}
+
+
+def staff_hours_of(deps: Deps) -> StaffHours:
+    """STAFF_HOURS in TIMEZONE; a malformed value means "always" (and is logged)."""
+    settings = deps.settings
+    try:
+        return parse_staff_hours(settings.staff_hours, settings.timezone)
+    except ValueError as exc:
+        logger.warning("%s; treating staff as always available", exc)
+        return StaffHours(time(0), time(0), ZoneInfo("UTC"))
+
+
+def country_name(deps: Deps, country: str | None) -> str:
+    found = next((c for c in deps.content.countries if c.id == country), None)
+    if found is None:
+        return country or _("not said")
+    return found.name_in(current().language)
+
+
+def place_name(deps: Deps, country: str | None, region: str | None) -> str:
+    """"Peru · Puno" in the current language; "not said" when the person did not say."""
+    found = next((c for c in deps.content.countries if c.id == country), None)
+    if found is None:
+        return country_name(deps, country)
+    area = found.region(region) if region else None
+    region_text = area.name_in(current().language) if area else _("region not said")
+    return f"{found.name_in(current().language)} · {region_text}"
+
+
+# Service cards (the young person's language) ----------------------------------------------
+
+
+def render_service(service: Service, lang: str) -> str:
+    """A service as a young person reads it: phone numbers plain, so Telegram makes them
+    tappable; web and chat links become buttons (see build_service_links)."""
+    lines = [f"📌 {service.name_in(lang)}", service.description_in(lang)]
+    for channel in service.channels:
+        if channel.kind == "phone":
+            lines.append(_("📞 Call: {number}").format(number=channel.value))
+        elif channel.kind == "email":
+            lines.append(_("✉️ Email: {address}").format(address=channel.value))
+    lines.append(_("🕒 {hours}").format(hours=service.hours_in(lang)))
+    flags = []
+    if service.free:
+        flags.append(_("✅ Free"))
+    if service.confidential:
+        flags.append(_("🔒 Confidential"))
+    if flags:
+        lines.append(" · ".join(flags))
+    return "\n".join(lines)
+
+
+def build_service_links(services: Sequence[Service], lang: str) -> list[InlineKeyboardButton]:
+    """URL buttons for the web, chat, WhatsApp and Telegram channels of `services`."""
+    links = []
+    for service in services:
+        for channel in service.channels:
+            if channel.kind in URL_CHANNELS:
+                label = f"{URL_CHANNELS[channel.kind]} {service.name_in(lang)}"
+                links.append(url_button(label, channel.href))
+    return links
+
+
+def render_emergency_lines(services: Sequence[Service], lang: str) -> str:
+    """The emergency numbers first, one per line, then the name and hours."""
+    lines = []
+    for service in services:
+        numbers = [c.value for c in service.channels if c.kind == "phone"]
+        if numbers:
+            lines.append(f"📞 {' / '.join(numbers)} — {service.name_in(lang)}")
+            lines.append(f"     {service.hours_in(lang)}")
+    return "\n".join(lines)
+
+
+# The case as staff see it (the staff chat's language) -------------------------------------
+
+
+def topic_label(topic: str) -> str:
+    return _(TOPIC_LABELS.get(topic, TOPIC_LABELS["other"]))
+
+
+def render_status(case: Case) -> str:
+    if case.status == case_service.OPEN:
+        return _("Waiting for a moderator")
+    if case.status == case_service.CLAIMED:
+        return _("Claimed by a moderator")
+    if case.status == case_service.WITHDRAWN:
+        return _("Ended by the person")
+    return _("Closed: {outcome}").format(outcome=_(OUTCOME_LABELS.get(case.outcome or "", "—")))
+
+
+# The age group the person chose (users.AGE_BANDS), as the card shows it: never who it is.
+AGE_LABELS = {
+    "u14": N_("Age: under 14"),
+    "14-17": N_("Age: 14–17"),
+    "18-25": N_("Age: 18–25"),
+    "26+": N_("Age: 26 or older"),
+}
+AGE_NOT_GIVEN = N_("Age: not given")
+
+
+def render_case_card(case: Case, deps: Deps) -> str:
+    """The case card: number, topic, urgency, place, language, status. Never who it is."""
+    translator = deps.catalogs.get(deps.settings.default_language)
+    zone = staff_hours_of(deps).zone
+    lines = [
+        (_("🚨 URGENT · Case {number}") if case.urgent else _("Case {number}")).format(
+            number=case.number
+        ),
+        _("Topic: {topic}").format(topic=topic_label(case.topic)),
+        _("For: {whom}").format(
+            whom=_("a friend of the person") if case.for_whom == "friend" else _("the person")
+        ),
+        _("Where: {place}").format(place=place_name(deps, case.country, case.region)),
+        _(AGE_LABELS.get(case.age_band or "", AGE_NOT_GIVEN)),
+        _("Language: {language}").format(language=language_label(case.language)),
+        _("Opened: {when}").format(
+            when=translator.format_datetime(case.opened_at, "short", tzinfo=zone)
+        ),
+        _("Status: {status}").format(status=render_status(case)),
+    ]
+    return "\n".join(lines)
+
+
+def build_case_keyboard(case: Case) -> InlineKeyboardMarkup:
+    if case.status not in case_service.ACTIVE:
+        return keyboard(button(pgettext("button", "📄 History"), "case.view", case.id))
+    first = [button(pgettext("button", "📄 History"), "case.view", case.id)]
+    if case.status == case_service.OPEN:
+        first.insert(0, button(pgettext("button", "✋ Claim"), "case.claim", case.id))
+    return keyboard(
+        first,
+        [
+            button(pgettext("button", "📨 Refer"), "case.refer", case.id),
+            button(pgettext("button", "📝 Note"), "case.note", case.id),
+        ],
+        [
+            button(pgettext("button", "🔁 Hand over"), "case.handover", case.id),
+            button(pgettext("button", "✅ Close"), "case.close", case.id),
+        ],
+    )
+
+
+def build_claim_keyboard(case: Case) -> InlineKeyboardMarkup:
+    return keyboard(button(pgettext("button", "✋ Claim"), "case.claim", case.id))
+
+
+def mention_moderators(text: str, moderator_ids: Sequence[int]) -> tuple[str, list[MessageEntity]]:
+    """`text` followed by "moderator 1, moderator 2…", each a mention that notifies them.
+
+    Moderators have no stored names or usernames, so each is mentioned by id through a
+    text_mention entity (offsets count UTF-16 code units, as Telegram does).
+    """
+    if not moderator_ids:
+        return text, []
+    entities = []
+    parts = [text, "\n"]
+    for index, moderator_id in enumerate(moderator_ids, start=1):
+        label = _("moderator {n}").format(n=index)
+        offset = _utf16_len("".join(parts))
+        entities.append(
+            MessageEntity(
+                MessageEntityType.TEXT_MENTION,
+                offset,
+                _utf16_len(label),
+                user=TgUser(moderator_id, label, is_bot=False),
+            )
+        )
+        parts.append(label)
+        parts.append(", " if index < len(moderator_ids) else "")
+    return "".join(parts), entities
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

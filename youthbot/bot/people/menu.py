@@ -1,0 +1,294 @@
+"""First contact, language, privacy notice and consent, the main menu and settings."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from ...core.errors import InviteInvalid
+from ...core.people import users
+from ...i18n import _, pgettext
+from ..runtime.router import ANY, Router, router_of
+from ..runtime.turn import Turn, button, keyboard
+from .admin import render_role_data, role_name
+
+# Actions owned by other features; the menu only links to them.
+QUIZ_ENTRY = "quiz.list"
+ACTIVITIES_ENTRY = "act.menu"
+HELP_ENTRY = "help"
+
+
+def help_button() -> InlineKeyboardButton:
+    """The "get help" button that every menu carries."""
+    return button(pgettext("button", "🆘 Get help"), HELP_ENTRY)
+
+
+def menu_button() -> InlineKeyboardButton:
+    return button(pgettext("button", "☰ Menu"), "menu")
+
+
+def build_main_menu_keyboard(turn: Turn) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            button(pgettext("button", "🧠 Quizzes"), QUIZ_ENTRY),
+            button(pgettext("button", "📅 Activities"), ACTIVITIES_ENTRY),
+        ],
+        help_button(),
+        button(pgettext("button", "⚙️ Settings"), "settings"),
+    )
+
+
+def render_main_menu() -> str:
+    return _("What would you like to do?")
+
+
+def show_main_menu(turn: Turn, *, edit: bool = False) -> None:
+    """The main menu, or the privacy notice first for someone who has not agreed yet."""
+    if turn.user is not None and not users.has_consented(turn.user):
+        show_privacy_notice(turn, edit=edit)
+        return
+    send = turn.edit if edit else turn.reply
+    send(render_main_menu(), build_main_menu_keyboard(turn))
+
+
+def build_language_keyboard(turn: Turn, action: str) -> InlineKeyboardMarkup:
+    catalogs = turn.deps.catalogs
+    return keyboard(
+        [button(catalogs.get(lang).language_name, action, lang) for lang in catalogs.languages],
+        help_button(),
+    )
+
+
+def render_privacy_notice() -> str:
+    return _(
+        "Before we start, how we look after you:\n\n"
+        "• We keep only what the bot needs to work for you: your Telegram number (not your "
+        "name), your language, your age group, the region you choose and your quiz answers.\n"
+        "• Nobody else sees them. If you ask for help, the people who answer do not see who "
+        "you are unless you tell them.\n"
+        "• You can delete everything at any time with /delete_my_data.\n\n"
+        "Is that OK with you?"
+    )
+
+
+def show_privacy_notice(turn: Turn, *, edit: bool = False) -> None:
+    send = turn.edit if edit else turn.reply
+    role_data = render_role_data(turn.role)
+    send(
+        render_privacy_notice() + (f"\n\n{role_data}" if role_data else ""),
+        keyboard(
+            [
+                button(pgettext("button", "✅ I agree"), "consent", 1),
+                button(pgettext("button", "No, thanks"), "consent", 0),
+            ],
+            help_button(),
+        ),
+    )
+
+
+def register(router: Router) -> None:
+    """Register first contact, menu, language and settings."""
+
+    @router.command("start")
+    async def start(turn: Turn) -> None:
+        """Greet; a new person chooses a language, then reads the privacy notice."""
+        await turn.clear_state()
+        args = turn.context.args or []
+        if args and args[0].startswith("inv_"):
+            await redeem(turn, args[0][4:])
+            return
+        if users.has_consented(turn.user):
+            turn.reply(_("Hello again! 👋"))
+            show_main_menu(turn)
+            return
+        turn.reply(
+            _(
+                "Hello! 👋 I am the Youth Voices for Change bot. I can help you learn about your "
+                "rights with short quizzes, find youth activities near you, and get help if you "
+                "need it.\n\nWhich language do you prefer?"
+            ),
+            build_language_keyboard(turn, "lang.first"),
+        )
+
+    @router.button("lang.first", str)
+    async def choose_first_language(turn: Turn, language: str) -> None:
+        """Store the language chosen at first contact and show the privacy notice."""
+        if not turn.switch_language(language):
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        show_privacy_notice(turn, edit=True)
+
+    @router.command("language", "idioma", chats=ANY)
+    async def ask_language(turn: Turn) -> None:
+        """Offer the languages; works in any state."""
+        turn.reply(_("Choose your language:"), build_language_keyboard(turn, "lang"))
+
+    @router.button("lang", str)
+    async def choose_language(turn: Turn, language: str) -> None:
+        """Switch language and show the menu in it."""
+        if not turn.switch_language(language):
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        turn.edit(_("Done: I will talk to you in English."))
+        show_main_menu(turn)
+
+    @router.button("consent", int)
+    async def answer_consent(turn: Turn, agreed: int) -> None:
+        """Agreement asks for the age group next; a "no" keeps only the language."""
+        if agreed == 1:
+            role_data = render_role_data(turn.role)
+            turn.edit(
+                _("Thank you. How old are you? This helps us keep you safe.") + f"\n\n{role_data}"
+                if role_data
+                else _(
+                    "Thank you. How old are you? This helps us keep you safe. If you are "
+                    "under 14, we keep nothing about you except your language."
+                ),
+                keyboard(
+                    [button(_("Under 14"), "age", "u14"), button(_("14 to 17"), "age", "14-17")],
+                    [
+                        button(_("18 to 25"), "age", "18-25"),
+                        button(_("26 or older"), "age", "26+"),
+                    ],
+                ),
+            )
+            return
+        text = _(
+            "That is fine. We keep only your language. You can still get help at any time. "
+            "To play quizzes and join activities, you need to agree first."
+        )
+        if turn.user is not None and turn.user.consent_version is not None:
+            # They agreed to an earlier notice: nothing new is kept, the old stays until asked.
+            text = _(
+                "That is fine: from now on we keep nothing new about you. What you shared "
+                "before stays until you delete it with /borrar. You can still get help at any "
+                "time."
+            )
+        turn.edit(
+            text,
+            keyboard(
+                help_button(), button(pgettext("button", "Read the notice again"), "consent.again")
+            ),
+        )
+
+    @router.button("consent.again")
+    async def read_notice_again(turn: Turn) -> None:
+        show_privacy_notice(turn, edit=True)
+
+    @router.button("age", str)
+    async def choose_age_band(turn: Turn, band: str) -> None:
+        """Record consent with the age group; under-14s are told they are anonymous."""
+        if band not in users.AGE_BANDS:
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        users.record_consent(turn.user, age_band=band, now=turn.now)
+        role_data = render_role_data(turn.role)
+        if band == users.ANONYMOUS_AGE_BAND and role_data:
+            turn.edit(_("Thank you! Because you are under 14, we will not keep your quiz "
+                        "answers.") + "\n\n" + role_data)
+        elif band == users.ANONYMOUS_AGE_BAND:
+            turn.edit(
+                _(
+                    "Thank you! Because you are under 14, we will not keep your answers or "
+                    "anything about you, only your language. Everything still works."
+                )
+            )
+        else:
+            turn.edit("\n\n".join(filter(None, [_("Thank you! You are all set."), role_data])))
+        show_main_menu(turn)
+
+    @router.command("menu")
+    async def menu(turn: Turn) -> None:
+        """The main menu, from any state (the conversation in progress is left)."""
+        await turn.clear_state()
+        show_main_menu(turn)
+
+    @router.button("menu")
+    async def press_menu(turn: Turn) -> None:
+        await turn.clear_state()
+        show_main_menu(turn, edit=True)
+
+    @router.command("cancel", "cancelar", chats=ANY)
+    async def cancel(turn: Turn) -> None:
+        """Leave whatever was going on; nothing half-typed is kept."""
+        had_state = turn.state is not None
+        await turn.clear_state()
+        if not turn.is_private:
+            return
+        turn.reply(_("Cancelled.") if had_state else _("There was nothing to cancel."))
+        show_main_menu(turn)
+
+    @router.command("settings", "ajustes")
+    async def settings_command(turn: Turn) -> None:
+        show_settings(turn)
+
+    @router.button("settings")
+    async def press_settings(turn: Turn) -> None:
+        show_settings(turn, edit=True)
+
+    @router.button("settings.lang")
+    async def press_language(turn: Turn) -> None:
+        turn.edit(_("Choose your language:"), build_language_keyboard(turn, "lang"))
+
+    @router.command("code", "codigo")
+    async def enter_code(turn: Turn) -> None:
+        """Redeem an invite code typed after the command."""
+        args = turn.context.args or []
+        if not args:
+            turn.reply(_("Please write the code after the command, like this: /code ABCD2345"))
+            return
+        await redeem(turn, args[0])
+
+    router.fallback = unknown
+    router.form_left = form_left
+
+
+def show_settings(turn: Turn, *, edit: bool = False) -> None:
+    send = turn.edit if edit else turn.reply
+    send(
+        _("Settings"),
+        keyboard(
+            button(pgettext("button", "🌐 Language"), "settings.lang"),
+            *(item(turn) for item in router_of(turn.context).settings_items),
+            [menu_button(), help_button()],
+        ),
+    )
+
+
+async def redeem(turn: Turn, code: str) -> None:
+    """Give the role of an invite code to the person using it."""
+    try:
+        role = await users.redeem_invite(turn.session, code=code, user=turn.user, now=turn.now)
+    except InviteInvalid:
+        turn.reply(
+            _(
+                "That code does not work. It may have expired or been used already. "
+                "Please ask your coordinator for a new one."
+            )
+        )
+        return
+    welcome = _("Welcome! Your new role: {role}.").format(role=role_name(role))
+    turn.reply("\n\n".join(filter(None, [welcome, render_role_data(role)])))
+    show_main_menu(turn)
+
+
+async def form_left(turn: Turn) -> None:
+    """Text long after a form was left unfinished: not taken as its answer; the menu."""
+    turn.reply(
+        _(
+            "You left a form unfinished a while ago, so I did not take this message as an "
+            "answer to it. Anything already saved is kept: an unfinished activity waits in "
+            "📅 Activities → ➕ Register an activity."
+        )
+    )
+    show_main_menu(turn)
+
+
+async def unknown(turn: Turn) -> None:
+    """Text or a command the bot does not know: a kind hint and the menu."""
+    turn.reply(
+        _(
+            "Sorry, I did not understand that. Please use the buttons below. If you need "
+            "help, press “Get help” or write /help."
+        )
+    )
+    show_main_menu(turn)

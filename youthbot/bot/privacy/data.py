@@ -1,0 +1,300 @@
+"""People's privacy tools: delete my data, quick exit, notification choices; and retention.
+
+Others use `quick_exit_button()` on their screens (help adds it to every help screen).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton
+from telegram.error import TelegramError
+from telegram.ext import Application, ExtBot
+
+from ...core import cases as case_service
+from ...core import privacy as privacy_service
+from ...core import safety as safety_service
+from ...core.people.roles import Role
+from ...core.privacy import StaffCopies
+from ...core.safety import hold as hold_service
+from ...i18n import N_, _, pgettext
+from ..cases import notify as staff
+from ..cases import staff_alerts
+from ..help import views as help_views
+from ..people.admin import role_name
+from ..people.menu import menu_button, show_settings
+from ..runtime.router import Router
+from ..runtime.turn import Turn, button, deps_of, keyboard
+from ..safety.hold import QUICK_EXIT_ACTION, QUICK_EXIT_COMMANDS
+from ..safety.tracking import delete_messages, write_pending
+from .notices import send_untracked, tell_staff_expired
+
+logger = logging.getLogger(__name__)
+
+EXIT_ACTION = QUICK_EXIT_ACTION
+RETENTION_EVERY = timedelta(days=1)
+PURGE_EVERY = timedelta(hours=1)
+QUICK_EXIT_NOTE = N_(
+    "⚠️ {number}: the person used quick exit. Someone may be looking at their phone. Nothing "
+    "reaches them until they write again: what you write now waits for them."
+)
+CASE_WITHDRAWN = N_(
+    "Case {number} has ended: the person asked for all their data to be deleted. Its "
+    "messages have been deleted, here too."
+)
+
+
+def quick_exit_button() -> InlineKeyboardButton:
+    """The quick-exit button: clears the recent conversation from the person's phone."""
+    return button(pgettext("button", "🚪 Quick exit"), EXIT_ACTION)
+
+
+def quick_exit_buttons(turn: Turn) -> list[InlineKeyboardButton]:
+    """For the help screens' extra buttons (see bot/help/views.py)."""
+    return [quick_exit_button()]
+
+
+# Quick exit ---------------------------------------------------------------------------------
+
+
+async def clear_chat(turn: Turn) -> None:
+    """Queue the deletion of this chat's messages of the last 48 hours (both sides)."""
+    await write_pending(turn)
+    ids = await safety_service.take_recent_messages(
+        turn.session, chat_id=turn.chat_id, now=turn.now
+    )
+    await safety_service.forget_danger_notice(turn.session, user_id=turn.user_id)
+    bot, chat_id = turn.bot, turn.chat_id
+    turn.later(lambda: delete_messages(bot, chat_id, ids))
+
+
+async def quick_exit(turn: Turn) -> None:
+    """Delete the recent conversation, leave the conversation in progress, hold every message
+    for the person until they write again (bot/safety/hold.py), say one neutral line; a moderator
+    talking with the person is told their messages will wait."""
+    await turn.clear_state()
+    await clear_chat(turn)
+    if turn.user is not None:
+        hold_service.hold(turn.user, now=turn.now)
+    case = await case_service.find_open_case(turn.session, turn.user_id)
+    if case is not None:
+        with staff.speaking(turn.deps, turn.settings.default_language):
+            staff.post_later(turn, case, _(QUICK_EXIT_NOTE).format(number=case.number))
+    turn.reply(
+        _("Hello! 👋 Write /start to begin.")
+        + "\n\n"
+        + _("Older messages: ⋮ → “Clear history”.")
+    )
+
+
+# Delete my data -----------------------------------------------------------------------------
+
+
+def render_delete_question(turn: Turn) -> str:
+    text = _(
+        "Do you want to delete everything we keep about you? That is your language, age "
+        "group, region, quiz answers and progress, the activities you joined, and any "
+        "conversation with our team (it will be ended). This chat will be cleared too. This "
+        "cannot be undone."
+    )
+    if turn.user is not None and turn.user.role != Role.YOUNG:
+        text += "\n\n" + _("You will also lose your role: {role}.").format(
+            role=role_name(turn.user.role)
+        )
+    return text
+
+
+async def delete_my_data(turn: Turn) -> None:
+    """Forget the person everywhere, end their case, clear the chat, confirm in one line."""
+    await turn.clear_state()
+    await clear_chat(turn)
+    forgotten = await privacy_service.forget_people(
+        turn.session, user_ids=[turn.user_id], now=turn.now
+    )
+    if turn.user is not None:
+        turn.session.expunge(turn.user)
+        turn.user = None
+    logger.info("a person deleted their data (%d case(s) withdrawn)", len(forgotten.withdrawn))
+    deps, bot = turn.deps, turn.bot
+    staff_chat = deps.settings.staff_chat_id
+    if staff_chat is not None:
+        with staff.speaking(deps, deps.settings.default_language):
+            for number in forgotten.withdrawn:
+                turn.send(staff_chat, _(CASE_WITHDRAWN).format(number=number))
+    turn.later(lambda: delete_staff_copies(bot, forgotten.staff_copies, staff_chat))
+    # a moderator's cases go back to the team
+    staff_alerts.hand_back_later(turn, forgotten.released)
+    text = _(
+        "Done: everything we kept about you has been deleted. If you write to me again, "
+        "we will start from the beginning."
+    )
+    turn.later(lambda: send_untracked(bot, turn.chat_id, text))
+
+
+async def delete_staff_copies(
+    bot: ExtBot, copies: Sequence[StaffCopies], default_chat: int | None
+) -> None:
+    """Delete cases' copies in the staff chat: the forum topic, else the bot's messages."""
+    for copy in copies:
+        chat_id = copy.chat_id or default_chat
+        if chat_id is None:
+            continue
+        if copy.thread_id is not None:
+            try:
+                await bot.delete_forum_topic(chat_id, copy.thread_id)
+            except TelegramError as exc:
+                logger.warning("could not delete a case topic: %s", type(exc).__name__)
+        elif copy.message_ids:
+            await delete_messages(bot, chat_id, list(copy.message_ids))
+
+
+# Notifications ------------------------------------------------------------------------------
+
+
+def build_announcements_button(turn: Turn) -> list[InlineKeyboardButton]:
+    """Announcements: off unless the person turns them on; none for anonymous people."""
+    if turn.anonymous:
+        return []
+    label = (
+        pgettext("button", "🔔 Announcements: on")
+        if turn.user.notify_announcements
+        else pgettext("button", "🔕 Announcements: off")
+    )
+    return [button(label, "privacy.notify", "ann")]
+
+
+def build_reminders_button(turn: Turn) -> list[InlineKeyboardButton]:
+    """Reminders of the activities the person joined; none for anonymous people."""
+    if turn.anonymous:
+        return []
+    label = (
+        pgettext("button", "⏰ Activity reminders: on")
+        if turn.user.notify_reminders
+        else pgettext("button", "⏰ Activity reminders: off")
+    )
+    return [button(label, "privacy.notify", "rem")]
+
+
+def build_delete_button(turn: Turn) -> list[InlineKeyboardButton]:
+    return [button(pgettext("button", "🗑 Delete my data"), "privacy.ask")]
+
+
+# Retention ----------------------------------------------------------------------------------
+
+
+async def run_retention(application: Application) -> privacy_service.Retention:
+    """Delete what is past its time (see core/privacy/__init__.py), then its copies in the staff
+    chat."""
+    deps = deps_of(application)
+    async with deps.db.session() as session:
+        report = await privacy_service.apply_retention(
+            session,
+            now=deps.clock(),
+            case_retention_days=deps.settings.case_retention_days,
+            keep_ids=deps.settings.admin_ids,
+        )
+    await delete_staff_copies(application.bot, report.staff_copies, deps.settings.staff_chat_id)
+    await tell_staff_expired(application, report.expired)
+    logger.info(
+        "retention: %d case texts, %d people, %d message ids",
+        report.case_texts,
+        report.people,
+        report.messages,
+    )
+    return report
+
+
+async def _purge_short_lived(application: Application) -> None:
+    deps = deps_of(application)
+    now = deps.clock()
+    async with deps.db.session() as session:
+        await safety_service.forget_old_messages(session, now=now)
+        await safety_service.forget_old_notices(session, now=now)
+        await hold_service.forget_old_held(
+            session, now=now, days=deps.settings.case_retention_days
+        )
+
+
+def register(router: Router) -> None:
+    """Register delete-my-data, quick exit, notification settings and the retention jobs."""
+
+    @router.command("borrar", "delete_my_data")
+    async def ask_delete(turn: Turn) -> None:
+        """Ask for confirmation before deleting everything."""
+        turn.reply(render_delete_question(turn), build_delete_keyboard())
+
+    @router.button("privacy.ask")
+    async def press_delete(turn: Turn) -> None:
+        """The settings button: ask for confirmation."""
+        turn.edit(render_delete_question(turn), build_delete_keyboard())
+
+    @router.button("privacy.delete", int)
+    async def confirm_delete(turn: Turn, confirmed: int) -> None:
+        """Yes: delete everything. No: nothing changes."""
+        if confirmed == 1:
+            await delete_my_data(turn)
+            return
+        turn.edit(_("Nothing was deleted."), keyboard(menu_button()))
+
+    @router.command(*QUICK_EXIT_COMMANDS)
+    async def exit_command(turn: Turn) -> None:
+        """/salir: quick exit."""
+        await quick_exit(turn)
+
+    @router.button(EXIT_ACTION)
+    async def press_exit(turn: Turn) -> None:
+        """The quick-exit button."""
+        await quick_exit(turn)
+
+    @router.button("privacy.notify", str)
+    async def toggle_notification(turn: Turn, kind: str) -> None:
+        """Turn announcements or reminders on or off."""
+        if turn.anonymous or kind not in ("ann", "rem"):
+            turn.answer(_("This button no longer works. Please use the latest message."))
+            return
+        if kind == "ann":
+            turn.user.notify_announcements = not turn.user.notify_announcements
+        else:
+            turn.user.notify_reminders = not turn.user.notify_reminders
+        turn.answer(_("Saved."))
+        show_settings(turn, edit=True)
+
+    router.settings_items.append(build_announcements_button)
+    router.settings_items.append(build_reminders_button)
+    router.settings_items.append(build_delete_button)
+
+    @router.on_startup
+    async def start_retention(application: Application) -> None:
+        extras = deps_of(application).extras.setdefault(help_views.HELP_SCREEN_BUTTONS, [])
+        if quick_exit_buttons not in extras:
+            extras.append(quick_exit_buttons)
+        await run_retention(application)  # anything overdue while the bot was stopped
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                _job(run_retention), interval=RETENTION_EVERY, first=RETENTION_EVERY,
+                name="privacy.retention",
+            )
+            application.job_queue.run_repeating(
+                _job(_purge_short_lived), interval=PURGE_EVERY, first=PURGE_EVERY,
+                name="privacy.purge",
+            )
+
+
+def build_delete_keyboard():
+    return keyboard(
+        [
+            button(pgettext("button", "🗑 Yes, delete everything"), "privacy.delete", 1),
+            button(pgettext("button", "No, keep my data"), "privacy.delete", 0),
+        ]
+    )
+
+
+def _job(fn) -> Any:
+    async def job(context: Any) -> None:
+        await fn(context.application)
+
+    job.__name__ = fn.__name__
+    return job

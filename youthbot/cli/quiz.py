@@ -1,0 +1,65 @@
+"""`youthbot stats quizzes`: the quiz figures as a table, and optionally CSV and a PNG chart."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+
+
+def add_stats_command(stats_sub: Any) -> None:
+    """Add `quizzes` under `youthbot stats`."""
+    parser = stats_sub.add_parser(
+        "quizzes", help="answers and %% correct per quiz and per question (no person appears)"
+    )
+    parser.add_argument("--csv", metavar="FILE", type=Path, help="also write the figures as CSV")
+    parser.add_argument(
+        "--chart", metavar="FILE", type=Path, help="also draw %% correct per question as a PNG"
+    )
+    parser.add_argument(
+        "--lang", default=None, help="language of titles and questions (default: the default)"
+    )
+    parser.set_defaults(func=cmd_stats_quizzes)
+
+
+async def _figures(settings: Settings, language: str) -> list:
+    from ..app import load_content
+    from ..core.quiz.stats import quiz_figures
+    from ..db import migrate
+    from ..db.engine import Database
+
+    quizzes = load_content(settings).quizzes
+    db = Database(settings.database_url)
+    try:
+        await migrate.upgrade(db)
+        async with db.session() as session:
+            return await quiz_figures(session, quizzes=quizzes, language=language)
+    finally:
+        await db.dispose()
+
+
+def cmd_stats_quizzes(args: argparse.Namespace, settings: Settings) -> int:
+    from ..core.quiz.stats import format_table, render_chart, write_csv
+
+    language = args.lang or settings.default_language
+    figures = asyncio.run(_figures(settings, language))
+    print(format_table(figures))
+    if args.csv:
+        with args.csv.open("w", encoding="utf-8", newline="") as stream:
+            write_csv(figures, stream)
+        print(f"CSV written to {args.csv}", file=sys.stderr)
+    if args.chart:
+        args.chart.write_bytes(
+            render_chart(
+                figures,
+                title="Right answers per question, in % (red: under half)",
+                axis_label="Right answers (%)",
+                no_answers="no answers",
+            )
+        )
+        print(f"chart written to {args.chart}", file=sys.stderr)
+    return 0

@@ -1,0 +1,188 @@
+"""People, consent, roles and invite codes."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ...db.models import AuditEntry, ChatState, InviteCode, User
+from ..errors import InviteInvalid, NotFound
+from .roles import Role
+
+# Bump when the privacy notice changes in substance: everyone is asked again.
+CONSENT_VERSION = 1
+AGE_BANDS = ("u14", "14-17", "18-25", "26+")
+ANONYMOUS_AGE_BAND = "u14"
+INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# A form (activity, report, announcement) untouched this long stops taking typed text.
+FORM_IDLE = timedelta(hours=12)
+
+
+async def load_user(session: AsyncSession, user_id: int) -> tuple[User | None, ChatState | None]:
+    """The person and their conversation state, in one round trip."""
+    row = (await session.execute(_LOAD_USER, {"user_id": user_id})).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+# Built once: it runs in every turn.
+_LOAD_USER = (
+    select(User, ChatState)
+    .outerjoin(ChatState, ChatState.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
+)
+
+
+async def create_user(session: AsyncSession, *, user_id: int, language: str, today: date) -> User:
+    """A new person: only their id and language until they agree to the privacy notice."""
+    user = User(
+        id=user_id,
+        language=language,
+        role=Role.YOUNG,
+        created_on=today,
+        last_seen_on=today,
+        notify_announcements=False,
+        notify_reminders=True,
+        blocked=False,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+def touch_user(user: User, today: date) -> None:
+    """Record the day a person was last seen (a day, not a time: it is all retention needs)."""
+    if user.last_seen_on != today:
+        user.last_seen_on = today
+    if user.blocked:
+        user.blocked = False
+
+
+def has_consented(user: User) -> bool:
+    return user.consent_version == CONSENT_VERSION
+
+
+def is_anonymous(user: User) -> bool:
+    """Under-14s and people who have not agreed: nothing is kept beyond the language."""
+    return not has_consented(user) or user.age_band == ANONYMOUS_AGE_BAND
+
+
+def record_consent(user: User, *, age_band: str, now: datetime) -> None:
+    if age_band not in AGE_BANDS:
+        raise ValueError(age_band)
+    user.age_band = age_band
+    user.consent_version = CONSENT_VERSION
+    user.consent_at = now
+
+
+async def set_state(
+    session: AsyncSession,
+    state: ChatState | None,
+    *,
+    user_id: int,
+    flow: str,
+    step: str,
+    data: dict[str, Any] | None = None,
+    now: datetime,
+) -> ChatState:
+    """Remember what the person's next message means."""
+    if state is None:
+        state = ChatState(user_id=user_id, flow=flow, step=step, data=data or {}, updated_at=now)
+        session.add(state)
+    else:
+        state.flow, state.step, state.data = flow, step, dict(data or {})
+        state.updated_at = now
+    return state
+
+
+def form_left(state: ChatState, now: datetime) -> bool:
+    """Whether a form has waited so long that typed text is no longer taken as its answer:
+    someone writing the next day (or weeks later) is not answering yesterday's question."""
+    return now - state.updated_at > FORM_IDLE
+
+
+async def clear_state(session: AsyncSession, user_id: int) -> None:
+    await session.execute(delete(ChatState).where(ChatState.user_id == user_id))
+
+
+def audit(
+    session: AsyncSession, *, actor_id: int | None, action: str, target: str = "", detail: str = ""
+) -> None:
+    """Write one audit line. Never pass message text or a young person's data in `detail`."""
+    session.add(
+        AuditEntry(actor_id=actor_id, action=action, target=target[:64], detail=detail[:200])
+    )
+
+
+async def grant_role(
+    session: AsyncSession,
+    *,
+    actor_id: int | None,
+    user_id: int,
+    role: Role,
+    default_language: str,
+    today: date,
+) -> User:
+    """Give `user_id` a role (creating the person's row if they have not written yet)."""
+    user = await session.get(User, user_id)
+    if user is None:
+        user = await create_user(session, user_id=user_id, language=default_language, today=today)
+    user.role = role
+    audit(session, actor_id=actor_id, action="role.grant", target=str(user_id), detail=role)
+    return user
+
+
+async def revoke_role(
+    session: AsyncSession, *, actor_id: int | None, user_id: int, role: Role
+) -> User:
+    """Take `role` away; the person becomes a young person again. Unknown people: NotFound."""
+    user = await session.get(User, user_id)
+    if user is None or user.role != role:
+        raise NotFound(str(user_id))
+    user.role = Role.YOUNG
+    audit(session, actor_id=actor_id, action="role.revoke", target=str(user_id), detail=role)
+    return user
+
+
+async def list_staff(session: AsyncSession) -> list[tuple[int, str]]:
+    """Everyone with a role other than young person, as (id, role)."""
+    rows = await session.execute(
+        select(User.id, User.role).where(User.role != Role.YOUNG).order_by(User.role, User.id)
+    )
+    return [(r.id, r.role) for r in rows]
+
+
+async def create_invite(
+    session: AsyncSession,
+    *,
+    role: Role,
+    created_by: int | None,
+    now: datetime,
+    valid_for: timedelta = timedelta(days=7),
+) -> InviteCode:
+    if role not in (Role.LEADER, Role.MODERATOR):
+        raise ValueError(role)
+    code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(10))
+    invite = InviteCode(
+        code=code, role=role, created_by=created_by, created_at=now, expires_at=now + valid_for
+    )
+    session.add(invite)
+    audit(session, actor_id=created_by, action="invite.create", target=code, detail=role)
+    return invite
+
+
+async def redeem_invite(session: AsyncSession, *, code: str, user: User, now: datetime) -> Role:
+    """Give the invite's role to `user`; each code works once, before it expires."""
+    code = code.strip().upper()
+    invite = None
+    if 4 <= len(code) <= 16 and code.isalnum():
+        invite = await session.get(InviteCode, code, with_for_update=True)
+    if invite is None or invite.used_by is not None or invite.expires_at <= now:
+        raise InviteInvalid(code)
+    invite.used_by, invite.used_at = user.id, now
+    user.role = invite.role
+    audit(session, actor_id=user.id, action="invite.redeem", target=code, detail=invite.role)
+    return Role(invite.role)

@@ -1,0 +1,86 @@
+"""Tables every feature uses: people, invites, conversation state, audit, processed updates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..types import BigIntPK, UTCDateTime, utcnow
+from .base import DELETE, NULLIFY, Base, owned_by_person, person
+
+
+class User(Base):
+    """A person who talked to the bot: an id and their choices, nothing else about them."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False, info=person(DELETE)
+    )
+    language: Mapped[str] = mapped_column(String(8))
+    country: Mapped[str | None] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16), default="young", server_default="young")
+    age_band: Mapped[str | None] = mapped_column(String(8))
+    consent_version: Mapped[int | None] = mapped_column(Integer)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notify_announcements: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    notify_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Set by quick exit: nothing is sent to the person until they write again
+    # (core/safety/hold.py).
+    held_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_on: Mapped[date] = mapped_column(Date)
+    last_seen_on: Mapped[date] = mapped_column(Date, index=True)
+
+
+class InviteCode(Base):
+    """A one-time code that gives its first user a role, until it expires."""
+
+    __tablename__ = "invite_codes"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[int | None] = mapped_column(BigInteger, info=person(NULLIFY))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_by: Mapped[int | None] = mapped_column(BigInteger, info=person(NULLIFY))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ChatState(Base):
+    """Where a person is in a conversation, so restarts and replicas resume at the same step."""
+
+    __tablename__ = "chat_states"
+
+    user_id: Mapped[int] = owned_by_person(primary_key=True)
+    flow: Mapped[str] = mapped_column(String(24))
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Set by users.set_state from the turn's clock (users.form_left reads it).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who (staff) did what to which record; never message text or a young person's data."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, index=True, info=person(NULLIFY))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids already handled, so a redelivered update has no second effect."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
