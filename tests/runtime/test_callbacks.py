@@ -6,9 +6,9 @@ from enum import StrEnum
 
 import pytest
 
-from youthbot.bot.callbacks import Action, CallbackDataError, Packed, parse
-from youthbot.bot.routing import Router
-from youthbot.bot.runtime import button
+from youthbot.bot.runtime.callbacks import Action, CallbackDataError, Packed, parse
+from youthbot.bot.runtime.router import Router
+from youthbot.bot.runtime.turn import button
 
 
 class Side(StrEnum):
