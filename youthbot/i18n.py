@@ -10,6 +10,8 @@ from __future__ import annotations
 import gettext
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -140,6 +142,18 @@ def activate(translator: Translator) -> Token:
 
 def deactivate(token: Token) -> None:
     _current.reset(token)
+
+
+@contextmanager
+def speaking(catalogs: Catalogs, language: str | None) -> Iterator[Translator]:
+    """Render in `language` inside this block (a message for someone other than the person of
+    the update: the staff chat, a leader, a joiner), then go back to the update's language."""
+    translator = catalogs.get(language)
+    token = activate(translator)
+    try:
+        yield translator
+    finally:
+        deactivate(token)
 
 
 def current() -> Translator:

@@ -157,3 +157,19 @@ def test_no_message_assumes_a_gender(language):
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         found += [(message.id, words) for text in strings if text and (words := gendered(text))]
     assert found == []
+
+
+def test_speaking_renders_in_another_language_and_comes_back():
+    from youthbot.i18n import Catalogs, _, activate, current, deactivate, speaking
+
+    catalogs = Catalogs()
+    token = activate(catalogs.get("en"))
+    try:
+        with speaking(catalogs, "es") as translator:
+            assert translator.language == "es" and current().language == "es"
+            assert _("This button no longer works. Please use the latest message.") != (
+                "This button no longer works. Please use the latest message."
+            )
+        assert current().language == "en"
+    finally:
+        deactivate(token)

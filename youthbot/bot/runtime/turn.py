@@ -241,6 +241,15 @@ class Turn:
         """Answer the pressed button (a short toast, or an alert)."""
         self._answer = (text, alert)
 
+    def stale(self, *, alert: bool = False) -> None:
+        """The one answer to a button that no longer fits what the database holds: a toast (or
+        an alert) on a pressed button, a message when the person typed."""
+        text = _("This button no longer works. Please use the latest message.")
+        if self.update.callback_query is not None:
+            self.answer(text, alert=alert)
+        else:
+            self.reply(text)
+
     def later(self, call: Callable[[], Awaitable[Any]]) -> None:
         """Run `call` after commit, in order with the sends (for calls needing their result)."""
         self._sends.append(call)
