@@ -71,10 +71,27 @@ def check_danger_words(
         sections.append(_check_section(lang, item, categories, window, report))
         if isinstance(item.get("ordinary"), LineList):
             ordinary.append((lang, item["ordinary"]))
-    matcher = DangerMatcher(sections)
+    matcher = DangerMatcher(sections, _load_model(path, report))
     for _lang, items in ordinary:
         _check_ordinary(items, matcher, report)
     return matcher, sorted(report.problems)
+
+
+def _load_model(path: Path, report: Report):  # noqa: ANN202
+    """The classifier (second layer) next to the file, else the shipped one; None when
+    there is none yet (`youthbot danger train` makes it)."""
+    from .danger_model import MODEL_FILE, DangerModel, default_model_path
+
+    model_path = path.parent / MODEL_FILE
+    if not model_path.exists():
+        model_path = default_model_path()
+    if not model_path.exists():
+        return None
+    try:
+        return DangerModel.load(model_path)
+    except (OSError, ValueError, EOFError) as exc:
+        report.add(1, f"the classifier {model_path.name} cannot be read: {exc}")
+        return None
 
 
 def _check_categories(data: LineDict, report: Report) -> set[str]:
