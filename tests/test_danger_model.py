@@ -183,3 +183,29 @@ def test_the_independent_set_gains_from_the_classifier_out_of_fold(cv):
 def test_the_shipped_thresholds_are_the_cross_validated_ones(cv):
     """A stale danger_model.gz (data changed, `youthbot danger train` not run) fails here."""
     assert (MATCHER.model.high, MATCHER.model.low) == (cv.high, cv.low)
+
+
+def test_a_stale_classifier_file_is_a_content_problem_but_training_still_runs(tmp_path):
+    from youthbot.core.danger_file import check_danger_words, default_danger_words_path
+
+    words = tmp_path / "danger_words.yaml"
+    words.write_text(default_danger_words_path().read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "danger_model.gz").write_bytes(b"not a model")
+    _, problems = check_danger_words(words)
+    assert any("danger_model.gz cannot be read" in p.message for p in problems)
+    assert load_danger_words(words, model=False).model is None
+
+
+def test_the_eval_command_measures_both_layers_or_the_patterns_alone(capsys):
+    from youthbot.cli import main
+
+    main(["danger", "eval", "--split", "tuning"])
+    out = capsys.readouterr().out
+    high, low = MATCHER.model.high, MATCHER.model.low
+    assert (f"patterns + classifier (numbers from p ≥ {high:.2f}, "
+            f"check-in from p ≥ {low:.2f})") in out
+    assert "ms per message" in out and "start-up" in out
+    main(["danger", "eval", "--split", "independent_a", "--patterns-only"])
+    out = capsys.readouterr().out
+    assert "== independent_a ==" in out and out.rstrip().splitlines()[-1].startswith(
+        "patterns only")

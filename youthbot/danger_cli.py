@@ -41,12 +41,12 @@ def add_danger_command(sub: Any) -> None:
         parser.set_defaults(func=cmd_danger_train, write=name == "train")
 
 
-def _matcher(settings: Settings):  # noqa: ANN202
+def _matcher(settings: Settings, *, model: bool = True):  # noqa: ANN202
     from .core.danger_file import default_danger_words_path, load_danger_words
 
     path = (settings.content_dir / "danger_words.yaml" if settings.content_dir
             else default_danger_words_path())
-    return load_danger_words(path)
+    return load_danger_words(path, model=model)
 
 
 def cmd_danger_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -68,7 +68,7 @@ def cmd_danger_eval(args: argparse.Namespace, settings: Settings) -> int:
     present = {case.half for case in cases}
     halves = [args.split] if args.split else [h for h in ("tuning", "heldout", "independent_a")
                                               if h in present] + ["both"]
-    for line in render(report, halves=halves, verbose=args.verbose, model=matcher.model):
+    for line in render(report, halves=halves, verbose=args.verbose, matcher=matcher):
         print(line)
     layer = "patterns only" if matcher.model is None else (
         f"patterns + classifier (numbers from p ≥ {matcher.model.high:.2f}, "
@@ -84,7 +84,7 @@ def cmd_danger_train(args: argparse.Namespace, settings: Settings) -> int:
     from .core.danger_model import default_model_path
     from .core.danger_train import FOLDS, cross_validate, train_model, training_samples
 
-    matcher = _matcher(settings)
+    matcher = _matcher(settings, model=False)  # an old classifier file must not stop this
     samples = training_samples(exclude=args.exclude)
     result = cross_validate(matcher, samples)
     print(f"{FOLDS}-fold cross-validation on {len(samples)} texts; thresholds chosen on the "

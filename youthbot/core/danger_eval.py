@@ -122,7 +122,7 @@ def evaluate(matcher: DangerMatcher, cases: Iterable[Case]) -> Report:
 
 
 def render(report: Report, *, halves: Iterable[str], verbose: bool = False,
-           model=None) -> list[str]:  # noqa: ANN001
+           matcher: DangerMatcher | None = None) -> list[str]:
     """The figures as lines of text (English: this is a tool for coordinators and developers)."""
     lines = []
     for half in halves:
@@ -134,7 +134,7 @@ def render(report: Report, *, halves: Iterable[str], verbose: bool = False,
         verdict = "meets the goals" if report.meets_goals(half) else "DOES NOT meet the goals"
         lines.append(f"{half}: {verdict}")
         if verbose:
-            lines += _misses(report, half, model)
+            lines += _misses(report, half, matcher)
         lines.append("")
     return lines
 
@@ -158,13 +158,14 @@ def _rows(report: Report, half: str, kind: str, *labels: str) -> list[str]:
     return rows
 
 
-def _misses(report: Report, half: str, model=None) -> list[str]:  # noqa: ANN001
+def _misses(report: Report, half: str, matcher: DangerMatcher | None = None) -> list[str]:
     lines = []
     for kind, title in (("disclosure", "missed disclosures"), ("ordinary", "false alarms")):
         misses = report.get(half, kind).misses
         lines.append(f"{title} ({len(misses)}):")
         for case, tier in misses:
             lines.append(f"  [{case.lang} {case.theme}] {tier or 'nothing'}: {case.text}")
+            model = matcher.model if matcher is not None else None
             if model is not None:
                 probability, _ = model.predict(case.text)
                 pieces = ", ".join(f"{k[1:]!r} {w:+.2f}" for k, w in model.explain(case.text))
