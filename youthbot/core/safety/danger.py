@@ -148,11 +148,36 @@ def _first(patterns: list[tuple[str, re.Pattern[str]]], words: str) -> str | Non
     return best[1] if best else None
 
 
-class DangerMatcher:
-    """Reads a message in every language of the file; the strongest finding wins."""
+@dataclass(frozen=True)
+class Markers:
+    """What marks a message, in any language, as not a disclosure of one's own."""
 
-    def __init__(self, sections: Sequence[Section]) -> None:
+    asking: bool = False
+    programme: bool = False
+    about: bool = False
+    joking: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, readings: Sequence[Reading]) -> Markers:
+        return cls(any(r.asking for r in readings), any(r.programme for r in readings),
+                   any(r.about for r in readings),
+                   frozenset().union(*(r.joking for r in readings)))
+
+
+class DangerMatcher:
+    """Reads a message in every language of the file; the strongest finding wins.
+
+    First layer: the patterns. Second layer (when a `model` is given, see
+    core/danger_model.py): a classifier whose probability gives the numbers from
+    `model.high`, the check-in from `model.low`, demoted by the same markers."""
+
+    def __init__(self, sections: Sequence[Section], model=None) -> None:  # noqa: ANN001
         self.sections = list(sections)
+        self.model = model
+
+    def with_model(self, model) -> DangerMatcher:  # noqa: ANN001
+        """The same patterns with another second layer (None: patterns only)."""
+        return DangerMatcher(self.sections, model)
 
     @classmethod
     def from_file(cls, path=None) -> DangerMatcher:  # noqa: ANN001
@@ -162,38 +187,65 @@ class DangerMatcher:
         return load_danger_words(path)
 
     def assess(self, text: str) -> Finding | None:
-        """Disclosure, ambiguous, or None (everyday talk).
+        """Disclosure, ambiguous, or None (everyday talk)."""
+        if not text:
+            return None
+        found, markers = self.patterns(text)
+        if self.model is None or (found is not None and found.tier == DISCLOSURE):
+            return found
+        probability, category = self.model.predict(text)
+        return combine(found, markers, probability, category, self.model.high, self.model.low)
+
+    def patterns(self, text: str) -> tuple[Finding | None, Markers]:
+        """The first layer's answer and the markers.
 
         Markers count whichever language they are in: "¿qué es el grooming?" asks about an
         English word in a Spanish question."""
-        if not text:
-            return None
         readings = [section.read(text) for section in self.sections]
-        asking, programme = any(r.asking for r in readings), any(r.programme for r in readings)
-        if asking and programme:
-            return None  # "Taller: qué hacer si alguien dice «me obligan a trabajar»"
-        asking = asking or programme
-        about = any(r.about for r in readings)
-        joking = frozenset().union(*(r.joking for r in readings))
+        markers = Markers.of(readings)
+        if markers.asking and markers.programme:
+            # "Taller: qué hacer si alguien dice «me obligan a trabajar»"
+            return None, markers
+        asking, about, joking = markers.asking or markers.programme, markers.about, markers.joking
         ambiguous = None
         for reading in readings:
             found = reading.disclosure
             if found is not None:
                 if not asking and found not in joking:
-                    return Finding(DISCLOSURE, found)
+                    return Finding(DISCLOSURE, found), markers
                 ambiguous = ambiguous or found
         for reading in readings:
             found = reading.likely
             if found is not None and not (asking or about):
                 if found not in joking:
-                    return Finding(DISCLOSURE, found)
+                    return Finding(DISCLOSURE, found), markers
                 ambiguous = ambiguous or found
         for reading in readings:
             if reading.ambiguous is not None and not (asking or about or joking):
                 ambiguous = ambiguous or reading.ambiguous
-        return Finding(AMBIGUOUS, ambiguous) if ambiguous else None
+        return (Finding(AMBIGUOUS, ambiguous) if ambiguous else None), markers
 
     def match(self, text: str) -> str | None:
         """The category of a disclosure in `text`, or None (ambiguous included)."""
         finding = self.assess(text)
         return finding.category if finding is not None and finding.tier == DISCLOSURE else None
+
+
+def combine(found: Finding | None, markers: Markers, probability: float, category: str,
+            high: float, low: float) -> Finding | None:
+    """The two layers together, for a message the patterns did not call a disclosure.
+
+    From `high` the classifier gives the numbers, unless a marker (a question, programme
+    talk, "about" a topic, a joke for the categories that joke) demotes it to the check-in;
+    from `low` it asks the check-in, unless the message asks or is programme talk. The
+    category is the pattern's when one was found, else the classifier's."""
+    if markers.asking and markers.programme:
+        return found
+    category = found.category if found is not None else category
+    if probability >= high:
+        demoted = (markers.asking or markers.programme or markers.about
+                   or category in markers.joking)
+        return Finding(AMBIGUOUS if demoted else DISCLOSURE, category)
+    if probability >= low and not (markers.asking or markers.programme):
+        return found or Finding(AMBIGUOUS, category)
+    return found

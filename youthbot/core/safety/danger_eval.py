@@ -10,7 +10,7 @@ from pathlib import Path
 from ..yamlsource import ContentInvalid, LineDict, LineList, Problem, load_yaml
 from .danger import AMBIGUOUS, DISCLOSURE, DangerMatcher
 
-HALVES = ("tuning", "heldout")
+HALVES = ("tuning", "heldout", "independent_a")
 KINDS = ("disclosure", "ordinary")
 # The goals the figures are held to (docs/danger-words.md).
 MIN_RECALL = 0.95
@@ -103,7 +103,7 @@ class Report:
     def meets_goals(self, half: str) -> bool:
         disclosures, ordinary = self.get(half, "disclosure"), self.get(half, "ordinary")
         return (
-            disclosures.rate(disclosures.numbers) >= MIN_RECALL
+            (not disclosures.total or disclosures.rate(disclosures.numbers) >= MIN_RECALL)
             and ordinary.rate(ordinary.numbers) <= MAX_FALSE_NUMBERS
             and ordinary.rate(ordinary.checkins) <= MAX_FALSE_CHECKINS
         )
@@ -121,7 +121,8 @@ def evaluate(matcher: DangerMatcher, cases: Iterable[Case]) -> Report:
     return report
 
 
-def render(report: Report, *, halves: Iterable[str], verbose: bool = False) -> list[str]:
+def render(report: Report, *, halves: Iterable[str], verbose: bool = False,
+           matcher: DangerMatcher | None = None) -> list[str]:
     """The figures as lines of text (English: this is a tool for coordinators and developers)."""
     lines = []
     for half in halves:
@@ -133,7 +134,7 @@ def render(report: Report, *, halves: Iterable[str], verbose: bool = False) -> l
         verdict = "meets the goals" if report.meets_goals(half) else "DOES NOT meet the goals"
         lines.append(f"{half}: {verdict}")
         if verbose:
-            lines += _misses(report, half)
+            lines += _misses(report, half, matcher)
         lines.append("")
     return lines
 
@@ -157,11 +158,16 @@ def _rows(report: Report, half: str, kind: str, *labels: str) -> list[str]:
     return rows
 
 
-def _misses(report: Report, half: str) -> list[str]:
+def _misses(report: Report, half: str, matcher: DangerMatcher | None = None) -> list[str]:
     lines = []
     for kind, title in (("disclosure", "missed disclosures"), ("ordinary", "false alarms")):
         misses = report.get(half, kind).misses
         lines.append(f"{title} ({len(misses)}):")
         for case, tier in misses:
             lines.append(f"  [{case.lang} {case.theme}] {tier or 'nothing'}: {case.text}")
+            model = matcher.model if matcher is not None else None
+            if model is not None:
+                probability, _ = model.predict(case.text)
+                pieces = ", ".join(f"{k[1:]!r} {w:+.2f}" for k, w in model.explain(case.text))
+                lines.append(f"      p={probability:.2f}; weighs most: {pieces}")
     return lines

@@ -26,16 +26,17 @@ def default_danger_words_path() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "content" / "danger_words.yaml"
 
 
-def load_danger_words(path: Path | str | None = None) -> DangerMatcher:
-    """The matcher of the file; raises ContentInvalid when the file has problems."""
-    matcher, problems = check_danger_words(path)
+def load_danger_words(path: Path | str | None = None, *, model: bool = True) -> DangerMatcher:
+    """The matcher of the file (with the classifier next to it, unless `model` is False);
+    raises ContentInvalid when the file has problems."""
+    matcher, problems = check_danger_words(path, model=model)
     if problems:
         raise ContentInvalid(problems)
     return matcher
 
 
 def check_danger_words(
-    path: Path | str | None = None,
+    path: Path | str | None = None, *, model: bool = True,
 ) -> tuple[DangerMatcher, list[Problem]]:
     """Read danger_words.yaml; return the matcher (of what could be read) and every problem."""
     path = Path(path) if path is not None else default_danger_words_path()
@@ -71,10 +72,27 @@ def check_danger_words(
         sections.append(_check_section(lang, item, categories, window, report))
         if isinstance(item.get("ordinary"), LineList):
             ordinary.append((lang, item["ordinary"]))
-    matcher = DangerMatcher(sections)
+    matcher = DangerMatcher(sections, _load_model(path, report) if model else None)
     for _lang, items in ordinary:
         _check_ordinary(items, matcher, report)
     return matcher, sorted(report.problems)
+
+
+def _load_model(path: Path, report: Report):  # noqa: ANN202
+    """The classifier (second layer) next to the file, else the shipped one; None when
+    there is none yet (`youthbot danger train` makes it)."""
+    from .danger_model import MODEL_FILE, DangerModel, default_model_path
+
+    model_path = path.parent / MODEL_FILE
+    if not model_path.exists():
+        model_path = default_model_path()
+    if not model_path.exists():
+        return None
+    try:
+        return DangerModel.load(model_path)
+    except (OSError, ValueError, EOFError) as exc:
+        report.add(1, f"the classifier {model_path.name} cannot be read: {exc}")
+        return None
 
 
 def _check_categories(data: LineDict, report: Report) -> set[str]:
