@@ -10,7 +10,7 @@ from pathlib import Path
 from ..yamlsource import ContentInvalid, LineDict, LineList, Problem, load_yaml
 from .danger import AMBIGUOUS, DISCLOSURE, DangerMatcher
 
-HALVES = ("tuning", "heldout", "independent_a")
+HALVES = ("tuning", "heldout", "independent_a", "independent_b")
 KINDS = ("disclosure", "ordinary")
 # The goals the figures are held to (docs/danger-words.md).
 MIN_RECALL = 0.95
