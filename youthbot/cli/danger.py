@@ -8,6 +8,9 @@ from typing import Any
 
 from ..config import Settings
 
+# The parts of danger_eval.yaml (core/safety/danger_eval.HALVES, not imported at start-up).
+PARTS = ("tuning", "heldout", "independent_a", "independent_b")
+
 
 def add_danger_command(sub: Any) -> None:
     """Register `youthbot danger eval [--file F] [--split S] [--verbose] [--patterns-only]`,
@@ -19,7 +22,7 @@ def add_danger_command(sub: Any) -> None:
     )
     evaluate.add_argument("--file", metavar="F", help="labelled set (default: the shipped one)")
     evaluate.add_argument(
-        "--split", choices=("tuning", "heldout", "independent_a", "independent_b", "both"), default=None,
+        "--split", choices=(*PARTS, "both"), default=None,
         help="only this part (default: every part and all of them together)",
     )
     evaluate.add_argument("--verbose", action="store_true",
@@ -66,8 +69,7 @@ def cmd_danger_eval(args: argparse.Namespace, settings: Settings) -> int:
     report = evaluate(matcher, cases)
     per_message = (time.perf_counter() - started) / max(len(cases), 1)
     present = {case.half for case in cases}
-    halves = [args.split] if args.split else [h for h in ("tuning", "heldout", "independent_a", "independent_b")
-                                              if h in present] + ["both"]
+    halves = [args.split] if args.split else [h for h in PARTS if h in present] + ["both"]
     for line in render(report, halves=halves, verbose=args.verbose, matcher=matcher):
         print(line)
     layer = "patterns only" if matcher.model is None else (
