@@ -7,12 +7,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from ...core.errors import InviteInvalid
 from ...core.people import users
 from ...i18n import _, pgettext
+from ..quiz.actions import LIST as QUIZ_LIST
 from ..runtime.router import ANY, Router, router_of
 from ..runtime.turn import Turn, button, keyboard
 from .admin import render_role_data, role_name
 
 # Actions owned by other features; the menu only links to them.
-QUIZ_ENTRY = "quiz.list"
 ACTIVITIES_ENTRY = "act.menu"
 HELP_ENTRY = "help"
 
@@ -29,7 +29,7 @@ def menu_button() -> InlineKeyboardButton:
 def build_main_menu_keyboard(turn: Turn) -> InlineKeyboardMarkup:
     return keyboard(
         [
-            button(pgettext("button", "🧠 Quizzes"), QUIZ_ENTRY),
+            button(pgettext("button", "🧠 Quizzes"), QUIZ_LIST()),
             button(pgettext("button", "📅 Activities"), ACTIVITIES_ENTRY),
         ],
         help_button(),
