@@ -16,8 +16,8 @@ from ...core.activities import reports as reports
 from ...core.activities import reviews as activity_reviews
 from ...core.people.roles import LEADERS, STAFF
 from ...db.models import Activity, ActivityReport
-from ...i18n import _, pgettext
-from ..people.menu import ACTIVITIES_ENTRY, help_button, menu_button
+from ...i18n import _, pgettext, speaking
+from ..people.menu import help_button, menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import browse as activity_browse
@@ -25,6 +25,20 @@ from . import registration as activity_register
 from . import reminders as activity_reminders
 from . import report as activity_report
 from . import review as activity_review
+from .actions import (
+    BROWSE,
+    CANCEL,
+    CANCEL_CONFIRMED,
+    EDIT,
+    JOINED,
+    MENU,
+    MINE,
+    NEW,
+    OPEN,
+    REPORT,
+    REVIEW_LIST,
+    SUBMIT,
+)
 from .flow import load_own
 from .views import (
     FLOW,
@@ -33,8 +47,6 @@ from .views import (
     render_joined,
     render_summary,
     short_when,
-    speaking,
-    stale,
     status_label,
     zone,
 )
@@ -42,15 +54,15 @@ from .views import (
 
 def build_activities_keyboard(turn: Turn, pending: int) -> InlineKeyboardMarkup:
     rows = [
-        [button(pgettext("button", "🔎 Browse upcoming activities"), "act.browse")],
-        [button(pgettext("button", "⭐ My joined activities"), "act.joined")],
+        [button(pgettext("button", "🔎 Browse upcoming activities"), BROWSE())],
+        [button(pgettext("button", "⭐ My joined activities"), JOINED())],
     ]
     if turn.role in LEADERS:
-        rows.append([button(pgettext("button", "➕ Register an activity"), "act.new")])
-        rows.append([button(pgettext("button", "🗂 My activities"), "act.mine")])
+        rows.append([button(pgettext("button", "➕ Register an activity"), NEW())])
+        rows.append([button(pgettext("button", "🗂 My activities"), MINE())])
     if turn.role in STAFF:
         label = pgettext("button", "🛂 Review pending ({count})").format(count=pending)
-        rows.append([button(label, "act.review")])
+        rows.append([button(label, REVIEW_LIST())])
     return keyboard(*rows, [menu_button(), help_button()])
 
 
@@ -64,7 +76,7 @@ def register(router: Router) -> None:
     activity_browse.register(router)
     router.on_startup(activity_reminders.schedule)
 
-    @router.button(ACTIVITIES_ENTRY)
+    @router.button(MENU)
     async def open_activities(turn: Turn) -> None:
         """The activities menu: what each person can do depends on their role."""
         if turn.state is not None and turn.state.flow == FLOW:
@@ -83,7 +95,7 @@ def register(router: Router) -> None:
         if handler is None:
             await turn.clear_state()
             turn.reply(_("Sorry, I lost track of that. Please start again from the menu."),
-                       keyboard(button(pgettext("button", "📅 Activities"), "act.menu")))
+                       keyboard(button(pgettext("button", "📅 Activities"), MENU())))
             return
         await handler(turn, dict(turn.state.data or {}))
 
@@ -93,7 +105,7 @@ def register(router: Router) -> None:
 def register_own(router: Router) -> None:
     """The leader's list of activities, one activity, and cancelling it."""
 
-    @router.button("act.mine", roles=LEADERS)
+    @router.button(MINE, roles=LEADERS)
     async def list_my_activities(turn: Turn) -> None:
         """The leader's activities, latest first, each a button."""
         await turn.clear_state()
@@ -103,17 +115,16 @@ def register_own(router: Router) -> None:
                 button(
                     f"{short_when(turn.deps, turn.translator, a)} · {a.title[:32]} · "
                     f"{status_label(a.status)}",
-                    "act.open",
-                    a.id,
+                    OPEN(a.id),
                 )
             ]
             for a in mine
         ]
         text = _("Your activities:") if mine else _("You have not registered any activities yet.")
-        new = button(pgettext("button", "➕ Register an activity"), "act.new")
-        turn.edit(text, keyboard(*rows, new, back_button("act.menu")))
+        new = button(pgettext("button", "➕ Register an activity"), NEW())
+        turn.edit(text, keyboard(*rows, new, back_button(MENU())))
 
-    @router.button("act.open", int, roles=LEADERS)
+    @router.button(OPEN, roles=LEADERS)
     async def open_my_activity(turn: Turn, activity_id: int) -> None:
         """One of the leader's activities: status, how many joined, report, what to do."""
         activity = await load_own(turn, activity_id, editable=False)
@@ -127,7 +138,7 @@ def register_own(router: Router) -> None:
             build_own_keyboard(turn, activity, report),
         )
 
-    @router.button("act.cancel", int, roles=LEADERS)
+    @router.button(CANCEL, roles=LEADERS)
     async def ask_cancel(turn: Turn, activity_id: int) -> None:
         """Ask before cancelling an activity."""
         if activity := await load_own(turn, activity_id):
@@ -136,27 +147,29 @@ def register_own(router: Router) -> None:
                 .format(title=activity.title),
                 keyboard(
                     [
-                        button(pgettext("button", "Yes, cancel it"), "act.cancelyes", activity.id),
-                        button(pgettext("button", "No, keep it"), "act.open", activity.id),
+                        button(
+                            pgettext("button", "Yes, cancel it"), CANCEL_CONFIRMED(activity.id)
+                        ),
+                        button(pgettext("button", "No, keep it"), OPEN(activity.id)),
                     ]
                 ),
             )
 
-    @router.button("act.cancelyes", int, roles=LEADERS)
+    @router.button(CANCEL_CONFIRMED, roles=LEADERS)
     async def cancel_activity(turn: Turn, activity_id: int) -> None:
         """Cancel it, and tell everyone who joined, each in their language."""
         activity = await load_own(turn, activity_id)
         if activity is None or activity.status == Status.DRAFT:
             if activity is not None:
-                stale(turn)
+                turn.stale(alert=True)
             return
         joined = await activity_leaders.cancel(turn.session, activity, now=turn.now)
         turn.edit(
             _("The activity was cancelled."),
-            keyboard(button(pgettext("button", "🗂 My activities"), "act.mine")),
+            keyboard(button(pgettext("button", "🗂 My activities"), MINE())),
         )
         for user_id, language in joined:
-            with speaking(turn.deps, language) as translator:
+            with speaking(turn.deps.catalogs, language) as translator:
                 text = _("Sorry: the activity “{title}” on {when} has been cancelled by its "
                          "organisers.").format(
                     title=activity.title, when=short_when(turn.deps, translator, activity)
@@ -191,13 +204,12 @@ def build_own_keyboard(
     rows = []
     editable = activity_leaders.is_editable(activity, turn.now)
     if activity.status == Status.RETURNED and editable:
-        rows.append(button(pgettext("button", "📤 Send for review again"), "act.submit",
-                           activity.id))
+        rows.append(button(pgettext("button", "📤 Send for review again"), SUBMIT(activity.id)))
     if editable:
-        rows.append(button(pgettext("button", "✏️ Change"), "act.edit", activity.id))
+        rows.append(button(pgettext("button", "✏️ Change"), EDIT(activity.id)))
     reported = report is not None and report.submitted_at is not None
     if reports.can_report(activity, turn.now) and not reported:
-        rows.append(button(pgettext("button", "📝 Report how it went"), "act.rep", activity.id))
+        rows.append(button(pgettext("button", "📝 Report how it went"), REPORT(activity.id)))
     if editable:
-        rows.append(button(pgettext("button", "🚫 Cancel activity"), "act.cancel", activity.id))
-    return keyboard(*rows, back_button("act.mine"))
+        rows.append(button(pgettext("button", "🚫 Cancel activity"), CANCEL(activity.id)))
+    return keyboard(*rows, back_button(MINE()))

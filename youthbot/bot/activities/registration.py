@@ -20,8 +20,9 @@ from ..people.menu import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import choices as activity_choices
+from .actions import DISCARD, EDIT, GO, MENU, MINE, NEW, RESUME, STOP, SUBMIT, YesNo
 from .flow import advance, alert_staff, load_own, reprompt, show_edit, show_step
-from .views import FLOW, activities_button, back_button, default_country, error_text, stale
+from .views import FLOW, activities_button, back_button, default_country, error_text
 
 # Typed answers -------------------------------------------------------------------------
 
@@ -73,7 +74,7 @@ def register(router: Router, text_steps: dict) -> None:
     router.form(FLOW, LEADERS, N_("You no longer have the leader role, so this form was "
                                   "closed. Your draft was kept."))
 
-    @router.button("act.new", roles=LEADERS)
+    @router.button(NEW, roles=LEADERS)
     async def register_activity(turn: Turn) -> None:
         """Start a new draft, or offer to continue (or discard) the one already there."""
         draft = await activity_leaders.find_draft(turn.session, leader_id=turn.user_id)
@@ -83,10 +84,12 @@ def register(router: Router, text_steps: dict) -> None:
                 _("You have an unfinished activity: “{title}”. Continue it, or discard it and "
                   "start a new one?").format(title=title),
                 keyboard(
-                    button(pgettext("button", "▶️ Continue"), "act.resume", draft.id),
-                    button(pgettext("button", "🗑 Discard and start again"), "act.discard",
-                           draft.id, 1),
-                    back_button("act.menu"),
+                    button(pgettext("button", "▶️ Continue"), RESUME(draft.id)),
+                    button(
+                        pgettext("button", "🗑 Discard and start again"),
+                        DISCARD(draft.id, YesNo.YES),
+                    ),
+                    back_button(MENU()),
                 ),
             )
             return
@@ -96,7 +99,7 @@ def register(router: Router, text_steps: dict) -> None:
         )
         await show_step(turn, draft, Step.TITLE)
 
-    @router.button("act.resume", int, roles=LEADERS)
+    @router.button(RESUME, roles=LEADERS)
     async def resume_draft(turn: Turn, activity_id: int) -> None:
         """Continue a draft at the step where it was left."""
         activity = await load_own(turn, activity_id)
@@ -105,17 +108,17 @@ def register(router: Router, text_steps: dict) -> None:
         step = Step(activity.draft_step) if activity.draft_step else acts.next_step(activity)
         await show_step(turn, activity, step)
 
-    @router.button("act.discard", int, int, roles=LEADERS)
-    async def discard_draft(turn: Turn, activity_id: int, restart: int) -> None:
+    @router.button(DISCARD, roles=LEADERS)
+    async def discard_draft(turn: Turn, activity_id: int, restart: YesNo) -> None:
         """Throw the draft away; start a new one when asked to."""
         activity = await load_own(turn, activity_id)
         if activity is None or activity.status != Status.DRAFT:
             if activity is not None:
-                stale(turn)
+                turn.stale(alert=True)
             return
         await turn.session.delete(activity)
         await turn.clear_state()
-        if restart:
+        if restart is YesNo.YES:
             draft = await activity_leaders.start_draft(
                 turn.session, leader_id=turn.user_id, country=activity.country, now=turn.now
             )
@@ -123,7 +126,7 @@ def register(router: Router, text_steps: dict) -> None:
             return
         turn.edit(_("The draft was discarded."), keyboard([activities_button(), menu_button()]))
 
-    @router.button("act.go", int, Step, roles=LEADERS)
+    @router.button(GO, roles=LEADERS)
     async def go_to_step(turn: Turn, activity_id: int, step: Step) -> None:
         """Back, or "change" from the summary: show that step."""
         activity = await load_own(turn, activity_id)
@@ -141,7 +144,7 @@ def register(router: Router, text_steps: dict) -> None:
 def register_endings(router: Router) -> None:
     """Sending for review, stopping, and changing an activity."""
 
-    @router.button("act.submit", int, roles=LEADERS)
+    @router.button(SUBMIT, roles=LEADERS)
     async def submit_activity(turn: Turn, activity_id: int) -> None:
         """Send the draft (or a sent-back activity) for review; staff are told."""
         activity = await load_own(turn, activity_id)
@@ -155,17 +158,17 @@ def register_endings(router: Router) -> None:
             await show_step(turn, activity, missing.step)
             return
         except acts.ActivityNotEditable:
-            stale(turn)
+            turn.stale(alert=True)
             return
         await turn.clear_state()
         turn.edit(
             _("Thank you! Your activity was sent for review. A moderator will check it soon, "
               "and I will tell you when it is approved."),
-            keyboard([button(pgettext("button", "🗂 My activities"), "act.mine"), menu_button()]),
+            keyboard([button(pgettext("button", "🗂 My activities"), MINE()), menu_button()]),
         )
         alert_staff(turn, activity, changed=False)
 
-    @router.button("act.stop", int, roles=LEADERS)
+    @router.button(STOP, roles=LEADERS)
     async def stop_registration(turn: Turn, activity_id: int) -> None:
         """Cancel during registration: the draft is kept until discarded."""
         await turn.clear_state()
@@ -173,12 +176,12 @@ def register_endings(router: Router) -> None:
             _("Stopped. Your draft is saved: press “Register an activity” to continue it, or "
               "discard it now."),
             keyboard(
-                button(pgettext("button", "🗑 Discard draft"), "act.discard", activity_id, 0),
+                button(pgettext("button", "🗑 Discard draft"), DISCARD(activity_id, YesNo.NO)),
                 [activities_button(), menu_button()],
             ),
         )
 
-    @router.button("act.edit", int, roles=LEADERS)
+    @router.button(EDIT, roles=LEADERS)
     async def edit_activity(turn: Turn, activity_id: int) -> None:
         """Show the activity with a button per part to change."""
         if activity := await load_own(turn, activity_id):

@@ -17,6 +17,17 @@ from ...i18n import N_, _, ngettext, pgettext
 from ..people.menu import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
+from .actions import (
+    MINE,
+    OPEN,
+    REPORT,
+    REPORT_CONSENT,
+    REPORT_GO,
+    REPORT_SEND,
+    REPORT_STOP,
+    REPORT_ZERO,
+    YesNo,
+)
 from .flow import load_own
 from .views import FLOW, back_button, cancel_button, error_text, render_counts, tell
 
@@ -51,7 +62,7 @@ def report_prompt(
             "How many people aged {band} took part? Write three numbers separated by spaces: "
             "girls/women, boys/men, other or not said. For example: 5 3 0"
         ).format(title=activity.title, number=BANDS.index(step) + 1, band=_(BAND_LABELS[step]))
-        zero = button(pgettext("button", "Nobody of this age (0 0 0)"), "act.rzero", aid, step)
+        zero = button(pgettext("button", "Nobody of this age (0 0 0)"), REPORT_ZERO(aid, step))
         return text, [[zero]]
     if step is ReportStep.DESCRIPTION:
         text = _("In a few words, what happened and what came out of it? "
@@ -61,14 +72,14 @@ def report_prompt(
         return _(
             "Do you have a photo of the activity? Send it now, or skip. Only the programme "
             "team can see it: it is never shown to young people."
-        ), [[button(pgettext("button", "Skip"), "act.rgo", aid, ReportStep.SUMMARY)]]
+        ), [[button(pgettext("button", "Skip"), REPORT_GO(aid, ReportStep.SUMMARY))]]
     if step is ReportStep.CONSENT:
         return _(
             "Did everyone in the photo agree to be photographed and to have it shared with the "
             "programme? For anyone under 18, their parent or guardian must agree too."
         ), [
-            [button(pgettext("button", "Yes, everyone agreed"), "act.rconsent", aid, 1)],
-            [button(pgettext("button", "No, or I am not sure"), "act.rconsent", aid, 0)],
+            [button(pgettext("button", "Yes, everyone agreed"), REPORT_CONSENT(aid, YesNo.YES))],
+            [button(pgettext("button", "No, or I am not sure"), REPORT_CONSENT(aid, YesNo.NO))],
         ]
     photo = _("Photo: yes, everyone agreed.") if report.photo_file_id else _("Photo: none.")
     text = "\n\n".join(
@@ -79,14 +90,14 @@ def report_prompt(
             photo,
         ]
     )
-    return text, [[button(pgettext("button", "✅ Send report"), "act.rsend", aid)]]
+    return text, [[button(pgettext("button", "✅ Send report"), REPORT_SEND(aid))]]
 
 
 def report_footer(activity: Activity, step: ReportStep) -> list:
     previous = reports.previous_report_step(step)
-    back = (back_button("act.rgo", activity.id, previous) if previous
-            else back_button("act.open", activity.id))
-    return [back, cancel_button("act.rstop", activity.id)]
+    back = (back_button(REPORT_GO(activity.id, previous)) if previous
+            else back_button(OPEN(activity.id)))
+    return [back, cancel_button(REPORT_STOP(activity.id))]
 
 
 async def show_report_step(
@@ -145,7 +156,7 @@ def register(router: Router, text_steps: dict) -> None:
                                   "closed. Your report so far was kept."),
                 steps=[PREFIX + step for step in ReportStep])
 
-    @router.button("act.rep", int, roles=LEADERS)
+    @router.button(REPORT, roles=LEADERS)
     async def start_report(turn: Turn, activity_id: int) -> None:
         """Start (or continue) the report of an activity that took place."""
         if loaded := await load_report(turn, activity_id):
@@ -153,7 +164,7 @@ def register(router: Router, text_steps: dict) -> None:
             step = ReportStep(report.step) if report.step else ReportStep.UNDER12
             await show_report_step(turn, activity, report, step)
 
-    @router.button("act.rgo", int, ReportStep, roles=LEADERS)
+    @router.button(REPORT_GO, roles=LEADERS)
     async def go_to_report_step(turn: Turn, activity_id: int, step: ReportStep) -> None:
         """Back, or skip the photo."""
         if loaded := await load_report(turn, activity_id):
@@ -162,11 +173,11 @@ def register(router: Router, text_steps: dict) -> None:
                 reports.confirm_photo(report, agreed=False)
             await show_report_step(turn, activity, report, step)
 
-    @router.button("act.rzero", int, ReportStep, roles=LEADERS)
+    @router.button(REPORT_ZERO, roles=LEADERS)
     async def nobody_of_this_age(turn: Turn, activity_id: int, step: ReportStep) -> None:
         """0 0 0 for one age band."""
         if step not in BANDS:
-            tell(turn, _("This button no longer works. Please use the latest message."))
+            turn.stale(alert=True)
             return
         if loaded := await load_report(turn, activity_id):
             activity, report = loaded
@@ -177,16 +188,16 @@ def register(router: Router, text_steps: dict) -> None:
                 return
             await show_report_step(turn, activity, report, next_report_step(step))
 
-    @router.button("act.rconsent", int, int, roles=LEADERS)
-    async def confirm_photo_consent(turn: Turn, activity_id: int, agreed: int) -> None:
+    @router.button(REPORT_CONSENT, roles=LEADERS)
+    async def confirm_photo_consent(turn: Turn, activity_id: int, agreed: YesNo) -> None:
         """Keep the photo only if everyone in it agreed."""
         if loaded := await load_report(turn, activity_id):
             activity, report = loaded
             if not report.photo_file_id:
-                tell(turn, _("This button no longer works. Please use the latest message."))
+                turn.stale(alert=True)
                 return
-            reports.confirm_photo(report, agreed=bool(agreed))
-            if not agreed:
+            reports.confirm_photo(report, agreed=agreed is YesNo.YES)
+            if agreed is YesNo.NO:
                 turn.answer(_("The photo was not kept."), alert=True)
             await show_report_step(turn, activity, report, ReportStep.SUMMARY)
 
@@ -194,7 +205,7 @@ def register(router: Router, text_steps: dict) -> None:
 
 
 def register_endings(router: Router) -> None:
-    @router.button("act.rsend", int, roles=LEADERS)
+    @router.button(REPORT_SEND, roles=LEADERS)
     async def send_report(turn: Turn, activity_id: int) -> None:
         """Send the report; from now on it counts in the figures."""
         loaded = await load_report(turn, activity_id)
@@ -214,16 +225,16 @@ def register_endings(router: Router) -> None:
                 "Thank you for reporting! {total} people took part.",
                 reports.total(report),
             ).format(total=turn.translator.format_number(reports.total(report))),
-            keyboard([button(pgettext("button", "🗂 My activities"), "act.mine"),
+            keyboard([button(pgettext("button", "🗂 My activities"), MINE()),
                       menu_button()]),
         )
 
-    @router.button("act.rstop", int, roles=LEADERS)
+    @router.button(REPORT_STOP, roles=LEADERS)
     async def stop_report(turn: Turn, activity_id: int) -> None:
         """Stop reporting for now; what was written is kept for later."""
         await turn.clear_state()
         turn.edit(
             _("Stopped. What you wrote so far is saved: press “Report how it went” on the "
               "activity to continue."),
-            keyboard([button(pgettext("button", "🗂 My activities"), "act.mine"), menu_button()]),
+            keyboard([button(pgettext("button", "🗂 My activities"), MINE()), menu_button()]),
         )

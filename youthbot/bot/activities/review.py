@@ -14,10 +14,11 @@ from ...core.activities import reviews as activity_reviews
 from ...core.activities.export import export_files, load_rows, parse_day
 from ...core.people.roles import STAFF, Role
 from ...db.models import Activity
-from ...i18n import N_, _, ngettext, pgettext
+from ...i18n import N_, _, ngettext, pgettext, speaking
 from ..people.menu import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
+from .actions import APPROVE, MENU, OPEN, REVIEW, REVIEW_LIST, REVIEW_SHOW, SEND_BACK
 from .views import (
     FLOW,
     activities_button,
@@ -27,7 +28,6 @@ from .views import (
     notify,
     render_summary,
     short_when,
-    speaking,
     tell,
     zone,
 )
@@ -61,11 +61,11 @@ async def show_card(turn: Turn, activity: Activity | None, *, note: str | None =
         "\n\n".join(parts),
         keyboard(
             [
-                button(pgettext("button", "✅ Approve"), "act.approve", activity.id),
-                button(pgettext("button", "↩️ Send back"), "act.sendback", activity.id),
+                button(pgettext("button", "✅ Approve"), APPROVE(activity.id)),
+                button(pgettext("button", "↩️ Send back"), SEND_BACK(activity.id)),
             ],
-            button(pgettext("button", "⏭ Next"), "act.rv", activity.id),
-            back_button("act.menu"),
+            button(pgettext("button", "⏭ Next"), REVIEW(activity.id)),
+            back_button(MENU()),
         ),
     )
 
@@ -84,24 +84,23 @@ async def typed_reason(turn: Turn, data: dict) -> None:
         )
     except acts.InvalidInput as error:
         turn.reply(f"{error_text(error)}\n\n{render_reason_question()}",
-                   keyboard(cancel_button("act.rvshow", activity_id)))
+                   keyboard(cancel_button(REVIEW_SHOW(activity_id))))
         return
     except acts.NotPending:
         await turn.clear_state()
         tell(turn, render_already_reviewed())
         return
     if language is not None:
-        with speaking(turn.deps, language):
+        with speaking(turn.deps.catalogs, language):
             text = _("Your activity “{title}” was sent back by a moderator. Their note:\n\n"
                      "{reason}\n\nYou can change it and send it again from “My activities”.")
-            markup = keyboard(button(pgettext("button", "Open the activity"), "act.open",
-                                     activity.id))
+            markup = keyboard(button(pgettext("button", "Open the activity"), OPEN(activity.id)))
         notify(turn, activity.leader_id, text.format(title=activity.title,
                                                      reason=activity.review_note), markup)
     await turn.clear_state()
     turn.reply(
         _("Sent back. The leader has been told."),
-        keyboard(button(pgettext("button", "⏭ Next"), "act.rv", activity.id), menu_button()),
+        keyboard(button(pgettext("button", "⏭ Next"), REVIEW(activity.id)), menu_button()),
     )
 
 
@@ -116,17 +115,17 @@ def register(router: Router, text_steps: dict) -> None:
     router.form(FLOW, STAFF, N_("You no longer have the moderator role, so this form was "
                                 "closed. Nothing was sent back."), steps=[REASON_STEP])
 
-    @router.button("act.review", roles=STAFF)
+    @router.button(REVIEW_LIST, roles=STAFF)
     async def review_pending(turn: Turn) -> None:
         """The oldest activity waiting for review."""
         await show_card(turn, await activity_reviews.next_pending(turn.session))
 
-    @router.button("act.rv", int, roles=STAFF)
+    @router.button(REVIEW, roles=STAFF)
     async def next_pending(turn: Turn, after_id: int) -> None:
         """The next activity waiting for review."""
         await show_card(turn, await activity_reviews.next_pending(turn.session, after_id=after_id))
 
-    @router.button("act.rvshow", int, roles=STAFF)
+    @router.button(REVIEW_SHOW, roles=STAFF)
     async def show_pending(turn: Turn, activity_id: int) -> None:
         """One pending activity again (after cancelling a send-back)."""
         activity = await turn.session.get(Activity, activity_id)
@@ -134,7 +133,7 @@ def register(router: Router, text_steps: dict) -> None:
             activity = await activity_reviews.next_pending(turn.session)
         await show_card(turn, activity)
 
-    @router.button("act.approve", int, roles=STAFF)
+    @router.button(APPROVE, roles=STAFF)
     async def approve(turn: Turn, activity_id: int) -> None:
         """Approve: young people can find it now; the leader is told."""
         try:
@@ -146,7 +145,7 @@ def register(router: Router, text_steps: dict) -> None:
             tell(turn, render_already_reviewed())
             return
         if language is not None:
-            with speaking(turn.deps, language) as translator:
+            with speaking(turn.deps.catalogs, language) as translator:
                 text = _("Good news! Your activity “{title}” on {when} was approved. Young "
                          "people can now find it and join.").format(
                     title=activity.title, when=short_when(turn.deps, translator, activity))
@@ -154,7 +153,7 @@ def register(router: Router, text_steps: dict) -> None:
         following = await activity_reviews.next_pending(turn.session, after_id=activity_id)
         await show_card(turn, following, note=_("Approved. The leader has been told."))
 
-    @router.button("act.sendback", int, roles=STAFF)
+    @router.button(SEND_BACK, roles=STAFF)
     async def ask_reason(turn: Turn, activity_id: int) -> None:
         """Ask the moderator why it goes back."""
         activity = await turn.session.get(Activity, activity_id)
@@ -162,7 +161,7 @@ def register(router: Router, text_steps: dict) -> None:
             tell(turn, render_already_reviewed())
             return
         await turn.set_state(FLOW, REASON_STEP, activity_id=activity_id)
-        turn.edit(render_reason_question(), keyboard(cancel_button("act.rvshow", activity_id)))
+        turn.edit(render_reason_question(), keyboard(cancel_button(REVIEW_SHOW(activity_id))))
 
     @router.command("export", "exportar", roles={Role.ADMIN})
     async def export_activities(turn: Turn) -> None:

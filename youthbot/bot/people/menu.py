@@ -8,6 +8,7 @@ from ...core.errors import InviteInvalid
 from ...core.people import users
 from ...core.people.users import AgeBand
 from ...i18n import _, pgettext
+from ..activities.actions import MENU as ACTIVITIES_MENU
 from ..quiz.actions import LIST as QUIZ_LIST
 from ..runtime.callbacks import Action
 from ..runtime.router import ANY, Router, router_of
@@ -26,7 +27,6 @@ from .actions import (
 from .admin import render_role_data, role_name
 
 # Actions owned by other features; the menu only links to them.
-ACTIVITIES_ENTRY = "act.menu"
 HELP_ENTRY = "help"
 
 
@@ -43,7 +43,7 @@ def build_main_menu_keyboard(turn: Turn) -> InlineKeyboardMarkup:
     return keyboard(
         [
             button(pgettext("button", "🧠 Quizzes"), QUIZ_LIST()),
-            button(pgettext("button", "📅 Activities"), ACTIVITIES_ENTRY),
+            button(pgettext("button", "📅 Activities"), ACTIVITIES_MENU()),
         ],
         help_button(),
         button(pgettext("button", "⚙️ Settings"), SETTINGS()),
