@@ -82,109 +82,116 @@ async def show_activity(turn: Turn, activity: Activity) -> None:
     turn.edit("\n\n".join(parts), keyboard(*rows))
 
 
+async def browse(turn: Turn) -> None:
+    """Where there are upcoming activities, with how many."""
+    await browse_page(turn, 0)
+
+
+async def browse_page(turn: Turn, page: int) -> None:
+    """A page of the places with upcoming activities (only those: ten at a time)."""
+    areas = ordered_areas(turn, await joins.browse_areas(turn.session, now=turn.now))
+    if not areas:
+        turn.edit(
+            _("There are no upcoming activities yet. Please come back soon!"),
+            keyboard(back_button(MENU())),
+        )
+        return
+    if not is_page(len(areas), page):
+        turn.stale(alert=True)
+        return
+    places = [
+        button(area_label(turn, a), AREA(a.country or ONLINE, a.region or ONLINE, 0))
+        for a in areas
+    ]
+    rows = paged_rows(places, page, per_row=1, turn_page=("act.areas",))
+    turn.edit(_("Where would you like to find activities?"),
+              keyboard(*rows, back_button(MENU())))
+
+
+async def list_area(turn: Turn, country_id: str, region_id: str, offset: int) -> None:
+    """The upcoming activities of one region (or online), soonest first, a page at a time."""
+    online = region_id == ONLINE
+    country = find_country(turn.deps, country_id)
+    if not online and (country is None or country.region(region_id) is None) or not (
+        0 <= offset <= 10_000
+    ):
+        turn.stale(alert=True)
+        return
+    found = await joins.list_upcoming(
+        turn.session,
+        now=turn.now,
+        country=None if online else country_id,
+        region=None if online else region_id,
+        offset=offset,
+        limit=PAGE,
+    )
+    place = _("Online") if online else region_name(turn.deps, country_id, region_id)
+    rows = [
+        [button(f"{short_when(turn.deps, turn.translator, a)} · {a.title}", SEE(a.id))]
+        for a in found[:PAGE]
+    ]
+    if len(found) > PAGE:
+        more = AREA(country_id, region_id, offset + PAGE)
+        rows.append([button(pgettext("button", "More ▶️"), more)])
+    text = (_("Upcoming activities: {place}").format(place=place) if found
+            else _("There are no upcoming activities there any more."))
+    turn.edit(text, keyboard(*rows, back_button(BROWSE())))
+
+
+async def see_activity(turn: Turn, activity_id: int) -> None:
+    """One approved upcoming activity."""
+    try:
+        activity = await joins.get_upcoming(
+            turn.session, activity_id=activity_id, now=turn.now
+        )
+    except NotFound:
+        tell(turn, render_closed())
+        return
+    await show_activity(turn, activity)
+
+
+async def join_activity(turn: Turn, activity_id: int) -> None:
+    """Join, for the reminder (not for anonymous people)."""
+    try:
+        await joins.join(turn.session, activity_id=activity_id, user=turn.user, now=turn.now)
+    except NotAllowed:
+        tell(turn, render_anonymous_join())
+        return
+    except NotFound:
+        tell(turn, render_closed())
+        return
+    turn.answer(_("You have joined!"))
+    await see_activity(turn, activity_id)
+
+
+async def leave_activity(turn: Turn, activity_id: int) -> None:
+    """Leave an activity; the note that they joined is deleted."""
+    left = await joins.leave(turn.session, activity_id=activity_id, user_id=turn.user_id)
+    turn.answer(_("Done: you are no longer signed up for it.") if left else None)
+    await see_activity(turn, activity_id)
+
+
+async def list_joined(turn: Turn) -> None:
+    """The upcoming activities this person joined."""
+    joined = [] if turn.anonymous else await joins.list_joined(
+        turn.session, user_id=turn.user_id, now=turn.now
+    )
+    rows = [
+        [button(f"{short_when(turn.deps, turn.translator, a)} · {a.title}", SEE(a.id))]
+        for a in joined
+    ]
+    text = (_("Activities you joined:") if joined
+            else _("You have not joined any upcoming activities yet."))
+    browse = button(pgettext("button", "🔎 Browse upcoming activities"), BROWSE())
+    turn.edit(text, keyboard(*rows, browse, back_button(MENU())))
+
+
 def register(router: Router) -> None:
     """Register browsing, joining and leaving."""
-
-    @router.button(BROWSE)
-    async def browse(turn: Turn) -> None:
-        """Where there are upcoming activities, with how many."""
-        await browse_page(turn, 0)
-
-    @router.button(AREAS)
-    async def browse_page(turn: Turn, page: int) -> None:
-        """A page of the places with upcoming activities (only those: ten at a time)."""
-        areas = ordered_areas(turn, await joins.browse_areas(turn.session, now=turn.now))
-        if not areas:
-            turn.edit(
-                _("There are no upcoming activities yet. Please come back soon!"),
-                keyboard(back_button(MENU())),
-            )
-            return
-        if not is_page(len(areas), page):
-            turn.stale(alert=True)
-            return
-        places = [
-            button(area_label(turn, a), AREA(a.country or ONLINE, a.region or ONLINE, 0))
-            for a in areas
-        ]
-        rows = paged_rows(places, page, per_row=1, turn_page=("act.areas",))
-        turn.edit(_("Where would you like to find activities?"),
-                  keyboard(*rows, back_button(MENU())))
-
-    @router.button(AREA)
-    async def list_area(turn: Turn, country_id: str, region_id: str, offset: int) -> None:
-        """The upcoming activities of one region (or online), soonest first, a page at a time."""
-        online = region_id == ONLINE
-        country = find_country(turn.deps, country_id)
-        if not online and (country is None or country.region(region_id) is None) or not (
-            0 <= offset <= 10_000
-        ):
-            turn.stale(alert=True)
-            return
-        found = await joins.list_upcoming(
-            turn.session,
-            now=turn.now,
-            country=None if online else country_id,
-            region=None if online else region_id,
-            offset=offset,
-            limit=PAGE,
-        )
-        place = _("Online") if online else region_name(turn.deps, country_id, region_id)
-        rows = [
-            [button(f"{short_when(turn.deps, turn.translator, a)} · {a.title}", SEE(a.id))]
-            for a in found[:PAGE]
-        ]
-        if len(found) > PAGE:
-            more = AREA(country_id, region_id, offset + PAGE)
-            rows.append([button(pgettext("button", "More ▶️"), more)])
-        text = (_("Upcoming activities: {place}").format(place=place) if found
-                else _("There are no upcoming activities there any more."))
-        turn.edit(text, keyboard(*rows, back_button(BROWSE())))
-
-    @router.button(SEE)
-    async def see_activity(turn: Turn, activity_id: int) -> None:
-        """One approved upcoming activity."""
-        try:
-            activity = await joins.get_upcoming(
-                turn.session, activity_id=activity_id, now=turn.now
-            )
-        except NotFound:
-            tell(turn, render_closed())
-            return
-        await show_activity(turn, activity)
-
-    @router.button(JOIN)
-    async def join_activity(turn: Turn, activity_id: int) -> None:
-        """Join, for the reminder (not for anonymous people)."""
-        try:
-            await joins.join(turn.session, activity_id=activity_id, user=turn.user, now=turn.now)
-        except NotAllowed:
-            tell(turn, render_anonymous_join())
-            return
-        except NotFound:
-            tell(turn, render_closed())
-            return
-        turn.answer(_("You have joined!"))
-        await see_activity(turn, activity_id)
-
-    @router.button(LEAVE)
-    async def leave_activity(turn: Turn, activity_id: int) -> None:
-        """Leave an activity; the note that they joined is deleted."""
-        left = await joins.leave(turn.session, activity_id=activity_id, user_id=turn.user_id)
-        turn.answer(_("Done: you are no longer signed up for it.") if left else None)
-        await see_activity(turn, activity_id)
-
-    @router.button(JOINED)
-    async def list_joined(turn: Turn) -> None:
-        """The upcoming activities this person joined."""
-        joined = [] if turn.anonymous else await joins.list_joined(
-            turn.session, user_id=turn.user_id, now=turn.now
-        )
-        rows = [
-            [button(f"{short_when(turn.deps, turn.translator, a)} · {a.title}", SEE(a.id))]
-            for a in joined
-        ]
-        text = (_("Activities you joined:") if joined
-                else _("You have not joined any upcoming activities yet."))
-        browse = button(pgettext("button", "🔎 Browse upcoming activities"), BROWSE())
-        turn.edit(text, keyboard(*rows, browse, back_button(MENU())))
+    router.button(BROWSE)(browse)
+    router.button(AREAS)(browse_page)
+    router.button(AREA)(list_area)
+    router.button(SEE)(see_activity)
+    router.button(JOIN)(join_activity)
+    router.button(LEAVE)(leave_activity)
+    router.button(JOINED)(list_joined)

@@ -29,9 +29,9 @@ from .actions import (
     YesNo,
 )
 from .flow import load_own
+from .forms import ReportFormStep
 from .views import FLOW, back_button, cancel_button, error_text, render_counts, tell
 
-PREFIX = "report."
 BANDS = (ReportStep.UNDER12, ReportStep.AGE12_17, ReportStep.AGE18_25, ReportStep.ADULTS)
 
 
@@ -110,7 +110,7 @@ async def show_report_step(
 ) -> None:
     """Ask the question of `step`; typed text (or a photo) now answers it."""
     report.step = step
-    await turn.set_state(FLOW, PREFIX + step, activity_id=activity.id)
+    await turn.set_state(FLOW, ReportFormStep.at(step), activity_id=activity.id)
     text, rows = report_prompt(turn, activity, report, step)
     markup = keyboard(*rows, report_footer(activity, step))
     if error:
@@ -148,93 +148,97 @@ async def typed_report(turn: Turn, step: ReportStep, data: dict) -> None:
     await show_report_step(turn, activity, report, next_report_step(step))
 
 
-def register(router: Router, text_steps: dict) -> None:
-    """Register the report steps."""
-    for step in ReportStep:
-        text_steps[PREFIX + step] = lambda turn, data, step=step: typed_report(turn, step, data)
-    router.form(FLOW, LEADERS, N_("You no longer have the leader role, so this form was "
-                                  "closed. Your report so far was kept."),
-                steps=[PREFIX + step for step in ReportStep])
+async def start_report(turn: Turn, activity_id: int) -> None:
+    """Start (or continue) the report of an activity that took place."""
+    if loaded := await load_report(turn, activity_id):
+        activity, report = loaded
+        step = ReportStep(report.step) if report.step else ReportStep.UNDER12
+        await show_report_step(turn, activity, report, step)
 
-    @router.button(REPORT, roles=LEADERS)
-    async def start_report(turn: Turn, activity_id: int) -> None:
-        """Start (or continue) the report of an activity that took place."""
-        if loaded := await load_report(turn, activity_id):
-            activity, report = loaded
-            step = ReportStep(report.step) if report.step else ReportStep.UNDER12
-            await show_report_step(turn, activity, report, step)
 
-    @router.button(REPORT_GO, roles=LEADERS)
-    async def go_to_report_step(turn: Turn, activity_id: int, step: ReportStep) -> None:
-        """Back, or skip the photo."""
-        if loaded := await load_report(turn, activity_id):
-            activity, report = loaded
-            if step is ReportStep.SUMMARY and report.photo_file_id and not report.photo_consent:
-                reports.confirm_photo(report, agreed=False)
-            await show_report_step(turn, activity, report, step)
+async def go_to_report_step(turn: Turn, activity_id: int, step: ReportStep) -> None:
+    """Back, or skip the photo."""
+    if loaded := await load_report(turn, activity_id):
+        activity, report = loaded
+        if step is ReportStep.SUMMARY and report.photo_file_id and not report.photo_consent:
+            reports.confirm_photo(report, agreed=False)
+        await show_report_step(turn, activity, report, step)
 
-    @router.button(REPORT_ZERO, roles=LEADERS)
-    async def nobody_of_this_age(turn: Turn, activity_id: int, step: ReportStep) -> None:
-        """0 0 0 for one age band."""
-        if step not in BANDS:
+
+async def nobody_of_this_age(turn: Turn, activity_id: int, step: ReportStep) -> None:
+    """0 0 0 for one age band."""
+    if step not in BANDS:
+        turn.stale(alert=True)
+        return
+    if loaded := await load_report(turn, activity_id):
+        activity, report = loaded
+        try:
+            reports.set_band(report, step, (0, 0, 0))
+        except InvalidInput as error:
+            tell(turn, error_text(error))
+            return
+        await show_report_step(turn, activity, report, next_report_step(step))
+
+
+async def confirm_photo_consent(turn: Turn, activity_id: int, agreed: YesNo) -> None:
+    """Keep the photo only if everyone in it agreed."""
+    if loaded := await load_report(turn, activity_id):
+        activity, report = loaded
+        if not report.photo_file_id:
             turn.stale(alert=True)
             return
-        if loaded := await load_report(turn, activity_id):
-            activity, report = loaded
-            try:
-                reports.set_band(report, step, (0, 0, 0))
-            except InvalidInput as error:
-                tell(turn, error_text(error))
-                return
-            await show_report_step(turn, activity, report, next_report_step(step))
+        reports.confirm_photo(report, agreed=agreed is YesNo.YES)
+        if agreed is YesNo.NO:
+            turn.answer(_("The photo was not kept."), alert=True)
+        await show_report_step(turn, activity, report, ReportStep.SUMMARY)
 
-    @router.button(REPORT_CONSENT, roles=LEADERS)
-    async def confirm_photo_consent(turn: Turn, activity_id: int, agreed: YesNo) -> None:
-        """Keep the photo only if everyone in it agreed."""
-        if loaded := await load_report(turn, activity_id):
-            activity, report = loaded
-            if not report.photo_file_id:
-                turn.stale(alert=True)
-                return
-            reports.confirm_photo(report, agreed=agreed is YesNo.YES)
-            if agreed is YesNo.NO:
-                turn.answer(_("The photo was not kept."), alert=True)
-            await show_report_step(turn, activity, report, ReportStep.SUMMARY)
 
+def register(router: Router) -> None:
+    """Register the report steps."""
+    router.form(FLOW, LEADERS, N_("You no longer have the leader role, so this form was "
+                                  "closed. Your report so far was kept."), steps=ReportFormStep)
+    router.button(REPORT, roles=LEADERS)(start_report)
+    router.button(REPORT_GO, roles=LEADERS)(go_to_report_step)
+    router.button(REPORT_ZERO, roles=LEADERS)(nobody_of_this_age)
+    router.button(REPORT_CONSENT, roles=LEADERS)(confirm_photo_consent)
     register_endings(router)
 
 
-def register_endings(router: Router) -> None:
-    @router.button(REPORT_SEND, roles=LEADERS)
-    async def send_report(turn: Turn, activity_id: int) -> None:
-        """Send the report; from now on it counts in the figures."""
-        loaded = await load_report(turn, activity_id)
-        if loaded is None:
-            return
-        activity, report = loaded
-        try:
-            reports.submit_report(report, now=turn.now)
-        except InvalidInput as error:
-            await show_report_step(turn, activity, report, ReportStep.UNDER12,
-                                   error=error_text(error))
-            return
-        await turn.clear_state()
-        turn.edit(
-            ngettext(
-                "Thank you for reporting! {total} person took part.",
-                "Thank you for reporting! {total} people took part.",
-                reports.total(report),
-            ).format(total=turn.translator.format_number(reports.total(report))),
-            keyboard([button(pgettext("button", "🗂 My activities"), MINE()),
-                      menu_button()]),
-        )
+async def send_report(turn: Turn, activity_id: int) -> None:
+    """Send the report; from now on it counts in the figures."""
+    loaded = await load_report(turn, activity_id)
+    if loaded is None:
+        return
+    activity, report = loaded
+    try:
+        reports.submit_report(report, now=turn.now)
+    except InvalidInput as error:
+        await show_report_step(turn, activity, report, ReportStep.UNDER12,
+                               error=error_text(error))
+        return
+    await turn.clear_state()
+    turn.edit(
+        ngettext(
+            "Thank you for reporting! {total} person took part.",
+            "Thank you for reporting! {total} people took part.",
+            reports.total(report),
+        ).format(total=turn.translator.format_number(reports.total(report))),
+        keyboard([button(pgettext("button", "🗂 My activities"), MINE()),
+                  menu_button()]),
+    )
 
-    @router.button(REPORT_STOP, roles=LEADERS)
-    async def stop_report(turn: Turn, activity_id: int) -> None:
-        """Stop reporting for now; what was written is kept for later."""
-        await turn.clear_state()
-        turn.edit(
-            _("Stopped. What you wrote so far is saved: press “Report how it went” on the "
-              "activity to continue."),
-            keyboard([button(pgettext("button", "🗂 My activities"), MINE()), menu_button()]),
-        )
+
+async def stop_report(turn: Turn, activity_id: int) -> None:
+    """Stop reporting for now; what was written is kept for later."""
+    await turn.clear_state()
+    turn.edit(
+        _("Stopped. What you wrote so far is saved: press “Report how it went” on the "
+          "activity to continue."),
+        keyboard([button(pgettext("button", "🗂 My activities"), MINE()), menu_button()]),
+    )
+
+
+def register_endings(router: Router) -> None:
+    """Sending the report, or stopping for now."""
+    router.button(REPORT_SEND, roles=LEADERS)(send_report)
+    router.button(REPORT_STOP, roles=LEADERS)(stop_report)

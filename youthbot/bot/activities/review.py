@@ -19,6 +19,7 @@ from ..people.menu import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from .actions import APPROVE, MENU, OPEN, REVIEW, REVIEW_LIST, REVIEW_SHOW, SEND_BACK
+from .forms import ReviewFormStep
 from .views import (
     FLOW,
     activities_button,
@@ -34,7 +35,6 @@ from .views import (
 
 logger = logging.getLogger(__name__)
 
-REASON_STEP = "review.reason"
 
 
 def render_already_reviewed() -> str:
@@ -109,71 +109,76 @@ def render_reason_question() -> str:
              "please be kind and specific.")
 
 
-def register(router: Router, text_steps: dict) -> None:
+async def review_pending(turn: Turn) -> None:
+    """The oldest activity waiting for review."""
+    await show_card(turn, await activity_reviews.next_pending(turn.session))
+
+
+async def next_pending(turn: Turn, after_id: int) -> None:
+    """The next activity waiting for review."""
+    await show_card(turn, await activity_reviews.next_pending(turn.session, after_id=after_id))
+
+
+async def show_pending(turn: Turn, activity_id: int) -> None:
+    """One pending activity again (after cancelling a send-back)."""
+    activity = await turn.session.get(Activity, activity_id)
+    if activity is None or activity.status != acts.Status.PENDING:
+        activity = await activity_reviews.next_pending(turn.session)
+    await show_card(turn, activity)
+
+
+async def approve(turn: Turn, activity_id: int) -> None:
+    """Approve: young people can find it now; the leader is told."""
+    try:
+        activity, language = await activity_reviews.review(
+            turn.session, activity_id=activity_id, moderator_id=turn.user_id,
+            approve=True, reason=None, now=turn.now,
+        )  # fmt: skip
+    except acts.NotPending:
+        tell(turn, render_already_reviewed())
+        return
+    if language is not None:
+        with speaking(turn.deps.catalogs, language) as translator:
+            text = _("Good news! Your activity “{title}” on {when} was approved. Young "
+                     "people can now find it and join.").format(
+                title=activity.title, when=short_when(turn.deps, translator, activity))
+        notify(turn, activity.leader_id, text)
+    following = await activity_reviews.next_pending(turn.session, after_id=activity_id)
+    await show_card(turn, following, note=_("Approved. The leader has been told."))
+
+
+async def ask_reason(turn: Turn, activity_id: int) -> None:
+    """Ask the moderator why it goes back."""
+    activity = await turn.session.get(Activity, activity_id)
+    if activity is None or activity.status != acts.Status.PENDING:
+        tell(turn, render_already_reviewed())
+        return
+    await turn.set_state(FLOW, ReviewFormStep.REASON, activity_id=activity_id)
+    turn.edit(render_reason_question(), keyboard(cancel_button(REVIEW_SHOW(activity_id))))
+
+
+async def export_activities(turn: Turn) -> None:
+    """Send an admin the activities as CSV and XLSX, and the two charts."""
+    try:
+        start, end = export_range(turn.context.args or [])
+    except ValueError:
+        turn.reply(_("Please write the dates like this: /export 2026-01-01 2026-12-31 "
+                     "(both are optional; the second must not be before the first)."))
+        return
+    turn.reply(_("Preparing the export of activities…"))
+    turn.later(lambda: send_export(turn, start, end))
+
+
+def register(router: Router) -> None:
     """Register review and export."""
-    text_steps[REASON_STEP] = typed_reason
     router.form(FLOW, STAFF, N_("You no longer have the moderator role, so this form was "
-                                "closed. Nothing was sent back."), steps=[REASON_STEP])
-
-    @router.button(REVIEW_LIST, roles=STAFF)
-    async def review_pending(turn: Turn) -> None:
-        """The oldest activity waiting for review."""
-        await show_card(turn, await activity_reviews.next_pending(turn.session))
-
-    @router.button(REVIEW, roles=STAFF)
-    async def next_pending(turn: Turn, after_id: int) -> None:
-        """The next activity waiting for review."""
-        await show_card(turn, await activity_reviews.next_pending(turn.session, after_id=after_id))
-
-    @router.button(REVIEW_SHOW, roles=STAFF)
-    async def show_pending(turn: Turn, activity_id: int) -> None:
-        """One pending activity again (after cancelling a send-back)."""
-        activity = await turn.session.get(Activity, activity_id)
-        if activity is None or activity.status != acts.Status.PENDING:
-            activity = await activity_reviews.next_pending(turn.session)
-        await show_card(turn, activity)
-
-    @router.button(APPROVE, roles=STAFF)
-    async def approve(turn: Turn, activity_id: int) -> None:
-        """Approve: young people can find it now; the leader is told."""
-        try:
-            activity, language = await activity_reviews.review(
-                turn.session, activity_id=activity_id, moderator_id=turn.user_id,
-                approve=True, reason=None, now=turn.now,
-            )  # fmt: skip
-        except acts.NotPending:
-            tell(turn, render_already_reviewed())
-            return
-        if language is not None:
-            with speaking(turn.deps.catalogs, language) as translator:
-                text = _("Good news! Your activity “{title}” on {when} was approved. Young "
-                         "people can now find it and join.").format(
-                    title=activity.title, when=short_when(turn.deps, translator, activity))
-            notify(turn, activity.leader_id, text)
-        following = await activity_reviews.next_pending(turn.session, after_id=activity_id)
-        await show_card(turn, following, note=_("Approved. The leader has been told."))
-
-    @router.button(SEND_BACK, roles=STAFF)
-    async def ask_reason(turn: Turn, activity_id: int) -> None:
-        """Ask the moderator why it goes back."""
-        activity = await turn.session.get(Activity, activity_id)
-        if activity is None or activity.status != acts.Status.PENDING:
-            tell(turn, render_already_reviewed())
-            return
-        await turn.set_state(FLOW, REASON_STEP, activity_id=activity_id)
-        turn.edit(render_reason_question(), keyboard(cancel_button(REVIEW_SHOW(activity_id))))
-
-    @router.command("export", "exportar", roles={Role.ADMIN})
-    async def export_activities(turn: Turn) -> None:
-        """Send an admin the activities as CSV and XLSX, and the two charts."""
-        try:
-            start, end = export_range(turn.context.args or [])
-        except ValueError:
-            turn.reply(_("Please write the dates like this: /export 2026-01-01 2026-12-31 "
-                         "(both are optional; the second must not be before the first)."))
-            return
-        turn.reply(_("Preparing the export of activities…"))
-        turn.later(lambda: send_export(turn, start, end))
+                                "closed. Nothing was sent back."), steps=ReviewFormStep)
+    router.button(REVIEW_LIST, roles=STAFF)(review_pending)
+    router.button(REVIEW, roles=STAFF)(next_pending)
+    router.button(REVIEW_SHOW, roles=STAFF)(show_pending)
+    router.button(APPROVE, roles=STAFF)(approve)
+    router.button(SEND_BACK, roles=STAFF)(ask_reason)
+    router.command("export", "exportar", roles={Role.ADMIN})(export_activities)
 
 
 def export_range(args: list[str]) -> tuple[date | None, date | None]:
