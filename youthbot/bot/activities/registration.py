@@ -104,11 +104,13 @@ async def resume_draft(turn: Turn, activity_id: int) -> None:
 async def discard_draft(turn: Turn, activity_id: int, restart: YesNo) -> None:
     """Throw the draft away; start a new one when asked to."""
     activity = await load_own(turn, activity_id)
-    if activity is None or activity.status != Status.DRAFT:
-        if activity is not None:
-            turn.stale(alert=True)
+    if activity is None:
         return
-    await turn.session.delete(activity)
+    try:
+        await activity_leaders.discard(turn.session, activity)
+    except acts.NotADraft:
+        turn.stale(alert=True)
+        return
     await turn.clear_state()
     if restart is YesNo.YES:
         draft = await activity_leaders.start_draft(

@@ -121,8 +121,9 @@ async def next_pending(turn: Turn, after_id: int) -> None:
 
 async def show_pending(turn: Turn, activity_id: int) -> None:
     """One pending activity again (after cancelling a send-back)."""
-    activity = await turn.session.get(Activity, activity_id)
-    if activity is None or activity.status != acts.Status.PENDING:
+    try:
+        activity = await activity_reviews.pending(turn.session, activity_id=activity_id)
+    except acts.NotPending:
         activity = await activity_reviews.next_pending(turn.session)
     await show_card(turn, activity)
 
@@ -149,8 +150,9 @@ async def approve(turn: Turn, activity_id: int) -> None:
 
 async def ask_reason(turn: Turn, activity_id: int) -> None:
     """Ask the moderator why it goes back."""
-    activity = await turn.session.get(Activity, activity_id)
-    if activity is None or activity.status != acts.Status.PENDING:
+    try:
+        await activity_reviews.pending(turn.session, activity_id=activity_id)
+    except acts.NotPending:
         tell(turn, render_already_reviewed())
         return
     await turn.set_state(FLOW, ReviewFormStep.REASON, activity_id=activity_id)

@@ -48,10 +48,8 @@ def ask_text(turn: Turn, language: str, *, first: bool) -> None:
 
 
 async def write_announcement(turn: Turn) -> None:
-    """Keep the text for this language; ask for the next one, or show the preview."""
-    if turn.role is not Role.ADMIN:
-        await turn.clear_state()
-        return
+    """Keep the text for this language; ask for the next one, or show the preview (the form
+    is closed for anyone who is no longer an admin before this runs: router.form)."""
     text = turn.text.strip()
     if not text:
         turn.reply(_("Please write the announcement as a text message."))
