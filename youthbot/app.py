@@ -21,8 +21,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from . import logsafe
+from .bot import announce
 from .bot.activities import menu as activities
-from .bot.announce import compose as announce
 from .bot.cases import moderation as cases
 from .bot.cases import person as talk
 from .bot.cases import stats as case_stats

@@ -14,6 +14,7 @@ from ...i18n import _, pgettext
 from ..runtime.paging import is_page, paged_rows
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
+from .actions import AREA, AREAS, BROWSE, JOIN, JOINED, LEAVE, MENU, SEE
 from .views import back_button, find_country, region_name, render_details, short_when, tell
 
 PAGE = 8
@@ -74,116 +75,123 @@ async def show_activity(turn: Turn, activity: Activity) -> None:
         else:
             parts.append(_("✅ You have joined. (Reminders are off in your settings.)"))
         # Not "leave"/"exit": it sits near 🚪 Quick exit in people's minds, and does another thing.
-        rows.append(button(pgettext("button", "I'm not going any more"), "act.leave", activity.id))
+        rows.append(button(pgettext("button", "I'm not going any more"), LEAVE(activity.id)))
     else:
-        rows.append(button(pgettext("button", "✅ Join"), "act.join", activity.id))
-    rows.append(back_button("act.area", *area_args(activity), 0))
+        rows.append(button(pgettext("button", "✅ Join"), JOIN(activity.id)))
+    rows.append(back_button(AREA(*area_args(activity), 0)))
     turn.edit("\n\n".join(parts), keyboard(*rows))
+
+
+async def browse(turn: Turn) -> None:
+    """Where there are upcoming activities, with how many."""
+    await browse_page(turn, 0)
+
+
+async def browse_page(turn: Turn, page: int) -> None:
+    """A page of the places with upcoming activities (only those: ten at a time)."""
+    areas = ordered_areas(turn, await joins.browse_areas(turn.session, now=turn.now))
+    if not areas:
+        turn.edit(
+            _("There are no upcoming activities yet. Please come back soon!"),
+            keyboard(back_button(MENU())),
+        )
+        return
+    if not is_page(len(areas), page):
+        turn.stale(alert=True)
+        return
+    places = [
+        button(area_label(turn, a), AREA(a.country or ONLINE, a.region or ONLINE, 0))
+        for a in areas
+    ]
+    rows = paged_rows(places, page, per_row=1, turn_page=("act.areas",))
+    turn.edit(_("Where would you like to find activities?"),
+              keyboard(*rows, back_button(MENU())))
+
+
+async def list_area(turn: Turn, country_id: str, region_id: str, offset: int) -> None:
+    """The upcoming activities of one region (or online), soonest first, a page at a time."""
+    online = region_id == ONLINE
+    country = find_country(turn.deps, country_id)
+    if not online and (country is None or country.region(region_id) is None) or not (
+        0 <= offset <= 10_000
+    ):
+        turn.stale(alert=True)
+        return
+    found = await joins.list_upcoming(
+        turn.session,
+        now=turn.now,
+        country=None if online else country_id,
+        region=None if online else region_id,
+        offset=offset,
+        limit=PAGE,
+    )
+    place = _("Online") if online else region_name(turn.deps, country_id, region_id)
+    rows = [
+        [button(f"{short_when(turn.deps, turn.translator, a)} · {a.title}", SEE(a.id))]
+        for a in found[:PAGE]
+    ]
+    if len(found) > PAGE:
+        more = AREA(country_id, region_id, offset + PAGE)
+        rows.append([button(pgettext("button", "More ▶️"), more)])
+    text = (_("Upcoming activities: {place}").format(place=place) if found
+            else _("There are no upcoming activities there any more."))
+    turn.edit(text, keyboard(*rows, back_button(BROWSE())))
+
+
+async def see_activity(turn: Turn, activity_id: int) -> None:
+    """One approved upcoming activity."""
+    try:
+        activity = await joins.get_upcoming(
+            turn.session, activity_id=activity_id, now=turn.now
+        )
+    except NotFound:
+        tell(turn, render_closed())
+        return
+    await show_activity(turn, activity)
+
+
+async def join_activity(turn: Turn, activity_id: int) -> None:
+    """Join, for the reminder (not for anonymous people)."""
+    try:
+        await joins.join(turn.session, activity_id=activity_id, user=turn.user, now=turn.now)
+    except NotAllowed:
+        tell(turn, render_anonymous_join())
+        return
+    except NotFound:
+        tell(turn, render_closed())
+        return
+    turn.answer(_("You have joined!"))
+    await see_activity(turn, activity_id)
+
+
+async def leave_activity(turn: Turn, activity_id: int) -> None:
+    """Leave an activity; the note that they joined is deleted."""
+    left = await joins.leave(turn.session, activity_id=activity_id, user_id=turn.user_id)
+    turn.answer(_("Done: you are no longer signed up for it.") if left else None)
+    await see_activity(turn, activity_id)
+
+
+async def list_joined(turn: Turn) -> None:
+    """The upcoming activities this person joined."""
+    joined = [] if turn.anonymous else await joins.list_joined(
+        turn.session, user_id=turn.user_id, now=turn.now
+    )
+    rows = [
+        [button(f"{short_when(turn.deps, turn.translator, a)} · {a.title}", SEE(a.id))]
+        for a in joined
+    ]
+    text = (_("Activities you joined:") if joined
+            else _("You have not joined any upcoming activities yet."))
+    browse = button(pgettext("button", "🔎 Browse upcoming activities"), BROWSE())
+    turn.edit(text, keyboard(*rows, browse, back_button(MENU())))
 
 
 def register(router: Router) -> None:
     """Register browsing, joining and leaving."""
-
-    @router.button("act.browse")
-    async def browse(turn: Turn) -> None:
-        """Where there are upcoming activities, with how many."""
-        await browse_page(turn, 0)
-
-    @router.button("act.areas", int)
-    async def browse_page(turn: Turn, page: int) -> None:
-        """A page of the places with upcoming activities (only those: ten at a time)."""
-        areas = ordered_areas(turn, await joins.browse_areas(turn.session, now=turn.now))
-        if not areas:
-            turn.edit(
-                _("There are no upcoming activities yet. Please come back soon!"),
-                keyboard(back_button("act.menu")),
-            )
-            return
-        if not is_page(len(areas), page):
-            tell(turn, _("This button no longer works. Please use the latest message."))
-            return
-        places = [
-            button(area_label(turn, a), "act.area", a.country or ONLINE, a.region or ONLINE, 0)
-            for a in areas
-        ]
-        rows = paged_rows(places, page, per_row=1, turn_page=("act.areas",))
-        turn.edit(_("Where would you like to find activities?"),
-                  keyboard(*rows, back_button("act.menu")))
-
-    @router.button("act.area", str, str, int)
-    async def list_area(turn: Turn, country_id: str, region_id: str, offset: int) -> None:
-        """The upcoming activities of one region (or online), soonest first, a page at a time."""
-        online = region_id == ONLINE
-        country = find_country(turn.deps, country_id)
-        if not online and (country is None or country.region(region_id) is None) or not (
-            0 <= offset <= 10_000
-        ):
-            tell(turn, _("This button no longer works. Please use the latest message."))
-            return
-        found = await joins.list_upcoming(
-            turn.session,
-            now=turn.now,
-            country=None if online else country_id,
-            region=None if online else region_id,
-            offset=offset,
-            limit=PAGE,
-        )
-        place = _("Online") if online else region_name(turn.deps, country_id, region_id)
-        rows = [
-            [button(f"{short_when(turn.deps, turn.translator, a)} · {a.title}", "act.see", a.id)]
-            for a in found[:PAGE]
-        ]
-        if len(found) > PAGE:
-            rows.append([button(pgettext("button", "More ▶️"), "act.area", country_id, region_id,
-                                offset + PAGE)])
-        text = (_("Upcoming activities: {place}").format(place=place) if found
-                else _("There are no upcoming activities there any more."))
-        turn.edit(text, keyboard(*rows, back_button("act.browse")))
-
-    @router.button("act.see", int)
-    async def see_activity(turn: Turn, activity_id: int) -> None:
-        """One approved upcoming activity."""
-        try:
-            activity = await joins.get_upcoming(
-                turn.session, activity_id=activity_id, now=turn.now
-            )
-        except NotFound:
-            tell(turn, render_closed())
-            return
-        await show_activity(turn, activity)
-
-    @router.button("act.join", int)
-    async def join_activity(turn: Turn, activity_id: int) -> None:
-        """Join, for the reminder (not for anonymous people)."""
-        try:
-            await joins.join(turn.session, activity_id=activity_id, user=turn.user, now=turn.now)
-        except NotAllowed:
-            tell(turn, render_anonymous_join())
-            return
-        except NotFound:
-            tell(turn, render_closed())
-            return
-        turn.answer(_("You have joined!"))
-        await see_activity(turn, activity_id)
-
-    @router.button("act.leave", int)
-    async def leave_activity(turn: Turn, activity_id: int) -> None:
-        """Leave an activity; the note that they joined is deleted."""
-        left = await joins.leave(turn.session, activity_id=activity_id, user_id=turn.user_id)
-        turn.answer(_("Done: you are no longer signed up for it.") if left else None)
-        await see_activity(turn, activity_id)
-
-    @router.button("act.joined")
-    async def list_joined(turn: Turn) -> None:
-        """The upcoming activities this person joined."""
-        joined = [] if turn.anonymous else await joins.list_joined(
-            turn.session, user_id=turn.user_id, now=turn.now
-        )
-        rows = [
-            [button(f"{short_when(turn.deps, turn.translator, a)} · {a.title}", "act.see", a.id)]
-            for a in joined
-        ]
-        text = (_("Activities you joined:") if joined
-                else _("You have not joined any upcoming activities yet."))
-        browse = button(pgettext("button", "🔎 Browse upcoming activities"), "act.browse")
-        turn.edit(text, keyboard(*rows, browse, back_button("act.menu")))
+    router.button(BROWSE)(browse)
+    router.button(AREAS)(browse_page)
+    router.button(AREA)(list_area)
+    router.button(SEE)(see_activity)
+    router.button(JOIN)(join_activity)
+    router.button(LEAVE)(leave_activity)
+    router.button(JOINED)(list_joined)

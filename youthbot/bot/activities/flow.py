@@ -16,11 +16,12 @@ from ...core.activities import Status, Step
 from ...core.activities import leaders as activity_leaders
 from ...core.errors import NotAllowed, NotFound
 from ...db.models import Activity
-from ...i18n import _, pgettext
+from ...i18n import _, pgettext, speaking
 from ...logsafe import who
 from ..runtime.turn import Turn, button, keyboard
+from .actions import OPEN, SUBMIT
 from .steps import field_rows, footer, prompt
-from .views import FLOW, back_button, notify, render_summary, speaking, stale, status_label, tell
+from .views import FLOW, back_button, notify, render_summary, status_label, tell
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ async def load_own(turn: Turn, activity_id: int, *, editable: bool = True) -> Ac
         logger.info("%s refused activity %s: not theirs", who(turn.user_id), activity_id)
         tell(turn, _("That is not one of your activities, so you cannot change it."))
     except NotFound:
-        stale(turn)
+        turn.stale(alert=True)
     except acts.ActivityNotEditable:
         tell(turn, _("This activity can no longer be changed: it has started or was cancelled."))
     return None
@@ -49,7 +50,7 @@ def alert_staff(turn: Turn, activity: Activity, *, changed: bool) -> None:
     chat_id = turn.settings.staff_chat_id
     if chat_id is None:
         return
-    with speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         if changed:
             text = _("An approved activity was changed and needs a new review: #{id} “{title}”.")
         else:
@@ -102,9 +103,9 @@ async def show_edit(turn: Turn, activity: Activity, *, note: str | None = None) 
         parts.insert(0, note)
     rows = field_rows(activity)
     if activity.status == Status.RETURNED:
-        rows.insert(0, [button(pgettext("button", "📤 Send for review again"), "act.submit",
-                               activity.id)])
-    turn.edit("\n\n".join(parts), keyboard(*rows, back_button("act.open", activity.id)))
+        again = button(pgettext("button", "📤 Send for review again"), SUBMIT(activity.id))
+        rows.insert(0, [again])
+    turn.edit("\n\n".join(parts), keyboard(*rows, back_button(OPEN(activity.id))))
 
 
 async def advance(turn: Turn, activity: Activity, done: Step) -> None:

@@ -8,16 +8,18 @@ through one flow, "activity", to the step that waits for it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import InlineKeyboardMarkup
 
-from ...core.activities import Status
+from ...core.activities import Status, Step
 from ...core.activities import leaders as activity_leaders
 from ...core.activities import reports as reports
 from ...core.activities import reviews as activity_reviews
 from ...core.people.roles import LEADERS, STAFF
 from ...db.models import Activity, ActivityReport
-from ...i18n import _, pgettext
-from ..people.menu import ACTIVITIES_ENTRY, help_button, menu_button
+from ...i18n import _, pgettext, speaking
+from ..people.menu import help_button, menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import browse as activity_browse
@@ -25,7 +27,22 @@ from . import registration as activity_register
 from . import reminders as activity_reminders
 from . import report as activity_report
 from . import review as activity_review
+from .actions import (
+    BROWSE,
+    CANCEL,
+    CANCEL_CONFIRMED,
+    EDIT,
+    JOINED,
+    MENU,
+    MINE,
+    NEW,
+    OPEN,
+    REPORT,
+    REVIEW_LIST,
+    SUBMIT,
+)
 from .flow import load_own
+from .forms import ReportFormStep, ReviewFormStep
 from .views import (
     FLOW,
     back_button,
@@ -33,8 +50,6 @@ from .views import (
     render_joined,
     render_summary,
     short_when,
-    speaking,
-    stale,
     status_label,
     zone,
 )
@@ -42,126 +57,146 @@ from .views import (
 
 def build_activities_keyboard(turn: Turn, pending: int) -> InlineKeyboardMarkup:
     rows = [
-        [button(pgettext("button", "🔎 Browse upcoming activities"), "act.browse")],
-        [button(pgettext("button", "⭐ My joined activities"), "act.joined")],
+        [button(pgettext("button", "🔎 Browse upcoming activities"), BROWSE())],
+        [button(pgettext("button", "⭐ My joined activities"), JOINED())],
     ]
     if turn.role in LEADERS:
-        rows.append([button(pgettext("button", "➕ Register an activity"), "act.new")])
-        rows.append([button(pgettext("button", "🗂 My activities"), "act.mine")])
+        rows.append([button(pgettext("button", "➕ Register an activity"), NEW())])
+        rows.append([button(pgettext("button", "🗂 My activities"), MINE())])
     if turn.role in STAFF:
         label = pgettext("button", "🛂 Review pending ({count})").format(count=pending)
-        rows.append([button(label, "act.review")])
+        rows.append([button(label, REVIEW_LIST())])
     return keyboard(*rows, [menu_button(), help_button()])
+
+
+async def open_activities(turn: Turn) -> None:
+    """The activities menu: what each person can do depends on their role."""
+    if turn.state is not None and turn.state.flow == FLOW:
+        await turn.clear_state()
+    pending = await activity_reviews.count_pending(turn.session) if turn.role in STAFF else 0
+    turn.edit(
+        _("Youth-led activities: workshops, campaigns, school talks and more, run by youth "
+          "groups. What would you like to do?"),
+        build_activities_keyboard(turn, pending),
+    )
+
+
+async def typed_in_activity(turn: Turn) -> None:
+    """Typed text goes to the step waiting for it (title, date, counts, reason…)."""
+    handler = TEXT_STEPS.get(turn.state.step)
+    if handler is None:
+        await turn.clear_state()
+        turn.reply(_("Sorry, I lost track of that. Please start again from the menu."),
+                   keyboard(button(pgettext("button", "📅 Activities"), MENU())))
+        return
+    await handler(turn, dict(turn.state.data or {}))
+
+
+# What typed text means at each step of the activity forms (the state's step).
+TEXT_STEPS: dict[str, Callable[[Turn, dict], Awaitable[None]]] = {
+    **{
+        step.value: lambda turn, data, step=step: activity_register.typed_answer(turn, step, data)
+        for step in Step
+    },
+    **{
+        form.value: lambda turn, data, step=form.report_step: activity_report.typed_report(
+            turn, step, data
+        )
+        for form in ReportFormStep
+    },
+    ReviewFormStep.REASON.value: activity_review.typed_reason,
+}
 
 
 def register(router: Router) -> None:
     """Register everything about activities."""
-    # What typed text means at each step (step name → async fn(turn, state data)).
-    text_steps: dict = {}
-    activity_register.register(router, text_steps)
-    activity_report.register(router, text_steps)
-    activity_review.register(router, text_steps)
+    activity_register.register(router)
+    activity_report.register(router)
+    activity_review.register(router)
     activity_browse.register(router)
     router.on_startup(activity_reminders.schedule)
+    router.button(MENU)(open_activities)
+    router.flow(FLOW)(typed_in_activity)
+    register_own(router)
 
-    @router.button(ACTIVITIES_ENTRY)
-    async def open_activities(turn: Turn) -> None:
-        """The activities menu: what each person can do depends on their role."""
-        if turn.state is not None and turn.state.flow == FLOW:
-            await turn.clear_state()
-        pending = await activity_reviews.count_pending(turn.session) if turn.role in STAFF else 0
+
+async def list_my_activities(turn: Turn) -> None:
+    """The leader's activities, latest first, each a button."""
+    await turn.clear_state()
+    mine = await activity_leaders.list_own(turn.session, leader_id=turn.user_id)
+    rows = [
+        [
+            button(
+                f"{short_when(turn.deps, turn.translator, a)} · {a.title[:32]} · "
+                f"{status_label(a.status)}",
+                OPEN(a.id),
+            )
+        ]
+        for a in mine
+    ]
+    text = _("Your activities:") if mine else _("You have not registered any activities yet.")
+    new = button(pgettext("button", "➕ Register an activity"), NEW())
+    turn.edit(text, keyboard(*rows, new, back_button(MENU())))
+
+
+async def open_my_activity(turn: Turn, activity_id: int) -> None:
+    """One of the leader's activities: status, how many joined, report, what to do."""
+    activity = await load_own(turn, activity_id, editable=False)
+    if activity is None:
+        return
+    await turn.clear_state()
+    joined = await activity_leaders.count_joined(turn.session, activity_id=activity.id)
+    report = await reports.get_report(turn.session, activity_id=activity.id)
+    turn.edit(
+        render_own(turn, activity, joined, report),
+        build_own_keyboard(turn, activity, report),
+    )
+
+
+async def ask_cancel(turn: Turn, activity_id: int) -> None:
+    """Ask before cancelling an activity."""
+    if activity := await load_own(turn, activity_id):
         turn.edit(
-            _("Youth-led activities: workshops, campaigns, school talks and more, run by youth "
-              "groups. What would you like to do?"),
-            build_activities_keyboard(turn, pending),
+            _("Cancel “{title}”? Everyone who joined will be told. This cannot be undone.")
+            .format(title=activity.title),
+            keyboard(
+                [
+                    button(
+                        pgettext("button", "Yes, cancel it"), CANCEL_CONFIRMED(activity.id)
+                    ),
+                    button(pgettext("button", "No, keep it"), OPEN(activity.id)),
+                ]
+            ),
         )
 
-    @router.flow(FLOW)
-    async def typed_in_activity(turn: Turn) -> None:
-        """Typed text goes to the step waiting for it (title, date, counts, reason…)."""
-        handler = text_steps.get(turn.state.step)
-        if handler is None:
-            await turn.clear_state()
-            turn.reply(_("Sorry, I lost track of that. Please start again from the menu."),
-                       keyboard(button(pgettext("button", "📅 Activities"), "act.menu")))
-            return
-        await handler(turn, dict(turn.state.data or {}))
 
-    register_own(router)
+async def cancel_activity(turn: Turn, activity_id: int) -> None:
+    """Cancel it, and tell everyone who joined, each in their language."""
+    activity = await load_own(turn, activity_id)
+    if activity is None or activity.status == Status.DRAFT:
+        if activity is not None:
+            turn.stale(alert=True)
+        return
+    joined = await activity_leaders.cancel(turn.session, activity, now=turn.now)
+    turn.edit(
+        _("The activity was cancelled."),
+        keyboard(button(pgettext("button", "🗂 My activities"), MINE())),
+    )
+    for user_id, language in joined:
+        with speaking(turn.deps.catalogs, language) as translator:
+            text = _("Sorry: the activity “{title}” on {when} has been cancelled by its "
+                     "organisers.").format(
+                title=activity.title, when=short_when(turn.deps, translator, activity)
+            )
+        notify(turn, user_id, text)
 
 
 def register_own(router: Router) -> None:
     """The leader's list of activities, one activity, and cancelling it."""
-
-    @router.button("act.mine", roles=LEADERS)
-    async def list_my_activities(turn: Turn) -> None:
-        """The leader's activities, latest first, each a button."""
-        await turn.clear_state()
-        mine = await activity_leaders.list_own(turn.session, leader_id=turn.user_id)
-        rows = [
-            [
-                button(
-                    f"{short_when(turn.deps, turn.translator, a)} · {a.title[:32]} · "
-                    f"{status_label(a.status)}",
-                    "act.open",
-                    a.id,
-                )
-            ]
-            for a in mine
-        ]
-        text = _("Your activities:") if mine else _("You have not registered any activities yet.")
-        new = button(pgettext("button", "➕ Register an activity"), "act.new")
-        turn.edit(text, keyboard(*rows, new, back_button("act.menu")))
-
-    @router.button("act.open", int, roles=LEADERS)
-    async def open_my_activity(turn: Turn, activity_id: int) -> None:
-        """One of the leader's activities: status, how many joined, report, what to do."""
-        activity = await load_own(turn, activity_id, editable=False)
-        if activity is None:
-            return
-        await turn.clear_state()
-        joined = await activity_leaders.count_joined(turn.session, activity_id=activity.id)
-        report = await reports.get_report(turn.session, activity_id=activity.id)
-        turn.edit(
-            render_own(turn, activity, joined, report),
-            build_own_keyboard(turn, activity, report),
-        )
-
-    @router.button("act.cancel", int, roles=LEADERS)
-    async def ask_cancel(turn: Turn, activity_id: int) -> None:
-        """Ask before cancelling an activity."""
-        if activity := await load_own(turn, activity_id):
-            turn.edit(
-                _("Cancel “{title}”? Everyone who joined will be told. This cannot be undone.")
-                .format(title=activity.title),
-                keyboard(
-                    [
-                        button(pgettext("button", "Yes, cancel it"), "act.cancelyes", activity.id),
-                        button(pgettext("button", "No, keep it"), "act.open", activity.id),
-                    ]
-                ),
-            )
-
-    @router.button("act.cancelyes", int, roles=LEADERS)
-    async def cancel_activity(turn: Turn, activity_id: int) -> None:
-        """Cancel it, and tell everyone who joined, each in their language."""
-        activity = await load_own(turn, activity_id)
-        if activity is None or activity.status == Status.DRAFT:
-            if activity is not None:
-                stale(turn)
-            return
-        joined = await activity_leaders.cancel(turn.session, activity, now=turn.now)
-        turn.edit(
-            _("The activity was cancelled."),
-            keyboard(button(pgettext("button", "🗂 My activities"), "act.mine")),
-        )
-        for user_id, language in joined:
-            with speaking(turn.deps, language) as translator:
-                text = _("Sorry: the activity “{title}” on {when} has been cancelled by its "
-                         "organisers.").format(
-                    title=activity.title, when=short_when(turn.deps, translator, activity)
-                )
-            notify(turn, user_id, text)
+    router.button(MINE, roles=LEADERS)(list_my_activities)
+    router.button(OPEN, roles=LEADERS)(open_my_activity)
+    router.button(CANCEL, roles=LEADERS)(ask_cancel)
+    router.button(CANCEL_CONFIRMED, roles=LEADERS)(cancel_activity)
 
 
 def render_own(
@@ -191,13 +226,12 @@ def build_own_keyboard(
     rows = []
     editable = activity_leaders.is_editable(activity, turn.now)
     if activity.status == Status.RETURNED and editable:
-        rows.append(button(pgettext("button", "📤 Send for review again"), "act.submit",
-                           activity.id))
+        rows.append(button(pgettext("button", "📤 Send for review again"), SUBMIT(activity.id)))
     if editable:
-        rows.append(button(pgettext("button", "✏️ Change"), "act.edit", activity.id))
+        rows.append(button(pgettext("button", "✏️ Change"), EDIT(activity.id)))
     reported = report is not None and report.submitted_at is not None
     if reports.can_report(activity, turn.now) and not reported:
-        rows.append(button(pgettext("button", "📝 Report how it went"), "act.rep", activity.id))
+        rows.append(button(pgettext("button", "📝 Report how it went"), REPORT(activity.id)))
     if editable:
-        rows.append(button(pgettext("button", "🚫 Cancel activity"), "act.cancel", activity.id))
-    return keyboard(*rows, back_button("act.mine"))
+        rows.append(button(pgettext("button", "🚫 Cancel activity"), CANCEL(activity.id)))
+    return keyboard(*rows, back_button(MINE()))

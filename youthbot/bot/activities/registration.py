@@ -20,8 +20,9 @@ from ..people.menu import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import choices as activity_choices
+from .actions import DISCARD, EDIT, GO, MENU, MINE, NEW, RESUME, STOP, SUBMIT, YesNo
 from .flow import advance, alert_staff, load_own, reprompt, show_edit, show_step
-from .views import FLOW, activities_button, back_button, default_country, error_text, stale
+from .views import FLOW, activities_button, back_button, default_country, error_text
 
 # Typed answers -------------------------------------------------------------------------
 
@@ -66,123 +67,131 @@ def read_start(turn: Turn, day: date | None) -> datetime:
 # Buttons ----------------------------------------------------------------------------------
 
 
-def register(router: Router, text_steps: dict) -> None:
-    """Register the registration and editing steps."""
-    for step in Step:
-        text_steps[step.value] = lambda turn, data, step=step: typed_answer(turn, step, data)
-    router.form(FLOW, LEADERS, N_("You no longer have the leader role, so this form was "
-                                  "closed. Your draft was kept."))
-
-    @router.button("act.new", roles=LEADERS)
-    async def register_activity(turn: Turn) -> None:
-        """Start a new draft, or offer to continue (or discard) the one already there."""
-        draft = await activity_leaders.find_draft(turn.session, leader_id=turn.user_id)
-        if draft is not None:
-            title = draft.title or _("(no title yet)")
-            turn.edit(
-                _("You have an unfinished activity: “{title}”. Continue it, or discard it and "
-                  "start a new one?").format(title=title),
-                keyboard(
-                    button(pgettext("button", "▶️ Continue"), "act.resume", draft.id),
-                    button(pgettext("button", "🗑 Discard and start again"), "act.discard",
-                           draft.id, 1),
-                    back_button("act.menu"),
+async def register_activity(turn: Turn) -> None:
+    """Start a new draft, or offer to continue (or discard) the one already there."""
+    draft = await activity_leaders.find_draft(turn.session, leader_id=turn.user_id)
+    if draft is not None:
+        title = draft.title or _("(no title yet)")
+        turn.edit(
+            _("You have an unfinished activity: “{title}”. Continue it, or discard it and "
+              "start a new one?").format(title=title),
+            keyboard(
+                button(pgettext("button", "▶️ Continue"), RESUME(draft.id)),
+                button(
+                    pgettext("button", "🗑 Discard and start again"),
+                    DISCARD(draft.id, YesNo.YES),
                 ),
-            )
-            return
-        country = default_country(turn.deps, turn.country)
+                back_button(MENU()),
+            ),
+        )
+        return
+    country = default_country(turn.deps, turn.country)
+    draft = await activity_leaders.start_draft(
+        turn.session, leader_id=turn.user_id, country=country, now=turn.now
+    )
+    await show_step(turn, draft, Step.TITLE)
+
+
+async def resume_draft(turn: Turn, activity_id: int) -> None:
+    """Continue a draft at the step where it was left."""
+    activity = await load_own(turn, activity_id)
+    if activity is None:
+        return
+    step = Step(activity.draft_step) if activity.draft_step else acts.next_step(activity)
+    await show_step(turn, activity, step)
+
+
+async def discard_draft(turn: Turn, activity_id: int, restart: YesNo) -> None:
+    """Throw the draft away; start a new one when asked to."""
+    activity = await load_own(turn, activity_id)
+    if activity is None:
+        return
+    try:
+        await activity_leaders.discard(turn.session, activity)
+    except acts.NotADraft:
+        turn.stale(alert=True)
+        return
+    await turn.clear_state()
+    if restart is YesNo.YES:
         draft = await activity_leaders.start_draft(
-            turn.session, leader_id=turn.user_id, country=country, now=turn.now
+            turn.session, leader_id=turn.user_id, country=activity.country, now=turn.now
         )
         await show_step(turn, draft, Step.TITLE)
+        return
+    turn.edit(_("The draft was discarded."), keyboard([activities_button(), menu_button()]))
 
-    @router.button("act.resume", int, roles=LEADERS)
-    async def resume_draft(turn: Turn, activity_id: int) -> None:
-        """Continue a draft at the step where it was left."""
-        activity = await load_own(turn, activity_id)
-        if activity is None:
-            return
-        step = Step(activity.draft_step) if activity.draft_step else acts.next_step(activity)
-        await show_step(turn, activity, step)
 
-    @router.button("act.discard", int, int, roles=LEADERS)
-    async def discard_draft(turn: Turn, activity_id: int, restart: int) -> None:
-        """Throw the draft away; start a new one when asked to."""
-        activity = await load_own(turn, activity_id)
-        if activity is None or activity.status != Status.DRAFT:
-            if activity is not None:
-                stale(turn)
-            return
-        await turn.session.delete(activity)
-        await turn.clear_state()
-        if restart:
-            draft = await activity_leaders.start_draft(
-                turn.session, leader_id=turn.user_id, country=activity.country, now=turn.now
-            )
-            await show_step(turn, draft, Step.TITLE)
-            return
-        turn.edit(_("The draft was discarded."), keyboard([activities_button(), menu_button()]))
+async def go_to_step(turn: Turn, activity_id: int, step: Step) -> None:
+    """Back, or "change" from the summary: show that step."""
+    activity = await load_own(turn, activity_id)
+    if activity is None:
+        return
+    if step is Step.SUMMARY and activity.status != Status.DRAFT:
+        await show_edit(turn, activity)
+        return
+    await show_step(turn, activity, Step.WHEN if step is Step.HOUR else step)
 
-    @router.button("act.go", int, Step, roles=LEADERS)
-    async def go_to_step(turn: Turn, activity_id: int, step: Step) -> None:
-        """Back, or "change" from the summary: show that step."""
-        activity = await load_own(turn, activity_id)
-        if activity is None:
-            return
-        if step is Step.SUMMARY and activity.status != Status.DRAFT:
-            await show_edit(turn, activity)
-            return
-        await show_step(turn, activity, Step.WHEN if step is Step.HOUR else step)
 
+def register(router: Router) -> None:
+    """Register the registration and editing steps."""
+    router.form(FLOW, LEADERS, N_("You no longer have the leader role, so this form was "
+                                  "closed. Your draft was kept."))
+    router.button(NEW, roles=LEADERS)(register_activity)
+    router.button(RESUME, roles=LEADERS)(resume_draft)
+    router.button(DISCARD, roles=LEADERS)(discard_draft)
+    router.button(GO, roles=LEADERS)(go_to_step)
     activity_choices.register_choices(router)
     register_endings(router)
 
 
+async def submit_activity(turn: Turn, activity_id: int) -> None:
+    """Send the draft (or a sent-back activity) for review; staff are told."""
+    activity = await load_own(turn, activity_id)
+    if activity is None:
+        return
+    try:
+        await activity_leaders.submit(turn.session, activity, now=turn.now)
+    except acts.Incomplete as missing:
+        turn.reply(_("One part is missing or no longer valid (a date that has passed?). "
+                     "Please complete it."))
+        await show_step(turn, activity, missing.step)
+        return
+    except acts.ActivityNotEditable:
+        turn.stale(alert=True)
+        return
+    await turn.clear_state()
+    turn.edit(
+        _("Thank you! Your activity was sent for review. A moderator will check it soon, "
+          "and I will tell you when it is approved."),
+        keyboard([button(pgettext("button", "🗂 My activities"), MINE()), menu_button()]),
+    )
+    alert_staff(turn, activity, changed=False)
+
+
+async def stop_registration(turn: Turn, activity_id: int) -> None:
+    """Cancel during registration: the draft is kept until discarded."""
+    await turn.clear_state()
+    turn.edit(
+        _("Stopped. Your draft is saved: press “Register an activity” to continue it, or "
+          "discard it now."),
+        keyboard(
+            button(pgettext("button", "🗑 Discard draft"), DISCARD(activity_id, YesNo.NO)),
+            [activities_button(), menu_button()],
+        ),
+    )
+
+
+async def edit_activity(turn: Turn, activity_id: int) -> None:
+    """Show the activity with a button per part to change."""
+    if activity := await load_own(turn, activity_id):
+        if activity.status == Status.DRAFT:
+            await show_step(turn, activity, Step.SUMMARY)
+        else:
+            await show_edit(turn, activity)
+
+
 def register_endings(router: Router) -> None:
     """Sending for review, stopping, and changing an activity."""
-
-    @router.button("act.submit", int, roles=LEADERS)
-    async def submit_activity(turn: Turn, activity_id: int) -> None:
-        """Send the draft (or a sent-back activity) for review; staff are told."""
-        activity = await load_own(turn, activity_id)
-        if activity is None:
-            return
-        try:
-            await activity_leaders.submit(turn.session, activity, now=turn.now)
-        except acts.Incomplete as missing:
-            turn.reply(_("One part is missing or no longer valid (a date that has passed?). "
-                         "Please complete it."))
-            await show_step(turn, activity, missing.step)
-            return
-        except acts.ActivityNotEditable:
-            stale(turn)
-            return
-        await turn.clear_state()
-        turn.edit(
-            _("Thank you! Your activity was sent for review. A moderator will check it soon, "
-              "and I will tell you when it is approved."),
-            keyboard([button(pgettext("button", "🗂 My activities"), "act.mine"), menu_button()]),
-        )
-        alert_staff(turn, activity, changed=False)
-
-    @router.button("act.stop", int, roles=LEADERS)
-    async def stop_registration(turn: Turn, activity_id: int) -> None:
-        """Cancel during registration: the draft is kept until discarded."""
-        await turn.clear_state()
-        turn.edit(
-            _("Stopped. Your draft is saved: press “Register an activity” to continue it, or "
-              "discard it now."),
-            keyboard(
-                button(pgettext("button", "🗑 Discard draft"), "act.discard", activity_id, 0),
-                [activities_button(), menu_button()],
-            ),
-        )
-
-    @router.button("act.edit", int, roles=LEADERS)
-    async def edit_activity(turn: Turn, activity_id: int) -> None:
-        """Show the activity with a button per part to change."""
-        if activity := await load_own(turn, activity_id):
-            if activity.status == Status.DRAFT:
-                await show_step(turn, activity, Step.SUMMARY)
-            else:
-                await show_edit(turn, activity)
+    router.button(SUBMIT, roles=LEADERS)(submit_activity)
+    router.button(STOP, roles=LEADERS)(stop_registration)
+    router.button(EDIT, roles=LEADERS)(edit_activity)

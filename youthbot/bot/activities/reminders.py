@@ -13,9 +13,10 @@ from telegram.ext import Application
 
 from ...core.activities import joins as joins
 from ...core.activities import reports as reports
-from ...i18n import _, pgettext
+from ...i18n import _, pgettext, speaking
 from ..runtime.turn import Deps, Markup, button, deps_of, keyboard
-from .views import deliver, place_text, speaking, when_text
+from .actions import REPORT, SEE
+from .views import deliver, place_text, when_text
 
 logger = logging.getLogger(__name__)
 
@@ -57,21 +58,21 @@ async def send_due_reminders(application: Application) -> int:
 
 def render_join_reminder(deps: Deps, reminder: joins.Reminder) -> tuple[int, str, Markup]:
     activity = reminder.activity
-    with speaking(deps, reminder.language) as translator:
+    with speaking(deps.catalogs, reminder.language) as translator:
         text = _("⏰ Reminder: “{title}” is coming up on {when}, at {place}. See you there!")
         text = text.format(
             title=activity.title,
             when=when_text(deps, translator, activity),
             place=place_text(deps, activity),
         )
-        markup = keyboard(button(pgettext("button", "See the activity"), "act.see", activity.id))
+        markup = keyboard(button(pgettext("button", "See the activity"), SEE(activity.id)))
     return reminder.user_id, text, markup
 
 
 def render_report_reminder(deps: Deps, reminder: joins.Reminder) -> tuple[int, str, Markup]:
     activity = reminder.activity
-    with speaking(deps, reminder.language):
+    with speaking(deps.catalogs, reminder.language):
         text = _("📝 How did “{title}” go? Please report how many took part and what happened. "
                  "It takes two minutes.").format(title=activity.title)
-        markup = keyboard(button(pgettext("button", "📝 Report now"), "act.rep", activity.id))
+        markup = keyboard(button(pgettext("button", "📝 Report now"), REPORT(activity.id)))
     return reminder.user_id, text, markup

@@ -17,10 +17,21 @@ from ...i18n import N_, _, ngettext, pgettext
 from ..people.menu import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
+from .actions import (
+    MINE,
+    OPEN,
+    REPORT,
+    REPORT_CONSENT,
+    REPORT_GO,
+    REPORT_SEND,
+    REPORT_STOP,
+    REPORT_ZERO,
+    YesNo,
+)
 from .flow import load_own
+from .forms import ReportFormStep
 from .views import FLOW, back_button, cancel_button, error_text, render_counts, tell
 
-PREFIX = "report."
 BANDS = (ReportStep.UNDER12, ReportStep.AGE12_17, ReportStep.AGE18_25, ReportStep.ADULTS)
 
 
@@ -51,7 +62,7 @@ def report_prompt(
             "How many people aged {band} took part? Write three numbers separated by spaces: "
             "girls/women, boys/men, other or not said. For example: 5 3 0"
         ).format(title=activity.title, number=BANDS.index(step) + 1, band=_(BAND_LABELS[step]))
-        zero = button(pgettext("button", "Nobody of this age (0 0 0)"), "act.rzero", aid, step)
+        zero = button(pgettext("button", "Nobody of this age (0 0 0)"), REPORT_ZERO(aid, step))
         return text, [[zero]]
     if step is ReportStep.DESCRIPTION:
         text = _("In a few words, what happened and what came out of it? "
@@ -61,14 +72,14 @@ def report_prompt(
         return _(
             "Do you have a photo of the activity? Send it now, or skip. Only the programme "
             "team can see it: it is never shown to young people."
-        ), [[button(pgettext("button", "Skip"), "act.rgo", aid, ReportStep.SUMMARY)]]
+        ), [[button(pgettext("button", "Skip"), REPORT_GO(aid, ReportStep.SUMMARY))]]
     if step is ReportStep.CONSENT:
         return _(
             "Did everyone in the photo agree to be photographed and to have it shared with the "
             "programme? For anyone under 18, their parent or guardian must agree too."
         ), [
-            [button(pgettext("button", "Yes, everyone agreed"), "act.rconsent", aid, 1)],
-            [button(pgettext("button", "No, or I am not sure"), "act.rconsent", aid, 0)],
+            [button(pgettext("button", "Yes, everyone agreed"), REPORT_CONSENT(aid, YesNo.YES))],
+            [button(pgettext("button", "No, or I am not sure"), REPORT_CONSENT(aid, YesNo.NO))],
         ]
     photo = _("Photo: yes, everyone agreed.") if report.photo_file_id else _("Photo: none.")
     text = "\n\n".join(
@@ -79,14 +90,14 @@ def report_prompt(
             photo,
         ]
     )
-    return text, [[button(pgettext("button", "✅ Send report"), "act.rsend", aid)]]
+    return text, [[button(pgettext("button", "✅ Send report"), REPORT_SEND(aid))]]
 
 
 def report_footer(activity: Activity, step: ReportStep) -> list:
     previous = reports.previous_report_step(step)
-    back = (back_button("act.rgo", activity.id, previous) if previous
-            else back_button("act.open", activity.id))
-    return [back, cancel_button("act.rstop", activity.id)]
+    back = (back_button(REPORT_GO(activity.id, previous)) if previous
+            else back_button(OPEN(activity.id)))
+    return [back, cancel_button(REPORT_STOP(activity.id))]
 
 
 async def show_report_step(
@@ -99,7 +110,7 @@ async def show_report_step(
 ) -> None:
     """Ask the question of `step`; typed text (or a photo) now answers it."""
     report.step = step
-    await turn.set_state(FLOW, PREFIX + step, activity_id=activity.id)
+    await turn.set_state(FLOW, ReportFormStep.at(step), activity_id=activity.id)
     text, rows = report_prompt(turn, activity, report, step)
     markup = keyboard(*rows, report_footer(activity, step))
     if error:
@@ -137,93 +148,97 @@ async def typed_report(turn: Turn, step: ReportStep, data: dict) -> None:
     await show_report_step(turn, activity, report, next_report_step(step))
 
 
-def register(router: Router, text_steps: dict) -> None:
-    """Register the report steps."""
-    for step in ReportStep:
-        text_steps[PREFIX + step] = lambda turn, data, step=step: typed_report(turn, step, data)
-    router.form(FLOW, LEADERS, N_("You no longer have the leader role, so this form was "
-                                  "closed. Your report so far was kept."),
-                steps=[PREFIX + step for step in ReportStep])
+async def start_report(turn: Turn, activity_id: int) -> None:
+    """Start (or continue) the report of an activity that took place."""
+    if loaded := await load_report(turn, activity_id):
+        activity, report = loaded
+        step = ReportStep(report.step) if report.step else ReportStep.UNDER12
+        await show_report_step(turn, activity, report, step)
 
-    @router.button("act.rep", int, roles=LEADERS)
-    async def start_report(turn: Turn, activity_id: int) -> None:
-        """Start (or continue) the report of an activity that took place."""
-        if loaded := await load_report(turn, activity_id):
-            activity, report = loaded
-            step = ReportStep(report.step) if report.step else ReportStep.UNDER12
-            await show_report_step(turn, activity, report, step)
 
-    @router.button("act.rgo", int, ReportStep, roles=LEADERS)
-    async def go_to_report_step(turn: Turn, activity_id: int, step: ReportStep) -> None:
-        """Back, or skip the photo."""
-        if loaded := await load_report(turn, activity_id):
-            activity, report = loaded
-            if step is ReportStep.SUMMARY and report.photo_file_id and not report.photo_consent:
-                reports.confirm_photo(report, agreed=False)
-            await show_report_step(turn, activity, report, step)
+async def go_to_report_step(turn: Turn, activity_id: int, step: ReportStep) -> None:
+    """Back, or skip the photo."""
+    if loaded := await load_report(turn, activity_id):
+        activity, report = loaded
+        if step is ReportStep.SUMMARY and report.photo_file_id and not report.photo_consent:
+            reports.confirm_photo(report, agreed=False)
+        await show_report_step(turn, activity, report, step)
 
-    @router.button("act.rzero", int, ReportStep, roles=LEADERS)
-    async def nobody_of_this_age(turn: Turn, activity_id: int, step: ReportStep) -> None:
-        """0 0 0 for one age band."""
-        if step not in BANDS:
-            tell(turn, _("This button no longer works. Please use the latest message."))
+
+async def nobody_of_this_age(turn: Turn, activity_id: int, step: ReportStep) -> None:
+    """0 0 0 for one age band."""
+    if step not in BANDS:
+        turn.stale(alert=True)
+        return
+    if loaded := await load_report(turn, activity_id):
+        activity, report = loaded
+        try:
+            reports.set_band(report, step, (0, 0, 0))
+        except InvalidInput as error:
+            tell(turn, error_text(error))
             return
-        if loaded := await load_report(turn, activity_id):
-            activity, report = loaded
-            try:
-                reports.set_band(report, step, (0, 0, 0))
-            except InvalidInput as error:
-                tell(turn, error_text(error))
-                return
-            await show_report_step(turn, activity, report, next_report_step(step))
+        await show_report_step(turn, activity, report, next_report_step(step))
 
-    @router.button("act.rconsent", int, int, roles=LEADERS)
-    async def confirm_photo_consent(turn: Turn, activity_id: int, agreed: int) -> None:
-        """Keep the photo only if everyone in it agreed."""
-        if loaded := await load_report(turn, activity_id):
-            activity, report = loaded
-            if not report.photo_file_id:
-                tell(turn, _("This button no longer works. Please use the latest message."))
-                return
-            reports.confirm_photo(report, agreed=bool(agreed))
-            if not agreed:
-                turn.answer(_("The photo was not kept."), alert=True)
-            await show_report_step(turn, activity, report, ReportStep.SUMMARY)
 
+async def confirm_photo_consent(turn: Turn, activity_id: int, agreed: YesNo) -> None:
+    """Keep the photo only if everyone in it agreed."""
+    if loaded := await load_report(turn, activity_id):
+        activity, report = loaded
+        if not report.photo_file_id:
+            turn.stale(alert=True)
+            return
+        reports.confirm_photo(report, agreed=agreed is YesNo.YES)
+        if agreed is YesNo.NO:
+            turn.answer(_("The photo was not kept."), alert=True)
+        await show_report_step(turn, activity, report, ReportStep.SUMMARY)
+
+
+def register(router: Router) -> None:
+    """Register the report steps."""
+    router.form(FLOW, LEADERS, N_("You no longer have the leader role, so this form was "
+                                  "closed. Your report so far was kept."), steps=ReportFormStep)
+    router.button(REPORT, roles=LEADERS)(start_report)
+    router.button(REPORT_GO, roles=LEADERS)(go_to_report_step)
+    router.button(REPORT_ZERO, roles=LEADERS)(nobody_of_this_age)
+    router.button(REPORT_CONSENT, roles=LEADERS)(confirm_photo_consent)
     register_endings(router)
 
 
-def register_endings(router: Router) -> None:
-    @router.button("act.rsend", int, roles=LEADERS)
-    async def send_report(turn: Turn, activity_id: int) -> None:
-        """Send the report; from now on it counts in the figures."""
-        loaded = await load_report(turn, activity_id)
-        if loaded is None:
-            return
-        activity, report = loaded
-        try:
-            reports.submit_report(report, now=turn.now)
-        except InvalidInput as error:
-            await show_report_step(turn, activity, report, ReportStep.UNDER12,
-                                   error=error_text(error))
-            return
-        await turn.clear_state()
-        turn.edit(
-            ngettext(
-                "Thank you for reporting! {total} person took part.",
-                "Thank you for reporting! {total} people took part.",
-                reports.total(report),
-            ).format(total=turn.translator.format_number(reports.total(report))),
-            keyboard([button(pgettext("button", "🗂 My activities"), "act.mine"),
-                      menu_button()]),
-        )
+async def send_report(turn: Turn, activity_id: int) -> None:
+    """Send the report; from now on it counts in the figures."""
+    loaded = await load_report(turn, activity_id)
+    if loaded is None:
+        return
+    activity, report = loaded
+    try:
+        reports.submit_report(report, now=turn.now)
+    except InvalidInput as error:
+        await show_report_step(turn, activity, report, ReportStep.UNDER12,
+                               error=error_text(error))
+        return
+    await turn.clear_state()
+    turn.edit(
+        ngettext(
+            "Thank you for reporting! {total} person took part.",
+            "Thank you for reporting! {total} people took part.",
+            reports.total(report),
+        ).format(total=turn.translator.format_number(reports.total(report))),
+        keyboard([button(pgettext("button", "🗂 My activities"), MINE()),
+                  menu_button()]),
+    )
 
-    @router.button("act.rstop", int, roles=LEADERS)
-    async def stop_report(turn: Turn, activity_id: int) -> None:
-        """Stop reporting for now; what was written is kept for later."""
-        await turn.clear_state()
-        turn.edit(
-            _("Stopped. What you wrote so far is saved: press “Report how it went” on the "
-              "activity to continue."),
-            keyboard([button(pgettext("button", "🗂 My activities"), "act.mine"), menu_button()]),
-        )
+
+async def stop_report(turn: Turn, activity_id: int) -> None:
+    """Stop reporting for now; what was written is kept for later."""
+    await turn.clear_state()
+    turn.edit(
+        _("Stopped. What you wrote so far is saved: press “Report how it went” on the "
+          "activity to continue."),
+        keyboard([button(pgettext("button", "🗂 My activities"), MINE()), menu_button()]),
+    )
+
+
+def register_endings(router: Router) -> None:
+    """Sending the report, or stopping for now."""
+    router.button(REPORT_SEND, roles=LEADERS)(send_report)
+    router.button(REPORT_STOP, roles=LEADERS)(stop_report)

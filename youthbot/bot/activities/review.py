@@ -14,10 +14,12 @@ from ...core.activities import reviews as activity_reviews
 from ...core.activities.export import export_files, load_rows, parse_day
 from ...core.people.roles import STAFF, Role
 from ...db.models import Activity
-from ...i18n import N_, _, ngettext, pgettext
+from ...i18n import N_, _, ngettext, pgettext, speaking
 from ..people.menu import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
+from .actions import APPROVE, MENU, OPEN, REVIEW, REVIEW_LIST, REVIEW_SHOW, SEND_BACK
+from .forms import ReviewFormStep
 from .views import (
     FLOW,
     activities_button,
@@ -27,14 +29,12 @@ from .views import (
     notify,
     render_summary,
     short_when,
-    speaking,
     tell,
     zone,
 )
 
 logger = logging.getLogger(__name__)
 
-REASON_STEP = "review.reason"
 
 
 def render_already_reviewed() -> str:
@@ -61,11 +61,11 @@ async def show_card(turn: Turn, activity: Activity | None, *, note: str | None =
         "\n\n".join(parts),
         keyboard(
             [
-                button(pgettext("button", "✅ Approve"), "act.approve", activity.id),
-                button(pgettext("button", "↩️ Send back"), "act.sendback", activity.id),
+                button(pgettext("button", "✅ Approve"), APPROVE(activity.id)),
+                button(pgettext("button", "↩️ Send back"), SEND_BACK(activity.id)),
             ],
-            button(pgettext("button", "⏭ Next"), "act.rv", activity.id),
-            back_button("act.menu"),
+            button(pgettext("button", "⏭ Next"), REVIEW(activity.id)),
+            back_button(MENU()),
         ),
     )
 
@@ -84,24 +84,23 @@ async def typed_reason(turn: Turn, data: dict) -> None:
         )
     except acts.InvalidInput as error:
         turn.reply(f"{error_text(error)}\n\n{render_reason_question()}",
-                   keyboard(cancel_button("act.rvshow", activity_id)))
+                   keyboard(cancel_button(REVIEW_SHOW(activity_id))))
         return
     except acts.NotPending:
         await turn.clear_state()
         tell(turn, render_already_reviewed())
         return
     if language is not None:
-        with speaking(turn.deps, language):
+        with speaking(turn.deps.catalogs, language):
             text = _("Your activity “{title}” was sent back by a moderator. Their note:\n\n"
                      "{reason}\n\nYou can change it and send it again from “My activities”.")
-            markup = keyboard(button(pgettext("button", "Open the activity"), "act.open",
-                                     activity.id))
+            markup = keyboard(button(pgettext("button", "Open the activity"), OPEN(activity.id)))
         notify(turn, activity.leader_id, text.format(title=activity.title,
                                                      reason=activity.review_note), markup)
     await turn.clear_state()
     turn.reply(
         _("Sent back. The leader has been told."),
-        keyboard(button(pgettext("button", "⏭ Next"), "act.rv", activity.id), menu_button()),
+        keyboard(button(pgettext("button", "⏭ Next"), REVIEW(activity.id)), menu_button()),
     )
 
 
@@ -110,71 +109,78 @@ def render_reason_question() -> str:
              "please be kind and specific.")
 
 
-def register(router: Router, text_steps: dict) -> None:
+async def review_pending(turn: Turn) -> None:
+    """The oldest activity waiting for review."""
+    await show_card(turn, await activity_reviews.next_pending(turn.session))
+
+
+async def next_pending(turn: Turn, after_id: int) -> None:
+    """The next activity waiting for review."""
+    await show_card(turn, await activity_reviews.next_pending(turn.session, after_id=after_id))
+
+
+async def show_pending(turn: Turn, activity_id: int) -> None:
+    """One pending activity again (after cancelling a send-back)."""
+    try:
+        activity = await activity_reviews.pending(turn.session, activity_id=activity_id)
+    except acts.NotPending:
+        activity = await activity_reviews.next_pending(turn.session)
+    await show_card(turn, activity)
+
+
+async def approve(turn: Turn, activity_id: int) -> None:
+    """Approve: young people can find it now; the leader is told."""
+    try:
+        activity, language = await activity_reviews.review(
+            turn.session, activity_id=activity_id, moderator_id=turn.user_id,
+            approve=True, reason=None, now=turn.now,
+        )  # fmt: skip
+    except acts.NotPending:
+        tell(turn, render_already_reviewed())
+        return
+    if language is not None:
+        with speaking(turn.deps.catalogs, language) as translator:
+            text = _("Good news! Your activity “{title}” on {when} was approved. Young "
+                     "people can now find it and join.").format(
+                title=activity.title, when=short_when(turn.deps, translator, activity))
+        notify(turn, activity.leader_id, text)
+    following = await activity_reviews.next_pending(turn.session, after_id=activity_id)
+    await show_card(turn, following, note=_("Approved. The leader has been told."))
+
+
+async def ask_reason(turn: Turn, activity_id: int) -> None:
+    """Ask the moderator why it goes back."""
+    try:
+        await activity_reviews.pending(turn.session, activity_id=activity_id)
+    except acts.NotPending:
+        tell(turn, render_already_reviewed())
+        return
+    await turn.set_state(FLOW, ReviewFormStep.REASON, activity_id=activity_id)
+    turn.edit(render_reason_question(), keyboard(cancel_button(REVIEW_SHOW(activity_id))))
+
+
+async def export_activities(turn: Turn) -> None:
+    """Send an admin the activities as CSV and XLSX, and the two charts."""
+    try:
+        start, end = export_range(turn.context.args or [])
+    except ValueError:
+        turn.reply(_("Please write the dates like this: /export 2026-01-01 2026-12-31 "
+                     "(both are optional; the second must not be before the first)."))
+        return
+    turn.reply(_("Preparing the export of activities…"))
+    turn.later(lambda: send_export(turn, start, end))
+
+
+def register(router: Router) -> None:
     """Register review and export."""
-    text_steps[REASON_STEP] = typed_reason
     router.form(FLOW, STAFF, N_("You no longer have the moderator role, so this form was "
-                                "closed. Nothing was sent back."), steps=[REASON_STEP])
-
-    @router.button("act.review", roles=STAFF)
-    async def review_pending(turn: Turn) -> None:
-        """The oldest activity waiting for review."""
-        await show_card(turn, await activity_reviews.next_pending(turn.session))
-
-    @router.button("act.rv", int, roles=STAFF)
-    async def next_pending(turn: Turn, after_id: int) -> None:
-        """The next activity waiting for review."""
-        await show_card(turn, await activity_reviews.next_pending(turn.session, after_id=after_id))
-
-    @router.button("act.rvshow", int, roles=STAFF)
-    async def show_pending(turn: Turn, activity_id: int) -> None:
-        """One pending activity again (after cancelling a send-back)."""
-        activity = await turn.session.get(Activity, activity_id)
-        if activity is None or activity.status != acts.Status.PENDING:
-            activity = await activity_reviews.next_pending(turn.session)
-        await show_card(turn, activity)
-
-    @router.button("act.approve", int, roles=STAFF)
-    async def approve(turn: Turn, activity_id: int) -> None:
-        """Approve: young people can find it now; the leader is told."""
-        try:
-            activity, language = await activity_reviews.review(
-                turn.session, activity_id=activity_id, moderator_id=turn.user_id,
-                approve=True, reason=None, now=turn.now,
-            )  # fmt: skip
-        except acts.NotPending:
-            tell(turn, render_already_reviewed())
-            return
-        if language is not None:
-            with speaking(turn.deps, language) as translator:
-                text = _("Good news! Your activity “{title}” on {when} was approved. Young "
-                         "people can now find it and join.").format(
-                    title=activity.title, when=short_when(turn.deps, translator, activity))
-            notify(turn, activity.leader_id, text)
-        following = await activity_reviews.next_pending(turn.session, after_id=activity_id)
-        await show_card(turn, following, note=_("Approved. The leader has been told."))
-
-    @router.button("act.sendback", int, roles=STAFF)
-    async def ask_reason(turn: Turn, activity_id: int) -> None:
-        """Ask the moderator why it goes back."""
-        activity = await turn.session.get(Activity, activity_id)
-        if activity is None or activity.status != acts.Status.PENDING:
-            tell(turn, render_already_reviewed())
-            return
-        await turn.set_state(FLOW, REASON_STEP, activity_id=activity_id)
-        turn.edit(render_reason_question(), keyboard(cancel_button("act.rvshow", activity_id)))
-
-    @router.command("export", "exportar", roles={Role.ADMIN})
-    async def export_activities(turn: Turn) -> None:
-        """Send an admin the activities as CSV and XLSX, and the two charts."""
-        try:
-            start, end = export_range(turn.context.args or [])
-        except ValueError:
-            turn.reply(_("Please write the dates like this: /export 2026-01-01 2026-12-31 "
-                         "(both are optional; the second must not be before the first)."))
-            return
-        turn.reply(_("Preparing the export of activities…"))
-        turn.later(lambda: send_export(turn, start, end))
+                                "closed. Nothing was sent back."), steps=ReviewFormStep)
+    router.button(REVIEW_LIST, roles=STAFF)(review_pending)
+    router.button(REVIEW, roles=STAFF)(next_pending)
+    router.button(REVIEW_SHOW, roles=STAFF)(show_pending)
+    router.button(APPROVE, roles=STAFF)(approve)
+    router.button(SEND_BACK, roles=STAFF)(ask_reason)
+    router.command("export", "exportar", roles={Role.ADMIN})(export_activities)
 
 
 def export_range(args: list[str]) -> tuple[date | None, date | None]:

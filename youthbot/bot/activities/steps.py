@@ -17,6 +17,23 @@ from ...db.models import Activity
 from ...i18n import _, pgettext
 from ..runtime.paging import paged_rows
 from ..runtime.turn import Turn, button
+from .actions import (
+    COUNTRY,
+    DAY,
+    DISTRICT,
+    EDIT,
+    EXPECTED,
+    GO,
+    HOUR,
+    KIND,
+    MENU,
+    ONLINE,
+    OPEN,
+    PATHWAY,
+    REGION,
+    STOP,
+    SUBMIT,
+)
 from .views import back_button, cancel_button, default_country, find_country, render_summary, zone
 
 PICK_DAYS = 14
@@ -41,10 +58,10 @@ def picked_day(turn: Turn, token: str) -> date | None:
 def footer(activity: Activity, step: Step) -> list[InlineKeyboardButton]:
     """Back and cancel: inside the draft, or back to the activity when editing it."""
     if activity.status != Status.DRAFT:
-        return [back_button("act.edit", activity.id), cancel_button("act.open", activity.id)]
+        return [back_button(EDIT(activity.id)), cancel_button(OPEN(activity.id))]
     previous = acts.previous_step(step)
-    back = back_button("act.go", activity.id, previous) if previous else back_button("act.menu")
-    return [back, cancel_button("act.stop", activity.id)]
+    back = back_button(GO(activity.id, previous)) if previous else back_button(MENU())
+    return [back, cancel_button(STOP(activity.id))]
 
 
 def rows_of(buttons: list[InlineKeyboardButton], size: int) -> list[list[InlineKeyboardButton]]:
@@ -61,7 +78,7 @@ def field_rows(activity: Activity) -> list[list[InlineKeyboardButton]]:
         Step.PLACE: pgettext("button", "✏️ Place"),
         Step.EXPECTED: pgettext("button", "✏️ Expected participants"),
     }
-    buttons = [button(label, "act.go", activity.id, step) for step, label in labels.items()]
+    buttons = [button(label, GO(activity.id, step)) for step, label in labels.items()]
     return rows_of(buttons, 2)
 
 
@@ -80,11 +97,11 @@ def prompt(
         text = _("What is the activity called? Write a short title (up to {maximum} characters).")
         return text.format(maximum=acts.TITLE_MAX), []
     if step is Step.KIND:
-        kinds = [button(_(label), "act.kind", aid, k) for k, label in acts.KIND_LABELS.items()]
+        kinds = [button(_(label), KIND(aid, k)) for k, label in acts.KIND_LABELS.items()]
         return _("What kind of activity is it?"), rows_of(kinds, 2)
     if step is Step.PATHWAY:
         return render_pathway_question(), [
-            [button(_(label), "act.path", aid, p)] for p, label in acts.PATHWAY_LABELS.items()
+            [button(_(label), PATHWAY(aid, p))] for p, label in acts.PATHWAY_LABELS.items()
         ]
     if step is Step.WHEN:
         return render_when_question(), day_rows(turn, aid)
@@ -98,7 +115,7 @@ def prompt(
     if step is Step.COUNTRY:  # "Another country": not the one whose regions were offered
         shown = activity.country or default_country(turn.deps, None)
         countries = [
-            button(c.name_in(turn.language), "act.country", aid, c.id)
+            button(c.name_in(turn.language), COUNTRY(aid, c.id))
             for c in turn.deps.content.countries
             if c.id != shown
         ]
@@ -108,7 +125,7 @@ def prompt(
     if step is Step.EXPECTED:
         text = _("How many people do you expect? Write a whole number from 1 to {maximum}, or "
                  "pick one.").format(maximum=turn.translator.format_number(acts.EXPECTED_MAX))
-        return text, [[button(str(n), "act.exp", aid, n) for n in QUICK_EXPECTED]]
+        return text, [[button(str(n), EXPECTED(aid, n)) for n in QUICK_EXPECTED]]
     return summary_prompt(turn, activity)
 
 
@@ -134,8 +151,7 @@ def day_rows(turn: Turn, activity_id: int) -> list:
     today = local_today(turn)
     days = [today + timedelta(days=n) for n in range(PICK_DAYS)]
     buttons = [
-        button(turn.translator.format_date(d, "EEE d MMM"), "act.day", activity_id,
-               d.strftime("%Y%m%d"))
+        button(turn.translator.format_date(d, "EEE d MMM"), DAY(activity_id, d.strftime("%Y%m%d")))
         for d in days
     ]
     return rows_of(buttons, 3)
@@ -147,7 +163,7 @@ def hour_rows(turn: Turn, activity_id: int, day: date) -> list:
         h for h in PICK_HOURS
         if combine_day(day, h, 0, timezone=turn.settings.timezone) > turn.now
     ]
-    return rows_of([button(f"{h:02d}:00", "act.hour", activity_id, token, h) for h in hours], 4)
+    return rows_of([button(f"{h:02d}:00", HOUR(activity_id, token, h)) for h in hours], 4)
 
 
 def place_prompt(
@@ -157,17 +173,17 @@ def place_prompt(
     country = find_country(turn.deps, country_id or activity.country) or find_country(
         turn.deps, default_country(turn.deps, None)
     )
-    online = button(pgettext("button", "💻 Online"), "act.online", activity.id)
+    online = button(pgettext("button", "💻 Online"), ONLINE(activity.id))
     if country is None:
         return _("Where is it?"), [[online]]
     regions = [
-        button(r.name_in(turn.language), "act.region", activity.id, country.id, r.id)
+        button(r.name_in(turn.language), REGION(activity.id, country.id, r.id))
         for r in country.regions
     ]
     extra = [online]
     if len(turn.deps.content.countries) > 1:
-        extra.append(button(pgettext("button", "🌎 Another country"), "act.go", activity.id,
-                            Step.COUNTRY))
+        another = GO(activity.id, Step.COUNTRY)
+        extra.append(button(pgettext("button", "🌎 Another country"), another))
     text = _("Where is it? Choose the region in {country}, or Online.")
     rows = paged_rows(regions, page, per_row=2, turn_page=("act.places", activity.id, country.id))
     return text.format(country=country.name_in(turn.language)), [*rows, extra]
@@ -177,10 +193,10 @@ def district_prompt(turn: Turn, activity: Activity) -> tuple[str, list]:
     country = find_country(turn.deps, activity.country)
     region = country.region(activity.region) if country and activity.region else None
     name = region.name_in(turn.language) if region else activity.region
-    skip = [button(pgettext("button", "Skip"), "act.district", activity.id, -1)]
+    skip = [button(pgettext("button", "Skip"), DISTRICT(activity.id, -1))]
     if region is not None and region.districts:
         districts = [
-            button(d, "act.district", activity.id, i) for i, d in enumerate(region.districts)
+            button(d, DISTRICT(activity.id, i)) for i, d in enumerate(region.districts)
         ]
         text = _("Which district in {region}? Choose one, or write its name.")
         return text.format(region=name), [*rows_of(districts, 2), skip]
@@ -196,5 +212,5 @@ def summary_prompt(turn: Turn, activity: Activity) -> tuple[str, list]:
             _("Is everything right? Send it for review, or change a part."),
         ]
     )
-    send = button(pgettext("button", "✅ Send for review"), "act.submit", activity.id)
+    send = button(pgettext("button", "✅ Send for review"), SUBMIT(activity.id))
     return text, [[send], *field_rows(activity)]

@@ -4,8 +4,6 @@ messages to other people (leaders, joiners, staff), each in their own language."
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_date_format
@@ -17,10 +15,12 @@ from ...core.activities.dates import DateInvalid
 from ...core.activities.reports import BAND_LABELS, GENDERS, band_counts, capitalized, total
 from ...core.regions import Country
 from ...db.models import Activity, ActivityReport
-from ...i18n import N_, Translator, _, activate, current, deactivate, ngettext, pgettext
+from ...i18n import N_, Translator, _, current, ngettext, pgettext
 from ...logsafe import who
+from ..runtime.callbacks import Packed
 from ..runtime.turn import Deps, Markup, Turn, button
 from ..safety.hold import held_back
+from .actions import MENU
 
 logger = logging.getLogger(__name__)
 
@@ -104,10 +104,6 @@ def tell(turn: Turn, text: str) -> None:
         turn.reply(text)
 
 
-def stale(turn: Turn) -> None:
-    tell(turn, _("This button no longer works. Please use the latest message."))
-
-
 def notify(turn: Turn, chat_id: int, text: str, markup: Markup = None) -> None:
     """Queue a message to someone else; if they blocked the bot, the turn still completes."""
     deps, bot = turn.deps, turn.bot
@@ -135,16 +131,6 @@ async def deliver(
         return False
     return True
 
-
-@contextmanager
-def speaking(deps: Deps, language: str | None) -> Iterator[Translator]:
-    """Render a message for someone else (a leader, a joiner) in their own language."""
-    translator = deps.catalogs.get(language)
-    token = activate(translator)
-    try:
-        yield translator
-    finally:
-        deactivate(token)
 
 
 def zone(deps: Deps) -> ZoneInfo:
@@ -257,13 +243,13 @@ def render_counts(report: ActivityReport, translator: Translator) -> str:
 # Buttons ---------------------------------------------------------------------------------
 
 
-def back_button(action: str, *args: object) -> InlineKeyboardButton:
-    return button(pgettext("button", "⬅️ Back"), action, *args)
+def back_button(action: Packed) -> InlineKeyboardButton:
+    return button(pgettext("button", "⬅️ Back"), action)
 
 
-def cancel_button(action: str, *args: object) -> InlineKeyboardButton:
-    return button(pgettext("button", "✖️ Cancel"), action, *args)
+def cancel_button(action: Packed) -> InlineKeyboardButton:
+    return button(pgettext("button", "✖️ Cancel"), action)
 
 
 def activities_button() -> InlineKeyboardButton:
-    return button(pgettext("button", "📅 Activities"), "act.menu")
+    return button(pgettext("button", "📅 Activities"), MENU())

@@ -5,39 +5,24 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.ext import ChatMemberHandler
 
 from ...core import announce
 from ...core.errors import NotFound
 from ...core.people.roles import Role
-from ...i18n import N_, _, language_label, ngettext, pgettext
+from ...i18n import _, language_label, ngettext, pgettext
 from ..runtime.longtext import MAX_MESSAGE_LENGTH, utf16_length
-from ..runtime.router import Router
 from ..runtime.turn import BotContext, Turn, button, keyboard, run_turn
+from . import actions
+from .actions import Step
 from .outbox import progress_keyboard, render_progress
 
 FLOW = "announce"
 ADMINS = {Role.ADMIN}
 
 
-def register(router: Router) -> None:
-    """Register the /announce flow and the handler of people blocking the bot."""
-    router.command("announce", "anuncio", roles=ADMINS)(start_announcement)
-    router.flow(FLOW)(write_announcement)
-    router.form(FLOW, ADMINS, N_("You no longer have the admin role, so this form was closed. "
-                                 "Your draft was removed."))
-    router.button("ann.skip", roles=ADMINS)(skip_language)
-    router.button("ann.send", int, roles=ADMINS)(confirm_announcement)
-    router.button("ann.cancel", int, roles=ADMINS)(cancel_announcement)
-    router.button("ann.stop", int, roles=ADMINS)(stop_announcement)
-    router.extra_handlers.append(
-        ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
-    )
-
-
 async def start_announcement(turn: Turn) -> None:
     """Ask for the announcement's text in the first language."""
-    await turn.set_state(FLOW, "text", lang=turn.deps.catalogs.languages[0], texts={})
+    await turn.set_state(FLOW, Step.TEXT, lang=turn.deps.catalogs.languages[0], texts={})
     ask_text(turn, turn.deps.catalogs.languages[0], first=True)
 
 
@@ -58,15 +43,13 @@ def ask_text(turn: Turn, language: str, *, first: bool) -> None:
             "Now write it for people who use {language}, or skip: they will get the "
             "{default} text."
         ).format(language=name, default=default),
-        keyboard(button(pgettext("button", "Skip this language"), "ann.skip")),
+        keyboard(button(pgettext("button", "Skip this language"), actions.SKIP())),
     )
 
 
 async def write_announcement(turn: Turn) -> None:
-    """Keep the text for this language; ask for the next one, or show the preview."""
-    if turn.role is not Role.ADMIN:
-        await turn.clear_state()
-        return
+    """Keep the text for this language; ask for the next one, or show the preview (the form
+    is closed for anyone who is no longer an admin before this runs: router.form)."""
     text = turn.text.strip()
     if not text:
         turn.reply(_("Please write the announcement as a text message."))
@@ -87,7 +70,7 @@ async def write_announcement(turn: Turn) -> None:
 async def skip_language(turn: Turn) -> None:
     """Leave this language without its own text (its people get the first language's)."""
     if turn.state is None or turn.state.flow != FLOW or not turn.state.data.get("texts"):
-        turn.answer(_("This button no longer works. Please use the latest message."))
+        turn.stale()
         return
     await next_language(turn, dict(turn.state.data["texts"]))
 
@@ -97,7 +80,7 @@ async def next_language(turn: Turn, texts: dict[str, str]) -> None:
     language = turn.state.data["lang"]
     current = languages.index(language) if language in languages else 0
     if current + 1 < len(languages):
-        await turn.set_state(FLOW, "text", lang=languages[current + 1], texts=texts)
+        await turn.set_state(FLOW, Step.TEXT, lang=languages[current + 1], texts=texts)
         ask_text(turn, languages[current + 1], first=False)
         return
     await turn.clear_state()
@@ -144,8 +127,8 @@ def show_preview(turn: Turn, draft_id: int, texts: dict[str, str], counts: dict[
         ).format(count=number(total)),
         keyboard(
             [
-                button(pgettext("button", "📣 Send"), "ann.send", draft_id),
-                button(pgettext("button", "Cancel"), "ann.cancel", draft_id),
+                button(pgettext("button", "📣 Send"), actions.SEND(draft_id)),
+                button(pgettext("button", "Cancel"), actions.CANCEL(draft_id)),
             ]
         ),
     )

@@ -36,8 +36,9 @@ from ...db.models.announce import (
     SENT,
     Announcement,
 )
-from ...i18n import _, activate, deactivate, pgettext
+from ...i18n import _, pgettext, speaking
 from ..runtime.turn import Deps, button, deps_of, keyboard
+from .actions import STOP
 
 logger = logging.getLogger(__name__)
 
@@ -284,22 +285,19 @@ class AnnouncementSender:
             self.on_progress(fresh, current)
         if fresh.admin_chat_id is None or fresh.progress_message_id is None:
             return
-        translator = self.deps.catalogs.get(fresh.language)
-        token = activate(translator)
-        try:
-            await self.application.bot.edit_message_text(
-                render_progress(fresh, current, translator.format_number),
-                chat_id=fresh.admin_chat_id,
-                message_id=fresh.progress_message_id,
-                reply_markup=progress_keyboard(fresh),
-            )
-        except BadRequest as exc:
-            if "not modified" not in str(exc).lower():
+        with speaking(self.deps.catalogs, fresh.language) as translator:
+            try:
+                await self.application.bot.edit_message_text(
+                    render_progress(fresh, current, translator.format_number),
+                    chat_id=fresh.admin_chat_id,
+                    message_id=fresh.progress_message_id,
+                    reply_markup=progress_keyboard(fresh),
+                )
+            except BadRequest as exc:
+                if "not modified" not in str(exc).lower():
+                    logger.info("announcement %s: progress not shown", announcement.id)
+            except TelegramError:
                 logger.info("announcement %s: progress not shown", announcement.id)
-        except TelegramError:
-            logger.info("announcement %s: progress not shown", announcement.id)
-        finally:
-            deactivate(token)
 
 
 def render_progress(announcement: Announcement, current: announce.Progress, number) -> str:
@@ -325,7 +323,7 @@ def render_progress(announcement: Announcement, current: announce.Progress, numb
 def progress_keyboard(announcement: Announcement):
     if announcement.status != SENDING:
         return None
-    return keyboard(button(pgettext("button", "⏹ Stop sending"), "ann.stop", announcement.id))
+    return keyboard(button(pgettext("button", "⏹ Stop sending"), STOP(announcement.id)))
 
 
 def retry_seconds(exc: RetryAfter) -> float:

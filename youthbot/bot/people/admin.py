@@ -10,6 +10,7 @@ from ...i18n import N_, _, pgettext
 from ..cases import staff_alerts
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
+from .actions import ROLE_LIST, ROLE_REVOKE
 
 ROLE_NAMES = {
     Role.YOUNG: N_("young person"),
@@ -55,75 +56,82 @@ def parse_role_args(args: list[str]) -> tuple[int, Role] | None:
     return (int(args[0]), role) if role in GRANTABLE else None
 
 
+async def grant(turn: Turn) -> None:
+    """`/grant USER_ID leader|moderator|admin`: give someone a role."""
+    parsed = parse_role_args(turn.context.args or [])
+    if parsed is None:
+        turn.reply(_("Write it like this: /grant 123456789 leader (or moderator, admin)."))
+        return
+    user_id, role = parsed
+    await users.grant_role(
+        turn.session, actor_id=turn.user_id, user_id=user_id, role=role,
+        default_language=turn.settings.default_language, today=turn.today,
+    )
+    turn.reply(_("Done: {user_id} is now {role}.").format(user_id=user_id,
+                                                          role=role_name(role)))
+
+
+async def revoke(turn: Turn) -> None:
+    """`/revoke USER_ID ROLE`: take a role away."""
+    parsed = parse_role_args(turn.context.args or [])
+    if parsed is None:
+        turn.reply(_("Write it like this: /revoke 123456789 leader (or moderator, admin)."))
+        return
+    await revoke_and_reply(turn, *parsed)
+
+
+async def list_roles(turn: Turn) -> None:
+    """Everyone with a role, each with a button to revoke it."""
+    staff = await users.list_staff(turn.session)
+    if not staff:
+        turn.reply(_("Nobody has a role yet. Use /grant or /invite."))
+        return
+    lines = [_("People with a role:")]
+    rows = []
+    for user_id, role in staff:
+        lines.append(f"• {user_id}: {role_name(role)}")
+        rows.append(button(_("Revoke {user_id} ({role})").format(
+            user_id=user_id, role=role_name(role)), ROLE_REVOKE(user_id, Role(role))))
+    turn.reply("\n".join(lines), keyboard(*rows))
+
+
+async def press_revoke(turn: Turn, user_id: int, role: Role) -> None:
+    """Revoke from the /roles list (the data is re-checked against the database)."""
+    await revoke_and_reply(turn, user_id, role)
+
+
+async def invite(turn: Turn) -> None:
+    """`/invite leader|moderator`: a one-time code, valid for 7 days."""
+    args = turn.context.args or []
+    role = {"leader": Role.LEADER, "moderator": Role.MODERATOR}.get(
+        args[0].lower() if args else "")
+    if role is None:
+        turn.reply(_("Write it like this: /invite leader (or /invite moderator)."))
+        return
+    code = (await users.create_invite(turn.session, role=role, created_by=turn.user_id,
+                                      now=turn.now)).code
+    link = f"https://t.me/{turn.bot.username}?start=inv_{code}"
+    turn.reply(
+        _("Invite code (role: {role}): {code}\nIt works once, for 7 days. Share this link: "
+          "{link}\nor ask them to write /code {code} to the bot.").format(
+            role=role_name(role), code=code, link=link),
+        keyboard(button(pgettext("button", "People with a role"), ROLE_LIST())),
+    )
+
+
+async def press_list(turn: Turn) -> None:
+    """An admin pressed "People with a role": the list, each with a revoke button."""
+    await list_roles(turn)
+
+
 def register(router: Router) -> None:
     """Register the admins' role commands and buttons."""
-
-    @router.command("grant", roles=ADMINS)
-    async def grant(turn: Turn) -> None:
-        """`/grant USER_ID leader|moderator|admin`: give someone a role."""
-        parsed = parse_role_args(turn.context.args or [])
-        if parsed is None:
-            turn.reply(_("Write it like this: /grant 123456789 leader (or moderator, admin)."))
-            return
-        user_id, role = parsed
-        await users.grant_role(
-            turn.session, actor_id=turn.user_id, user_id=user_id, role=role,
-            default_language=turn.settings.default_language, today=turn.today,
-        )
-        turn.reply(_("Done: {user_id} is now {role}.").format(user_id=user_id,
-                                                              role=role_name(role)))
-
-    @router.command("revoke", roles=ADMINS)
-    async def revoke(turn: Turn) -> None:
-        """`/revoke USER_ID ROLE`: take a role away."""
-        parsed = parse_role_args(turn.context.args or [])
-        if parsed is None:
-            turn.reply(_("Write it like this: /revoke 123456789 leader (or moderator, admin)."))
-            return
-        await revoke_and_reply(turn, *parsed)
-
-    @router.command("roles", roles=ADMINS)
-    async def list_roles(turn: Turn) -> None:
-        """Everyone with a role, each with a button to revoke it."""
-        staff = await users.list_staff(turn.session)
-        if not staff:
-            turn.reply(_("Nobody has a role yet. Use /grant or /invite."))
-            return
-        lines = [_("People with a role:")]
-        rows = []
-        for user_id, role in staff:
-            lines.append(f"• {user_id}: {role_name(role)}")
-            rows.append(button(_("Revoke {user_id} ({role})").format(
-                user_id=user_id, role=role_name(role)), "role.revoke", user_id, Role(role)))
-        turn.reply("\n".join(lines), keyboard(*rows))
-
-    @router.button("role.revoke", int, Role, roles=ADMINS)
-    async def press_revoke(turn: Turn, user_id: int, role: Role) -> None:
-        """Revoke from the /roles list (the data is re-checked against the database)."""
-        await revoke_and_reply(turn, user_id, role)
-
-    @router.command("invite", roles=ADMINS)
-    async def invite(turn: Turn) -> None:
-        """`/invite leader|moderator`: a one-time code, valid for 7 days."""
-        args = turn.context.args or []
-        role = {"leader": Role.LEADER, "moderator": Role.MODERATOR}.get(
-            args[0].lower() if args else "")
-        if role is None:
-            turn.reply(_("Write it like this: /invite leader (or /invite moderator)."))
-            return
-        code = (await users.create_invite(turn.session, role=role, created_by=turn.user_id,
-                                          now=turn.now)).code
-        link = f"https://t.me/{turn.bot.username}?start=inv_{code}"
-        turn.reply(
-            _("Invite code (role: {role}): {code}\nIt works once, for 7 days. Share this link: "
-              "{link}\nor ask them to write /code {code} to the bot.").format(
-                role=role_name(role), code=code, link=link),
-            keyboard(button(pgettext("button", "People with a role"), "role.list")),
-        )
-
-    @router.button("role.list", roles=ADMINS)
-    async def press_list(turn: Turn) -> None:
-        await list_roles(turn)
+    router.command("grant", roles=ADMINS)(grant)
+    router.command("revoke", roles=ADMINS)(revoke)
+    router.command("roles", roles=ADMINS)(list_roles)
+    router.button(ROLE_REVOKE, roles=ADMINS)(press_revoke)
+    router.command("invite", roles=ADMINS)(invite)
+    router.button(ROLE_LIST, roles=ADMINS)(press_list)
 
 
 async def revoke_and_reply(turn: Turn, user_id: int, role: Role) -> None:

@@ -6,14 +6,27 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from ...core.errors import InviteInvalid
 from ...core.people import users
+from ...core.people.users import AgeBand
 from ...i18n import _, pgettext
+from ..activities.actions import MENU as ACTIVITIES_MENU
+from ..quiz.actions import LIST as QUIZ_LIST
+from ..runtime.callbacks import Action
 from ..runtime.router import ANY, Router, router_of
 from ..runtime.turn import Turn, button, keyboard
+from .actions import (
+    AGE,
+    CONSENT,
+    CONSENT_AGAIN,
+    FIRST_LANGUAGE,
+    LANGUAGE,
+    MENU,
+    SETTINGS,
+    SETTINGS_LANGUAGE,
+    Agreement,
+)
 from .admin import render_role_data, role_name
 
 # Actions owned by other features; the menu only links to them.
-QUIZ_ENTRY = "quiz.list"
-ACTIVITIES_ENTRY = "act.menu"
 HELP_ENTRY = "help"
 
 
@@ -23,17 +36,17 @@ def help_button() -> InlineKeyboardButton:
 
 
 def menu_button() -> InlineKeyboardButton:
-    return button(pgettext("button", "☰ Menu"), "menu")
+    return button(pgettext("button", "☰ Menu"), MENU())
 
 
 def build_main_menu_keyboard(turn: Turn) -> InlineKeyboardMarkup:
     return keyboard(
         [
-            button(pgettext("button", "🧠 Quizzes"), QUIZ_ENTRY),
-            button(pgettext("button", "📅 Activities"), ACTIVITIES_ENTRY),
+            button(pgettext("button", "🧠 Quizzes"), QUIZ_LIST()),
+            button(pgettext("button", "📅 Activities"), ACTIVITIES_MENU()),
         ],
         help_button(),
-        button(pgettext("button", "⚙️ Settings"), "settings"),
+        button(pgettext("button", "⚙️ Settings"), SETTINGS()),
     )
 
 
@@ -50,10 +63,10 @@ def show_main_menu(turn: Turn, *, edit: bool = False) -> None:
     send(render_main_menu(), build_main_menu_keyboard(turn))
 
 
-def build_language_keyboard(turn: Turn, action: str) -> InlineKeyboardMarkup:
+def build_language_keyboard(turn: Turn, action: Action) -> InlineKeyboardMarkup:
     catalogs = turn.deps.catalogs
     return keyboard(
-        [button(catalogs.get(lang).language_name, action, lang) for lang in catalogs.languages],
+        [button(catalogs.get(lang).language_name, action(lang)) for lang in catalogs.languages],
         help_button(),
     )
 
@@ -85,159 +98,177 @@ def show_privacy_notice(turn: Turn, *, edit: bool = False) -> None:
     )
 
 
+async def start(turn: Turn) -> None:
+    """Greet; a new person chooses a language, then reads the privacy notice."""
+    await turn.clear_state()
+    args = turn.context.args or []
+    if args and args[0].startswith("inv_"):
+        await redeem(turn, args[0][4:])
+        return
+    if users.has_consented(turn.user):
+        turn.reply(_("Hello again! 👋"))
+        show_main_menu(turn)
+        return
+    turn.reply(
+        _(
+            "Hello! 👋 I am the Youth Voices for Change bot. I can help you learn about your "
+            "rights with short quizzes, find youth activities near you, and get help if you "
+            "need it.\n\nWhich language do you prefer?"
+        ),
+        build_language_keyboard(turn, FIRST_LANGUAGE),
+    )
+
+
+async def choose_first_language(turn: Turn, language: str) -> None:
+    """Store the language chosen at first contact and show the privacy notice."""
+    if not turn.switch_language(language):
+        turn.stale()
+        return
+    show_privacy_notice(turn, edit=True)
+
+
+async def ask_language(turn: Turn) -> None:
+    """Offer the languages; works in any state."""
+    turn.reply(_("Choose your language:"), build_language_keyboard(turn, LANGUAGE))
+
+
+async def choose_language(turn: Turn, language: str) -> None:
+    """Switch language and show the menu in it."""
+    if not turn.switch_language(language):
+        turn.stale()
+        return
+    turn.edit(_("Done: I will talk to you in English."))
+    show_main_menu(turn)
+
+
+async def answer_consent(turn: Turn, agreed: Agreement) -> None:
+    """Agreement asks for the age group next; a "no" keeps only the language."""
+    if agreed is Agreement.YES:
+        role_data = render_role_data(turn.role)
+        turn.edit(
+            _("Thank you. How old are you? This helps us keep you safe.") + f"\n\n{role_data}"
+            if role_data
+            else _(
+                "Thank you. How old are you? This helps us keep you safe. If you are "
+                "under 14, we keep nothing about you except your language."
+            ),
+            keyboard(
+                [
+                    button(_("Under 14"), AGE(AgeBand.UNDER_14)),
+                    button(_("14 to 17"), AGE(AgeBand.FROM_14_TO_17)),
+                ],
+                [
+                    button(_("18 to 25"), AGE(AgeBand.FROM_18_TO_25)),
+                    button(_("26 or older"), AGE(AgeBand.FROM_26)),
+                ],
+            ),
+        )
+        return
+    text = _(
+        "That is fine. We keep only your language. You can still get help at any time. "
+        "To play quizzes and join activities, you need to agree first."
+    )
+    if turn.user is not None and turn.user.consent_version is not None:
+        # They agreed to an earlier notice: nothing new is kept, the old stays until asked.
+        text = _(
+            "That is fine: from now on we keep nothing new about you. What you shared "
+            "before stays until you delete it with /borrar. You can still get help at any "
+            "time."
+        )
+    turn.edit(
+        text,
+        keyboard(
+            help_button(), button(pgettext("button", "Read the notice again"), CONSENT_AGAIN())
+        ),
+    )
+
+
+async def read_notice_again(turn: Turn) -> None:
+    """The person wants to read the privacy notice again; agreeing or not comes next."""
+    show_privacy_notice(turn, edit=True)
+
+
+async def choose_age_band(turn: Turn, band: AgeBand) -> None:
+    """Record consent with the age group; under-14s are told they are anonymous."""
+    users.record_consent(turn.user, age_band=band, now=turn.now)
+    role_data = render_role_data(turn.role)
+    if band == users.ANONYMOUS_AGE_BAND and role_data:
+        turn.edit(_("Thank you! Because you are under 14, we will not keep your quiz "
+                    "answers.") + "\n\n" + role_data)
+    elif band == users.ANONYMOUS_AGE_BAND:
+        turn.edit(
+            _(
+                "Thank you! Because you are under 14, we will not keep your answers or "
+                "anything about you, only your language. Everything still works."
+            )
+        )
+    else:
+        turn.edit("\n\n".join(filter(None, [_("Thank you! You are all set."), role_data])))
+    show_main_menu(turn)
+
+
+async def menu(turn: Turn) -> None:
+    """The main menu, from any state (the conversation in progress is left)."""
+    await turn.clear_state()
+    show_main_menu(turn)
+
+
+async def press_menu(turn: Turn) -> None:
+    """The person pressed Menu: what they were doing is left; the main menu."""
+    await turn.clear_state()
+    show_main_menu(turn, edit=True)
+
+
+async def cancel(turn: Turn) -> None:
+    """Leave whatever was going on; nothing half-typed is kept."""
+    had_state = turn.state is not None
+    await turn.clear_state()
+    if not turn.is_private:
+        return
+    turn.reply(_("Cancelled.") if had_state else _("There was nothing to cancel."))
+    show_main_menu(turn)
+
+
+async def settings_command(turn: Turn) -> None:
+    """The person wrote /settings: their settings; a setting is chosen next."""
+    show_settings(turn)
+
+
+async def press_settings(turn: Turn) -> None:
+    """The person pressed Settings: their settings; a setting is chosen next."""
+    show_settings(turn, edit=True)
+
+
+async def press_language(turn: Turn) -> None:
+    """The person wants another language: the languages; one is chosen next."""
+    turn.edit(_("Choose your language:"), build_language_keyboard(turn, LANGUAGE))
+
+
+async def enter_code(turn: Turn) -> None:
+    """Redeem an invite code typed after the command."""
+    args = turn.context.args or []
+    if not args:
+        turn.reply(_("Please write the code after the command, like this: /code ABCD2345"))
+        return
+    await redeem(turn, args[0])
+
+
 def register(router: Router) -> None:
     """Register first contact, menu, language and settings."""
-
-    @router.command("start")
-    async def start(turn: Turn) -> None:
-        """Greet; a new person chooses a language, then reads the privacy notice."""
-        await turn.clear_state()
-        args = turn.context.args or []
-        if args and args[0].startswith("inv_"):
-            await redeem(turn, args[0][4:])
-            return
-        if users.has_consented(turn.user):
-            turn.reply(_("Hello again! 👋"))
-            show_main_menu(turn)
-            return
-        turn.reply(
-            _(
-                "Hello! 👋 I am the Youth Voices for Change bot. I can help you learn about your "
-                "rights with short quizzes, find youth activities near you, and get help if you "
-                "need it.\n\nWhich language do you prefer?"
-            ),
-            build_language_keyboard(turn, "lang.first"),
-        )
-
-    @router.button("lang.first", str)
-    async def choose_first_language(turn: Turn, language: str) -> None:
-        """Store the language chosen at first contact and show the privacy notice."""
-        if not turn.switch_language(language):
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        show_privacy_notice(turn, edit=True)
-
-    @router.command("language", "idioma", chats=ANY)
-    async def ask_language(turn: Turn) -> None:
-        """Offer the languages; works in any state."""
-        turn.reply(_("Choose your language:"), build_language_keyboard(turn, "lang"))
-
-    @router.button("lang", str)
-    async def choose_language(turn: Turn, language: str) -> None:
-        """Switch language and show the menu in it."""
-        if not turn.switch_language(language):
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        turn.edit(_("Done: I will talk to you in English."))
-        show_main_menu(turn)
-
-    @router.button("consent", int)
-    async def answer_consent(turn: Turn, agreed: int) -> None:
-        """Agreement asks for the age group next; a "no" keeps only the language."""
-        if agreed == 1:
-            role_data = render_role_data(turn.role)
-            turn.edit(
-                _("Thank you. How old are you? This helps us keep you safe.") + f"\n\n{role_data}"
-                if role_data
-                else _(
-                    "Thank you. How old are you? This helps us keep you safe. If you are "
-                    "under 14, we keep nothing about you except your language."
-                ),
-                keyboard(
-                    [button(_("Under 14"), "age", "u14"), button(_("14 to 17"), "age", "14-17")],
-                    [
-                        button(_("18 to 25"), "age", "18-25"),
-                        button(_("26 or older"), "age", "26+"),
-                    ],
-                ),
-            )
-            return
-        text = _(
-            "That is fine. We keep only your language. You can still get help at any time. "
-            "To play quizzes and join activities, you need to agree first."
-        )
-        if turn.user is not None and turn.user.consent_version is not None:
-            # They agreed to an earlier notice: nothing new is kept, the old stays until asked.
-            text = _(
-                "That is fine: from now on we keep nothing new about you. What you shared "
-                "before stays until you delete it with /borrar. You can still get help at any "
-                "time."
-            )
-        turn.edit(
-            text,
-            keyboard(
-                help_button(), button(pgettext("button", "Read the notice again"), "consent.again")
-            ),
-        )
-
-    @router.button("consent.again")
-    async def read_notice_again(turn: Turn) -> None:
-        show_privacy_notice(turn, edit=True)
-
-    @router.button("age", str)
-    async def choose_age_band(turn: Turn, band: str) -> None:
-        """Record consent with the age group; under-14s are told they are anonymous."""
-        if band not in users.AGE_BANDS:
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        users.record_consent(turn.user, age_band=band, now=turn.now)
-        role_data = render_role_data(turn.role)
-        if band == users.ANONYMOUS_AGE_BAND and role_data:
-            turn.edit(_("Thank you! Because you are under 14, we will not keep your quiz "
-                        "answers.") + "\n\n" + role_data)
-        elif band == users.ANONYMOUS_AGE_BAND:
-            turn.edit(
-                _(
-                    "Thank you! Because you are under 14, we will not keep your answers or "
-                    "anything about you, only your language. Everything still works."
-                )
-            )
-        else:
-            turn.edit("\n\n".join(filter(None, [_("Thank you! You are all set."), role_data])))
-        show_main_menu(turn)
-
-    @router.command("menu")
-    async def menu(turn: Turn) -> None:
-        """The main menu, from any state (the conversation in progress is left)."""
-        await turn.clear_state()
-        show_main_menu(turn)
-
-    @router.button("menu")
-    async def press_menu(turn: Turn) -> None:
-        await turn.clear_state()
-        show_main_menu(turn, edit=True)
-
-    @router.command("cancel", "cancelar", chats=ANY)
-    async def cancel(turn: Turn) -> None:
-        """Leave whatever was going on; nothing half-typed is kept."""
-        had_state = turn.state is not None
-        await turn.clear_state()
-        if not turn.is_private:
-            return
-        turn.reply(_("Cancelled.") if had_state else _("There was nothing to cancel."))
-        show_main_menu(turn)
-
-    @router.command("settings", "ajustes")
-    async def settings_command(turn: Turn) -> None:
-        show_settings(turn)
-
-    @router.button("settings")
-    async def press_settings(turn: Turn) -> None:
-        show_settings(turn, edit=True)
-
-    @router.button("settings.lang")
-    async def press_language(turn: Turn) -> None:
-        turn.edit(_("Choose your language:"), build_language_keyboard(turn, "lang"))
-
-    @router.command("code", "codigo")
-    async def enter_code(turn: Turn) -> None:
-        """Redeem an invite code typed after the command."""
-        args = turn.context.args or []
-        if not args:
-            turn.reply(_("Please write the code after the command, like this: /code ABCD2345"))
-            return
-        await redeem(turn, args[0])
-
+    router.command("start")(start)
+    router.button(FIRST_LANGUAGE)(choose_first_language)
+    router.command("language", "idioma", chats=ANY)(ask_language)
+    router.button(LANGUAGE)(choose_language)
+    router.button(CONSENT)(answer_consent)
+    router.button(CONSENT_AGAIN)(read_notice_again)
+    router.button(AGE)(choose_age_band)
+    router.command("menu")(menu)
+    router.button(MENU)(press_menu)
+    router.command("cancel", "cancelar", chats=ANY)(cancel)
+    router.command("settings", "ajustes")(settings_command)
+    router.button(SETTINGS)(press_settings)
+    router.button(SETTINGS_LANGUAGE)(press_language)
+    router.command("code", "codigo")(enter_code)
     router.fallback = unknown
     router.form_left = form_left
 
@@ -247,7 +278,7 @@ def show_settings(turn: Turn, *, edit: bool = False) -> None:
     send(
         _("Settings"),
         keyboard(
-            button(pgettext("button", "🌐 Language"), "settings.lang"),
+            button(pgettext("button", "🌐 Language"), SETTINGS_LANGUAGE()),
             *(item(turn) for item in router_of(turn.context).settings_items),
             [menu_button(), help_button()],
         ),

@@ -36,11 +36,13 @@ async def answer_shortcut(turn: Turn) -> bool:
     return True
 
 
+async def load(application: Application) -> None:
+    """At start: the shortcuts' file, read once for every turn."""
+    deps = deps_of(application)
+    deps.extras[SHORTCUTS] = load_shortcuts(shortcuts_path(deps.settings.content_dir))
+
+
 def register(router: Router) -> None:
     """The shortcuts' interceptor, and loading their file at start."""
     router.intercept(answer_shortcut)
-
-    @router.on_startup
-    async def load(application: Application) -> None:
-        deps = deps_of(application)
-        deps.extras[SHORTCUTS] = load_shortcuts(shortcuts_path(deps.settings.content_dir))
+    router.on_startup(load)

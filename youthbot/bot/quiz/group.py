@@ -21,9 +21,10 @@ from ...core.quiz import group as groups
 from ...core.quiz.checks import MAX_QUESTION
 from ...core.quiz.content import Quiz
 from ...core.quiz.group import NoQuizRunning, QuizAlreadyRunning, RunView, Step
-from ...i18n import _, activate, deactivate, pgettext
+from ...i18n import _, pgettext, speaking
 from ..runtime.router import ANY, GROUP, Router
 from ..runtime.turn import BotContext, Turn, deps_of, keyboard, url_button
+from .actions import GROUP_START
 from .group_views import build_quiz_choice_keyboard, poll_seconds, render_group_intro
 
 logger = logging.getLogger(__name__)
@@ -170,15 +171,12 @@ async def carry_out(
     quiz = find_quiz(deps.content.quizzes, step.run.quiz_id)
     if quiz is None:
         return
-    token = activate(deps.catalogs.get(step.run.language))
-    try:
+    with speaking(deps.catalogs, step.run.language):
         await application.bot.send_message(
             step.run.chat_id,
             render_leaderboard(quiz, step, stopped=stopped),
             reply_markup=build_private_chat_keyboard(application),
         )
-    finally:
-        deactivate(token)
 
 
 # Handlers -----------------------------------------------------------------------------------
@@ -235,71 +233,73 @@ async def resume_running_quizzes(application: Application) -> None:
         schedule_advance(application, run.id, run.position, seconds)
 
 
+async def start_group_quiz(turn: Turn, quiz_id: str) -> None:
+    """Start the chosen quiz in this group; its first poll follows."""
+    quiz = find_quiz(turn.deps.content.quizzes, quiz_id)
+    if quiz is None:
+        turn.stale()
+        return
+    try:
+        run = await groups.start_run(
+            turn.session,
+            chat_id=turn.chat_id,
+            quiz=quiz,
+            language=turn.language,
+            started_by=turn.user_id,
+            now=turn.now,
+        )
+    except QuizAlreadyRunning:
+        turn.answer(_("A quiz is already running here. A leader can end it with /stopquiz."))
+        return
+    application = turn.context.application
+    turn.edit(render_group_intro(quiz, turn.language, poll_seconds(application, quiz)))
+    turn.later(lambda: post_question(application, run, 0))
+
+
+async def next_question(turn: Turn) -> None:
+    """Close the current poll and post the next question (or the leaderboard) now."""
+    if turn.is_private:
+        turn.reply(_("This works in a group where a quiz is running."))
+        return
+    run = await groups.active_run(turn.session, chat_id=turn.chat_id)
+    step = None
+    if run is not None:
+        step = await groups.advance_run(
+            turn.session,
+            run_id=run.id,
+            position=run.position,
+            quizzes=turn.deps.content.quizzes,
+            now=turn.now,
+        )
+    if step is None:
+        turn.reply(
+            _("There is no group quiz running here. A leader can start one with /quiz.")
+        )
+        return
+    application = turn.context.application
+    turn.later(lambda: carry_out(application, step, close=True))
+
+
+async def stop_group_quiz(turn: Turn) -> None:
+    """End the group quiz now, with the leaderboard so far."""
+    if turn.is_private:
+        turn.reply(_("This works in a group where a quiz is running."))
+        return
+    try:
+        step = await groups.stop_run(turn.session, chat_id=turn.chat_id, now=turn.now)
+    except NoQuizRunning:
+        turn.reply(
+            _("There is no group quiz running here. A leader can start one with /quiz.")
+        )
+        return
+    application = turn.context.application
+    turn.later(lambda: carry_out(application, step, close=True, stopped=True))
+
+
 def register(router: Router) -> None:
     """Register group play: choosing a quiz, /next, /stopquiz and poll answers."""
-
-    @router.button("quizg.start", str, roles=LEADERS, chats=GROUP)
-    async def start_group_quiz(turn: Turn, quiz_id: str) -> None:
-        """Start the chosen quiz in this group; its first poll follows."""
-        quiz = find_quiz(turn.deps.content.quizzes, quiz_id)
-        if quiz is None:
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        try:
-            run = await groups.start_run(
-                turn.session,
-                chat_id=turn.chat_id,
-                quiz=quiz,
-                language=turn.language,
-                started_by=turn.user_id,
-                now=turn.now,
-            )
-        except QuizAlreadyRunning:
-            turn.answer(_("A quiz is already running here. A leader can end it with /stopquiz."))
-            return
-        application = turn.context.application
-        turn.edit(render_group_intro(quiz, turn.language, poll_seconds(application, quiz)))
-        turn.later(lambda: post_question(application, run, 0))
-
-    @router.command("next", "siguiente", roles=LEADERS, chats=ANY)
-    async def next_question(turn: Turn) -> None:
-        """Close the current poll and post the next question (or the leaderboard) now."""
-        if turn.is_private:
-            turn.reply(_("This works in a group where a quiz is running."))
-            return
-        run = await groups.active_run(turn.session, chat_id=turn.chat_id)
-        step = None
-        if run is not None:
-            step = await groups.advance_run(
-                turn.session,
-                run_id=run.id,
-                position=run.position,
-                quizzes=turn.deps.content.quizzes,
-                now=turn.now,
-            )
-        if step is None:
-            turn.reply(
-                _("There is no group quiz running here. A leader can start one with /quiz.")
-            )
-            return
-        application = turn.context.application
-        turn.later(lambda: carry_out(application, step, close=True))
-
-    @router.command("stopquiz", "pararquiz", roles=LEADERS, chats=ANY)
-    async def stop_group_quiz(turn: Turn) -> None:
-        """End the group quiz now, with the leaderboard so far."""
-        if turn.is_private:
-            turn.reply(_("This works in a group where a quiz is running."))
-            return
-        try:
-            step = await groups.stop_run(turn.session, chat_id=turn.chat_id, now=turn.now)
-        except NoQuizRunning:
-            turn.reply(
-                _("There is no group quiz running here. A leader can start one with /quiz.")
-            )
-            return
-        application = turn.context.application
-        turn.later(lambda: carry_out(application, step, close=True, stopped=True))
-
+    router.button(GROUP_START, roles=LEADERS, chats=GROUP)(start_group_quiz)
+    router.command("next", "siguiente", roles=LEADERS, chats=ANY)(next_question)
+    router.command("stopquiz", "pararquiz", roles=LEADERS, chats=ANY)(stop_group_quiz)
     router.extra_handlers.append(PollAnswerHandler(on_poll_answer))
     router.on_startup(resume_running_quizzes)

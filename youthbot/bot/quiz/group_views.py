@@ -10,6 +10,7 @@ from telegram.ext import Application
 from ...core.quiz.content import Quiz
 from ...i18n import _, ngettext, pgettext
 from ..runtime.turn import button, deps_of, keyboard
+from .actions import GROUP_START
 
 
 def poll_seconds(application: Application, quiz: Quiz | None) -> int:
@@ -29,8 +30,7 @@ def build_quiz_choice_keyboard(
                 pgettext("button", "{title} · {seconds} s").format(
                     title=quiz.title_in(lang), seconds=seconds_of(quiz)
                 ),
-                "quizg.start",
-                quiz.id,
+                GROUP_START(quiz.id),
             )
             for quiz in quiz_list
         )

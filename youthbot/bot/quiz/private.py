@@ -9,10 +9,11 @@ from ...core import quiz as quizzes
 from ...core.quiz import AnswerResult, Progress, StaleAnswer
 from ...core.quiz.content import Quiz
 from ...i18n import _, ngettext, pgettext
-from ..people.menu import QUIZ_ENTRY, help_button, menu_button
+from ..people.menu import help_button, menu_button
 from ..runtime.router import ANY, Router
 from ..runtime.turn import Turn, button, keyboard
 from . import group as quiz_group
+from .actions import ANSWER, LIST, OPEN, START, Step
 
 LETTERS = "ABCDEFGHIJ"
 LETTERS_PER_ROW = 5
@@ -20,13 +21,8 @@ LETTERS_PER_ROW = 5
 QUIZ_FLOW = "quiz"
 
 
-def stale(turn: Turn) -> None:
-    """A button that is not (or no longer) valid: a short answer, nothing changed."""
-    turn.answer(_("This button no longer works. Please use the latest message."))
-
-
 def list_button() -> InlineKeyboardButton:
-    return button(pgettext("button", "🧠 All quizzes"), QUIZ_ENTRY)
+    return button(pgettext("button", "🧠 All quizzes"), LIST())
 
 
 # Views --------------------------------------------------------------------------------------
@@ -78,8 +74,7 @@ def build_quiz_list_keyboard(
     rows = [
         button(
             f"{status_mark(progress.get(quiz.id))} {quiz.title_in(lang)}",
-            "quiz.open",
-            quiz.id,
+            OPEN(quiz.id),
         )
         for quiz in quiz_list
     ]
@@ -108,7 +103,7 @@ def build_answer_keyboard(
     """One letter per option as shown; each button carries the option's number in the file,
     so the answer is judged (and recorded) on the option the person saw, shuffled or not."""
     letters = [
-        button(LETTERS[shown], "quiz.ans", attempt_id, index, option)
+        button(LETTERS[shown], ANSWER(attempt_id, index, option))
         for shown, option in enumerate(order)
     ]
     count = len(letters)
@@ -170,7 +165,7 @@ def render_score(quiz: Quiz, score: int, lang: str) -> str:
 
 def build_score_keyboard(quiz: Quiz) -> InlineKeyboardMarkup:
     return keyboard(
-        [button(pgettext("button", "🔁 Try again"), "quiz.start", quiz.id), list_button()],
+        [button(pgettext("button", "🔁 Try again"), START(quiz.id)), list_button()],
         help_button(),
     )
 
@@ -207,97 +202,102 @@ def show_question(turn: Turn, quiz: Quiz, attempt_id: int, index: int, *, edit: 
     )
 
 
+async def quiz_command(turn: Turn) -> None:
+    """The quiz list in private; in a group, a leader chooses a quiz to play together."""
+    if turn.is_private:
+        await show_quiz_list(turn)
+    else:
+        await quiz_group.ask_which_quiz(turn)
+
+
+async def open_quiz_list(turn: Turn) -> None:
+    """The quiz list with progress; a quiz is chosen next."""
+    await show_quiz_list(turn, edit=True)
+
+
+async def open_quiz(turn: Turn, quiz_id: str) -> None:
+    """What the quiz is about and how far the person got; start or continue next."""
+    quiz = quizzes.find_quiz(turn.deps.content.quizzes, quiz_id)
+    if quiz is None:
+        turn.stale()
+        return
+    progress = await quizzes.quiz_progress(turn.session, user_id=turn.user_id)
+    mine = progress.get(quiz.id)
+    if mine is not None and mine.position is not None:
+        label = pgettext("button", "▶️ Continue")
+    elif mine is not None and mine.done:
+        label = pgettext("button", "🔁 Play again")
+    else:
+        label = pgettext("button", "▶️ Start")
+    lines = [
+        f"🧠 {quiz.title_in(turn.language)}",
+        quiz.description_in(turn.language),
+        "",
+        ngettext(
+            "{count} question. Your progress: {progress}.",
+            "{count} questions. Your progress: {progress}.",
+            len(quiz.questions),
+        ).format(
+            count=len(quiz.questions), progress=render_progress(quiz, mine)
+        ),
+    ]
+    turn.edit(
+        "\n".join(lines),
+        keyboard([button(label, START(quiz.id)), list_button()], help_button()),
+    )
+
+
+async def start_quiz(turn: Turn, quiz_id: str) -> None:
+    """Resume the open attempt at its question, or start from question 1."""
+    quiz = quizzes.find_quiz(turn.deps.content.quizzes, quiz_id)
+    if quiz is None:
+        turn.stale()
+        return
+    attempt = await quizzes.start_attempt(
+        turn.session, user_id=turn.user_id, quiz=quiz, now=turn.now
+    )
+    await turn.set_state(QUIZ_FLOW, Step.QUESTION, quiz=quiz.id, attempt=attempt.id)
+    show_question(turn, quiz, attempt.id, attempt.position, edit=True)
+
+
+async def answer(turn: Turn, attempt_id: int, index: int, option: int) -> None:
+    """Mark the answer with its explanation; then the next question or the score."""
+    try:
+        result = await quizzes.answer_question(
+            turn.session,
+            attempt_id=attempt_id,
+            user_id=turn.user_id,
+            index=index,
+            option=option,
+            quizzes=turn.deps.content.quizzes,
+            anonymous=turn.anonymous,
+            now=turn.now,
+        )
+    except StaleAnswer:
+        turn.stale()
+        return
+    turn.answer(_("✅ Right!") if result.correct else _("❌ Not quite."))
+    turn.edit(render_answered(result, turn.language))
+    if not result.finished:
+        if turn.state is None:  # e.g. after /menu, a question above was answered
+            await turn.set_state(QUIZ_FLOW, Step.QUESTION, quiz=result.quiz.id,
+                                 attempt=attempt_id)
+        show_question(turn, result.quiz, attempt_id, index + 1, edit=False)
+        return
+    if turn.state is not None and turn.state.flow == QUIZ_FLOW:
+        await turn.clear_state()
+    turn.reply(
+        render_score(result.quiz, result.score, turn.language),
+        build_score_keyboard(result.quiz),
+    )
+    if result.badge:
+        turn.reply(render_badge())
+
+
 def register(router: Router) -> None:
     """Register the quiz list, private play, and /quiz (which starts group play in a group)."""
-
-    @router.command("quiz", "quizzes", chats=ANY)
-    async def quiz_command(turn: Turn) -> None:
-        """The quiz list in private; in a group, a leader chooses a quiz to play together."""
-        if turn.is_private:
-            await show_quiz_list(turn)
-        else:
-            await quiz_group.ask_which_quiz(turn)
-
-    @router.button(QUIZ_ENTRY)
-    async def open_quiz_list(turn: Turn) -> None:
-        """The quiz list with progress; a quiz is chosen next."""
-        await show_quiz_list(turn, edit=True)
-
-    @router.button("quiz.open", str)
-    async def open_quiz(turn: Turn, quiz_id: str) -> None:
-        """What the quiz is about and how far the person got; start or continue next."""
-        quiz = quizzes.find_quiz(turn.deps.content.quizzes, quiz_id)
-        if quiz is None:
-            stale(turn)
-            return
-        progress = await quizzes.quiz_progress(turn.session, user_id=turn.user_id)
-        mine = progress.get(quiz.id)
-        if mine is not None and mine.position is not None:
-            label = pgettext("button", "▶️ Continue")
-        elif mine is not None and mine.done:
-            label = pgettext("button", "🔁 Play again")
-        else:
-            label = pgettext("button", "▶️ Start")
-        lines = [
-            f"🧠 {quiz.title_in(turn.language)}",
-            quiz.description_in(turn.language),
-            "",
-            ngettext(
-                "{count} question. Your progress: {progress}.",
-                "{count} questions. Your progress: {progress}.",
-                len(quiz.questions),
-            ).format(
-                count=len(quiz.questions), progress=render_progress(quiz, mine)
-            ),
-        ]
-        turn.edit(
-            "\n".join(lines),
-            keyboard([button(label, "quiz.start", quiz.id), list_button()], help_button()),
-        )
-
-    @router.button("quiz.start", str)
-    async def start_quiz(turn: Turn, quiz_id: str) -> None:
-        """Resume the open attempt at its question, or start from question 1."""
-        quiz = quizzes.find_quiz(turn.deps.content.quizzes, quiz_id)
-        if quiz is None:
-            stale(turn)
-            return
-        attempt = await quizzes.start_attempt(
-            turn.session, user_id=turn.user_id, quiz=quiz, now=turn.now
-        )
-        await turn.set_state(QUIZ_FLOW, "question", quiz=quiz.id, attempt=attempt.id)
-        show_question(turn, quiz, attempt.id, attempt.position, edit=True)
-
-    @router.button("quiz.ans", int, int, int)
-    async def answer(turn: Turn, attempt_id: int, index: int, option: int) -> None:
-        """Mark the answer with its explanation; then the next question or the score."""
-        try:
-            result = await quizzes.answer_question(
-                turn.session,
-                attempt_id=attempt_id,
-                user_id=turn.user_id,
-                index=index,
-                option=option,
-                quizzes=turn.deps.content.quizzes,
-                anonymous=turn.anonymous,
-                now=turn.now,
-            )
-        except StaleAnswer:
-            stale(turn)
-            return
-        turn.answer(_("✅ Right!") if result.correct else _("❌ Not quite."))
-        turn.edit(render_answered(result, turn.language))
-        if not result.finished:
-            if turn.state is None:  # e.g. after /menu, a question above was answered
-                await turn.set_state(QUIZ_FLOW, "question", quiz=result.quiz.id,
-                                     attempt=attempt_id)
-            show_question(turn, result.quiz, attempt_id, index + 1, edit=False)
-            return
-        if turn.state is not None and turn.state.flow == QUIZ_FLOW:
-            await turn.clear_state()
-        turn.reply(
-            render_score(result.quiz, result.score, turn.language),
-            build_score_keyboard(result.quiz),
-        )
-        if result.badge:
-            turn.reply(render_badge())
+    router.command("quiz", "quizzes", chats=ANY)(quiz_command)
+    router.button(LIST)(open_quiz_list)
+    router.button(OPEN)(open_quiz)
+    router.button(START)(start_quiz)
+    router.button(ANSWER)(answer)

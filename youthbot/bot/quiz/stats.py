@@ -48,30 +48,31 @@ def render_figures(figures: Sequence[QuizFigure]) -> list[str]:
     return chunks
 
 
+async def show_quiz_figures(turn: Turn) -> None:
+    """The figures per quiz and question, then the chart of % correct per question."""
+    figures = await quiz_figures(
+        turn.session, quizzes=turn.deps.content.quizzes, language=turn.language
+    )
+    for text in render_figures(figures):
+        turn.reply(text)
+    if not any(quiz.answers for quiz in figures):
+        turn.reply(_("No quiz has been answered yet, so there is no chart."))
+        return
+    title = _("Right answers per question, in % (red: under half)")
+    axis = _("Right answers (%)")
+    no_answers = _("no answers")
+    caption = _("Questions in red are the misconceptions to work on.")
+    chat_id, bot = turn.chat_id, turn.bot
+
+    async def send_chart() -> None:
+        png = await asyncio.to_thread(
+            render_chart, figures, title=title, axis_label=axis, no_answers=no_answers
+        )
+        await bot.send_photo(chat_id, photo=png, caption=caption)
+
+    turn.later(send_chart)
+
+
 def register(router: Router) -> None:
     """Register /quizstats."""
-
-    @router.command("quizstats", roles={Role.ADMIN})
-    async def show_quiz_figures(turn: Turn) -> None:
-        """The figures per quiz and question, then the chart of % correct per question."""
-        figures = await quiz_figures(
-            turn.session, quizzes=turn.deps.content.quizzes, language=turn.language
-        )
-        for text in render_figures(figures):
-            turn.reply(text)
-        if not any(quiz.answers for quiz in figures):
-            turn.reply(_("No quiz has been answered yet, so there is no chart."))
-            return
-        title = _("Right answers per question, in % (red: under half)")
-        axis = _("Right answers (%)")
-        no_answers = _("no answers")
-        caption = _("Questions in red are the misconceptions to work on.")
-        chat_id, bot = turn.chat_id, turn.bot
-
-        async def send_chart() -> None:
-            png = await asyncio.to_thread(
-                render_chart, figures, title=title, axis_label=axis, no_answers=no_answers
-            )
-            await bot.send_photo(chat_id, photo=png, caption=caption)
-
-        turn.later(send_chart)
+    router.command("quizstats", roles={Role.ADMIN})(show_quiz_figures)

@@ -107,6 +107,10 @@ class NotPending(DomainError):
     """Someone else reviewed it first, or the leader withdrew it."""
 
 
+class NotADraft(DomainError):
+    """Only a draft can be thrown away: this one was already sent for review."""
+
+
 class Incomplete(DomainError):
     """A draft sent for review with a step still empty (or its date now in the past)."""
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...db.models import Activity, ActivityJoin, User
 from ..errors import NotAllowed, NotFound
-from . import EDITABLE, ActivityNotEditable, Incomplete, Status, Step, next_step
+from . import EDITABLE, ActivityNotEditable, Incomplete, NotADraft, Status, Step, next_step
 
 
 async def find_draft(session: AsyncSession, *, leader_id: int) -> Activity | None:
@@ -100,6 +100,13 @@ async def submit(session: AsyncSession, activity: Activity, *, now: datetime) ->
     activity.status = Status.PENDING
     activity.draft_step = None
     activity.submitted_at = activity.updated_at = now
+
+
+async def discard(session: AsyncSession, activity: Activity) -> None:
+    """Throw a leader's draft away (NotADraft once it was sent for review)."""
+    if activity.status != Status.DRAFT:
+        raise NotADraft(activity.id)
+    await session.delete(activity)
 
 
 async def list_own(session: AsyncSession, *, leader_id: int, limit: int = 20) -> list[Activity]:

@@ -28,6 +28,14 @@ async def next_pending(session: AsyncSession, *, after_id: int = 0) -> Activity 
     return found or await session.scalar(query.limit(1))
 
 
+async def pending(session: AsyncSession, *, activity_id: int) -> Activity:
+    """The activity, while it still waits for review (NotPending otherwise)."""
+    activity = await session.get(Activity, activity_id)
+    if activity is None or activity.status != Status.PENDING:
+        raise NotPending(activity_id)
+    return activity
+
+
 async def review(
     session: AsyncSession,
     *,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
@@ -15,8 +16,19 @@ from .roles import Role
 
 # Bump when the privacy notice changes in substance: everyone is asked again.
 CONSENT_VERSION = 1
-AGE_BANDS = ("u14", "14-17", "18-25", "26+")
-ANONYMOUS_AGE_BAND = "u14"
+
+
+class AgeBand(StrEnum):
+    """The age groups a person chooses from when they agree to the privacy notice."""
+
+    UNDER_14 = "u14"
+    FROM_14_TO_17 = "14-17"
+    FROM_18_TO_25 = "18-25"
+    FROM_26 = "26+"
+
+
+AGE_BANDS = tuple(band.value for band in AgeBand)
+ANONYMOUS_AGE_BAND = AgeBand.UNDER_14.value
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # A form (activity, report, announcement) untouched this long stops taking typed text.
 FORM_IDLE = timedelta(hours=12)
@@ -71,9 +83,7 @@ def is_anonymous(user: User) -> bool:
 
 
 def record_consent(user: User, *, age_band: str, now: datetime) -> None:
-    if age_band not in AGE_BANDS:
-        raise ValueError(age_band)
-    user.age_band = age_band
+    user.age_band = AgeBand(age_band).value  # a ValueError for a band that does not exist
     user.consent_version = CONSENT_VERSION
     user.consent_at = now
 

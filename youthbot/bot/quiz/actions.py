@@ -1,0 +1,19 @@
+"""The buttons of quizzes, each declared once: its name and typed arguments."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ..runtime.callbacks import Action
+
+LIST = Action("quiz.list")
+OPEN = Action("quiz.open", quiz=str)
+START = Action("quiz.start", quiz=str)
+ANSWER = Action("quiz.ans", attempt=int, index=int, option=int)
+GROUP_START = Action("quizg.start", quiz=str)
+
+
+class Step(StrEnum):
+    """The one step of a private quiz: a question waits for its answer."""
+
+    QUESTION = "question"
