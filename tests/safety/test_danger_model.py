@@ -216,3 +216,11 @@ def test_the_eval_command_measures_both_layers_or_the_patterns_alone(capsys):
     out = capsys.readouterr().out
     assert "== independent_a ==" in out and out.rstrip().splitlines()[-1].startswith(
         "patterns only")
+
+
+@pytest.mark.parametrize("text", ["no tengo", "ya fue", "no se", "si claro", "no quiero",
+                                  "me duele", "i cant", "not really"])
+def test_short_form_answers_are_left_to_the_patterns(text):
+    """A two-word answer in a form ("no tengo" a photo) is not a story the classifier can read:
+    only the patterns decide on fewer than three words."""
+    assert MATCHER.assess(text) is None

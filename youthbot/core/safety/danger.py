@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 CATEGORIES = ("forced", "sold_or_taken", "image_threat", "held", "abuse", "suicide", "danger")
 DISCLOSURE, AMBIGUOUS = "disclosure", "ambiguous"
+CLASSIFIER_MIN_WORDS = 3
 # Dropped, not turned into a space, so "I'm" and "Im", "won't" and "wont" are the same word.
 APOSTROPHES = frozenset("'’‘`´ʼ")
 # Only inside a word that also has letters ("m0rir", "h3lp"), never in numbers like "100".
@@ -156,12 +157,16 @@ class Markers:
     programme: bool = False
     about: bool = False
     joking: frozenset[str] = frozenset()
+    # Fewer words than the classifier needs to tell a story ("no tengo", "ya fue"): only the
+    # patterns decide. Short disclosures ("kms", "me corto") are patterns.
+    short: bool = False
 
     @classmethod
-    def of(cls, readings: Sequence[Reading]) -> Markers:
+    def of(cls, readings: Sequence[Reading], *, words: int = CLASSIFIER_MIN_WORDS) -> Markers:
         return cls(any(r.asking for r in readings), any(r.programme for r in readings),
                    any(r.about for r in readings),
-                   frozenset().union(*(r.joking for r in readings)))
+                   frozenset().union(*(r.joking for r in readings)),
+                   words < CLASSIFIER_MIN_WORDS)
 
 
 class DangerMatcher:
@@ -202,7 +207,7 @@ class DangerMatcher:
         Markers count whichever language they are in: "¿qué es el grooming?" asks about an
         English word in a Spanish question."""
         readings = [section.read(text) for section in self.sections]
-        markers = Markers.of(readings)
+        markers = Markers.of(readings, words=len(normalize(text).split()))
         if markers.asking and markers.programme:
             # "Taller: qué hacer si alguien dice «me obligan a trabajar»"
             return None, markers
@@ -239,7 +244,7 @@ def combine(found: Finding | None, markers: Markers, probability: float, categor
     talk, "about" a topic, a joke for the categories that joke) demotes it to the check-in;
     from `low` it asks the check-in, unless the message asks or is programme talk. The
     category is the pattern's when one was found, else the classifier's."""
-    if markers.asking and markers.programme:
+    if (markers.asking and markers.programme) or markers.short:
         return found
     category = found.category if found is not None else category
     if probability >= high:
