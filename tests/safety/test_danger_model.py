@@ -107,7 +107,7 @@ class Sure:
 @pytest.mark.parametrize(
     ("text", "tier"),
     [
-        ("hola", DISCLOSURE),
+        ("hola como estas", DISCLOSURE),  # three words: short answers are patterns only
         ("¿qué es el grooming?", AMBIGUOUS),
         ("what is sextortion?", AMBIGUOUS),
         ("taller sobre trata de personas", AMBIGUOUS),
