@@ -116,13 +116,10 @@ async def ask_outcome(turn: Turn, case_id: int) -> None:
     case = await case_of(turn, case_id)
     if case is None:
         return
-    if case.status not in case_service.ACTIVE:
-        refuse_case_error(turn, case_service.CaseNotActive(case.number))
-        return
-    if case.status == case_service.CLAIMED and case.claimed_by != turn.user_id and (
-        turn.role is not Role.ADMIN
-    ):
-        refuse_case_error(turn, case_service.AlreadyClaimed(case.number))
+    try:
+        case_actions.check_may_close(case, turn.user_id, is_admin=turn.role is Role.ADMIN)
+    except case_service.CaseError as error:
+        refuse_case_error(turn, error)
         return
     with staff.speaking(turn.deps, turn.settings.default_language):
         text = _("How did {number} end?").format(number=case.number)

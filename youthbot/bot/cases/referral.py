@@ -20,10 +20,10 @@ async def refer_case(turn: Turn, case_id: int) -> None:
     case = await case_of(turn, case_id)
     if case is None:
         return
-    if case.status != case_service.CLAIMED or (
-        case.claimed_by != turn.user_id and turn.role is not Role.ADMIN
-    ):
-        refuse_case_error(turn, _claimant_error(case))
+    try:
+        case_actions.check_may_refer(case, turn.user_id, is_admin=turn.role is Role.ADMIN)
+    except case_service.CaseError as error:
+        refuse_case_error(turn, error)
         return
     services = await help_service.referable_services(
         turn.session, turn.deps.content.services, country=case.country, today=turn.today
@@ -40,12 +40,6 @@ async def refer_case(turn: Turn, case_id: int) -> None:
         ),
     )
     staff.post_later(turn, case, text, keyboard(*rows))
-
-
-def _claimant_error(case: Case) -> case_service.CaseError:
-    if case.status not in case_service.ACTIVE:
-        return case_service.CaseNotActive(case.number)
-    return case_service.NotClaimant(unclaimed=case.status == case_service.OPEN)
 
 
 async def refer_to(turn: Turn, case_id: int, service_id: str) -> None:

@@ -74,7 +74,7 @@ async def relay_from_person(turn: Turn) -> bool:
         await _relay_media(turn, case, kind)
     if text:
         await _relay_text(turn, case, text)
-    if case.status == case_service.OPEN and recent == 0:
+    if case.status == case_service.CaseStatus.OPEN and recent == 0:
         turn.reply(_("✓ Sent to our team. Someone will answer here as soon as they can."))
     elif text:
         acknowledge(turn, message)

@@ -149,7 +149,7 @@ async def alert_urgent_later(turn: Turn, case: Case) -> None:
     deps = turn.deps
     shown = await _lines_of(turn, case)
     with speaking(deps, deps.settings.default_language):
-        if case.status == case_service.OPEN:
+        if case.status == case_service.CaseStatus.OPEN:
             moderators = await case_staff.on_duty_moderators(turn.session)
             text, entities = mention_moderators(render_urgent(case, shown, deps), moderators)
             claim = build_claim_keyboard(case)

@@ -121,11 +121,11 @@ def topic_label(topic: str) -> str:
 
 
 def render_status(case: Case) -> str:
-    if case.status == case_service.OPEN:
+    if case.status == case_service.CaseStatus.OPEN:
         return _("Waiting for a moderator")
-    if case.status == case_service.CLAIMED:
+    if case.status == case_service.CaseStatus.CLAIMED:
         return _("Claimed by a moderator")
-    if case.status == case_service.WITHDRAWN:
+    if case.status == case_service.CaseStatus.WITHDRAWN:
         return _("Ended by the person")
     return _("Closed: {outcome}").format(outcome=_(OUTCOME_LABELS.get(case.outcome or "", "—")))
 
@@ -167,7 +167,7 @@ def build_case_keyboard(case: Case) -> InlineKeyboardMarkup:
     if case.status not in case_service.ACTIVE:
         return keyboard(button(pgettext("button", "📄 History"), "case.view", case.id))
     first = [button(pgettext("button", "📄 History"), "case.view", case.id)]
-    if case.status == case_service.OPEN:
+    if case.status == case_service.CaseStatus.OPEN:
         first.insert(0, button(pgettext("button", "✋ Claim"), "case.claim", case.id))
     return keyboard(
         first,
