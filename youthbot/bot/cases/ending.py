@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...core import cases as case_service
 from ...db.models import Case
-from ...i18n import _, current, pgettext
+from ...i18n import _, current, pgettext, speaking
 from ..people.menu import menu_button
 from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
@@ -57,7 +57,7 @@ async def end_conversation(turn: Turn) -> None:
     turn.reply(text, markup)
     question, buttons = render_feedback_question(case)
     turn.reply(question, buttons)
-    with staff.speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         note = _("✋ {number}: the person ended the conversation.").format(number=case.number)
     staff.post_later(turn, case, note)
     staff.refresh_card_later(turn, case)

@@ -15,7 +15,7 @@ from ...core import cases as case_service
 from ...core.cases import actions as case_actions
 from ...core.cases import staff as case_staff
 from ...core.people.roles import Role
-from ...i18n import _, pgettext
+from ...i18n import _, pgettext, speaking
 from ..runtime.router import STAFF, Router
 from ..runtime.turn import Turn, button, deps_of, keyboard
 from . import notify as staff
@@ -121,7 +121,7 @@ async def ask_outcome(turn: Turn, case_id: int) -> None:
     except case_service.CaseError as error:
         refuse_case_error(turn, error)
         return
-    with staff.speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         text = _("How did {number} end?").format(number=case.number)
         rows = [
             button(_(label), "case.outcome", case.id, outcome)

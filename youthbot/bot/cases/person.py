@@ -14,7 +14,7 @@ from ...core import cases as case_service
 from ...core import help as help_service
 from ...core.help.directory import TOPICS
 from ...db.models import Case
-from ...i18n import _, pgettext
+from ...i18n import _, pgettext, speaking
 from ..help.views import NOT_SAID, WHOM, screen_buttons
 from ..people.menu import menu_button
 from ..runtime.router import Router
@@ -175,7 +175,7 @@ def register_conversation(router: Router) -> None:
               "it.").format(number=case.number),
             keyboard(end_button(), screen_buttons(turn)),
         )
-        with staff.speaking(turn.deps, turn.settings.default_language):
+        with speaking(turn.deps.catalogs, turn.settings.default_language):
             note = _("🔁 {number}: the person reopened the conversation. It needs a moderator."
                      ).format(number=case.number)
         staff.post_later(turn, case, note, shared_views.build_claim_keyboard(case))

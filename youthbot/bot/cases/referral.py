@@ -8,7 +8,7 @@ from ...core import help as help_service
 from ...core.cases import actions as case_actions
 from ...core.people.roles import Role
 from ...db.models import Case
-from ...i18n import _, pgettext
+from ...i18n import _, pgettext, speaking
 from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
 from . import views as shared_views
@@ -31,7 +31,7 @@ async def refer_case(turn: Turn, case_id: int) -> None:
     services.sort(key=lambda s: (case.topic not in s.topics, not s.is_national, s.id))
     lang = turn.settings.default_language
     rows = [button(s.name_in(lang), "case.referto", case.id, s.id) for s in services[:30]]
-    with staff.speaking(turn.deps, lang):
+    with speaking(turn.deps.catalogs, lang):
         rows.append(button(pgettext("button", "⬅️ Back"), "case.card", case.id))
     text = staff_text(
         turn,
@@ -101,5 +101,5 @@ async def restore_card(turn: Turn, case_id: int) -> None:
 
 
 def _card_keyboard(turn: Turn, case: Case):
-    with staff.speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         return shared_views.build_case_keyboard(case)

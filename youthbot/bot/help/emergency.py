@@ -17,8 +17,7 @@ from telegram.ext import Application
 from ...core import help as help_service
 from ...core.help import emergency
 from ...core.help.directory import Service
-from ...i18n import _, ngettext
-from ..cases.notify import speaking
+from ...i18n import _, ngettext, speaking
 from ..runtime.router import Router
 from ..runtime.turn import BotContext, Deps, Turn, deps_of
 
@@ -45,7 +44,7 @@ async def warn_if_fallback(turn: Turn, lines: emergency.Lines) -> None:
         turn.session, country=lines.country, today=turn.today, now=turn.now
     ):
         return
-    with speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         text = _(
             "⚠️ Every emergency line of {country} is suspended, so young people are shown "
             "them anyway: {lines}. Please reactivate one or add another now (/services)."
@@ -138,7 +137,7 @@ async def send_review_alerts(application: Application) -> int:
     if not due:
         return 0
     lang = deps.settings.default_language
-    with speaking(deps, lang):
+    with speaking(deps.catalogs, lang):
         texts = [render_review_alert(alert, lang) for alert in due]
     await send_safely(application.bot, staff_and_admins(deps), texts)
     logger.info("service review alerts: %s sent", len(due))

@@ -20,12 +20,13 @@ from ...core import safety as safety_service
 from ...core.people.roles import Role
 from ...core.privacy import StaffCopies
 from ...core.safety import hold as hold_service
-from ...i18n import N_, _, pgettext
+from ...i18n import N_, _, pgettext, speaking
 from ..cases import notify as staff
 from ..cases import staff_alerts
 from ..help import views as help_views
 from ..people.admin import role_name
 from ..people.menu import menu_button, show_settings
+from ..runtime import notify
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, deps_of, keyboard
 from ..safety.hold import QUICK_EXIT_ACTION, QUICK_EXIT_COMMANDS
@@ -81,7 +82,7 @@ async def quick_exit(turn: Turn) -> None:
         hold_service.hold(turn.user, now=turn.now)
     case = await case_service.find_open_case(turn.session, turn.user_id)
     if case is not None:
-        with staff.speaking(turn.deps, turn.settings.default_language):
+        with speaking(turn.deps.catalogs, turn.settings.default_language):
             staff.post_later(turn, case, _(QUICK_EXIT_NOTE).format(number=case.number))
     turn.reply(
         _("Hello! 👋 Write /start to begin.")
@@ -121,9 +122,9 @@ async def delete_my_data(turn: Turn) -> None:
     deps, bot = turn.deps, turn.bot
     staff_chat = deps.settings.staff_chat_id
     if staff_chat is not None:
-        with staff.speaking(deps, deps.settings.default_language):
+        with speaking(deps.catalogs, deps.settings.default_language):
             for number in forgotten.withdrawn:
-                turn.send(staff_chat, _(CASE_WITHDRAWN).format(number=number))
+                notify.staff(turn, staff_chat, _(CASE_WITHDRAWN).format(number=number))
     turn.later(lambda: delete_staff_copies(bot, forgotten.staff_copies, staff_chat))
     # a moderator's cases go back to the team
     staff_alerts.hand_back_later(turn, forgotten.released)
