@@ -17,16 +17,16 @@ from ...core import cases as case_service
 from ...core.safety import hold as hold_service
 from ...i18n import _, ngettext, pgettext, speaking
 from ..cases import notify as staff  # staff uses held_back: module access keeps the cycle safe
-from ..runtime import callbacks, notify
+from ..runtime import notify
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
+from .actions import QUICK_EXIT, SHOW_HELD
 
 logger = logging.getLogger(__name__)
 
 # Quick exit itself (bot/privacy/data.py) does not lift the hold: it sets it again.
-QUICK_EXIT_ACTION = "exit"
+QUICK_EXIT_ACTION = QUICK_EXIT.name
 QUICK_EXIT_COMMANDS = ("salir", "exit")
-SHOW_ACTION = "hold.show"
 
 
 # The door every message to a person asks first (moved to bot/runtime/notify.py; this name
@@ -37,7 +37,7 @@ held_back = notify.held_back
 def _is_quick_exit(turn: Turn) -> bool:
     query = turn.update.callback_query
     if query is not None:
-        return query.data == callbacks.pack(QUICK_EXIT_ACTION)
+        return query.data == QUICK_EXIT()
     command = turn.text.split(maxsplit=1)[0] if turn.text.startswith("/") else ""
     return command[1:].split("@")[0].lower() in QUICK_EXIT_COMMANDS
 
@@ -61,7 +61,7 @@ async def lift_hold(turn: Turn) -> None:
                 "There are {count} messages from our team.",
                 count,
             ).format(count=count),
-            keyboard(button(pgettext("button", "👀 Show"), SHOW_ACTION)),
+            keyboard(button(pgettext("button", "👀 Show"), SHOW_HELD())),
         )
 
 
@@ -84,5 +84,5 @@ def _markup(turn: Turn, data: dict | None) -> InlineKeyboardMarkup | None:
 def register(router: Router) -> None:
     """Lift the hold in every turn of the person; the button that shows what waited."""
     router.turn_hooks.append(lift_hold)
-    router.button(SHOW_ACTION)(show_held)
+    router.button(SHOW_HELD)(show_held)
 
