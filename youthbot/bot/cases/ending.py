@@ -9,14 +9,15 @@ from ...i18n import _, current, pgettext, speaking
 from ..people.menu import menu_button
 from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
+from .actions import FEEDBACK, REOPEN, Feedback
 
 
 def feedback_keyboard(case: Case):
     return keyboard(
         [
-            button(pgettext("button", "👍 Yes"), "help.feedback", case.id, "yes"),
-            button(pgettext("button", "A bit"), "help.feedback", case.id, "bit"),
-            button(pgettext("button", "👎 No"), "help.feedback", case.id, "no"),
+            button(pgettext("button", "👍 Yes"), FEEDBACK(case.id, Feedback.YES)),
+            button(pgettext("button", "A bit"), FEEDBACK(case.id, Feedback.BIT)),
+            button(pgettext("button", "👎 No"), FEEDBACK(case.id, Feedback.NO)),
         ]
     )
 
@@ -33,7 +34,7 @@ def render_closed_for_person(case: Case, *, by_person: bool) -> tuple[str, objec
                "can reopen it until {date}.")
     ).format(number=case.number, date=when)
     markup = keyboard(
-        [button(pgettext("button", "🔁 Reopen"), "help.reopen", case.id), menu_button()]
+        [button(pgettext("button", "🔁 Reopen"), REOPEN(case.id)), menu_button()]
     )
     return text, markup
 

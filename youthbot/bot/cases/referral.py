@@ -12,6 +12,7 @@ from ...i18n import _, pgettext, speaking
 from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
 from . import views as shared_views
+from .actions import CARD, REFER_TO
 from .staff_views import case_of, refuse_case_error, staff_text
 
 
@@ -30,9 +31,9 @@ async def refer_case(turn: Turn, case_id: int) -> None:
     )
     services.sort(key=lambda s: (case.topic not in s.topics, not s.is_national, s.id))
     lang = turn.settings.default_language
-    rows = [button(s.name_in(lang), "case.referto", case.id, s.id) for s in services[:30]]
+    rows = [button(s.name_in(lang), REFER_TO(case.id, s.id)) for s in services[:30]]
     with speaking(turn.deps.catalogs, lang):
-        rows.append(button(pgettext("button", "⬅️ Back"), "case.card", case.id))
+        rows.append(button(pgettext("button", "⬅️ Back"), CARD(case.id)))
     text = staff_text(
         turn,
         lambda: _("📨 Which service should the person of {number} receive?").format(

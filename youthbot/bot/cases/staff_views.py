@@ -35,7 +35,7 @@ async def case_of(turn: Turn, case_id: int) -> Case | None:
     try:
         return await case_staff.get_case(turn.session, case_id)
     except case_service.CaseNotFound:
-        turn.answer(_("This button no longer works. Please use the latest message."))
+        turn.stale()
         return None
 
 

@@ -30,8 +30,28 @@ class CaseStatus(StrEnum):
 
 
 ACTIVE = (CaseStatus.OPEN, CaseStatus.CLAIMED)
-OUTCOMES = ("helped", "referred", "no_reply", "not_real", "duplicate")
-FEEDBACK = ("yes", "bit", "no")
+
+
+class Outcome(StrEnum):
+    """How staff closed a case."""
+
+    HELPED = "helped"
+    REFERRED = "referred"
+    NO_REPLY = "no_reply"
+    NOT_REAL = "not_real"
+    DUPLICATE = "duplicate"
+
+
+class Feedback(StrEnum):
+    """The person's optional answer to "did this help?"."""
+
+    YES = "yes"
+    BIT = "bit"
+    NO = "no"
+
+
+OUTCOMES = tuple(Outcome)
+FEEDBACK = tuple(Feedback)
 REOPEN_WINDOW = timedelta(days=7)
 FLOOD_WINDOW = timedelta(minutes=1)
 # Who wrote a case message; events (claimed, referred, closed...) keep no personal text.
