@@ -5,12 +5,14 @@ these buttons from here, never from the handlers."""
 from __future__ import annotations
 
 from ...core.cases import Feedback, Outcome
+from ..help.actions import Whom, YesNo
 from ..runtime.callbacks import Action
 
-__all__ = ["Feedback", "Outcome"]
+__all__ = ["Feedback", "Outcome", "Whom", "YesNo"]
 
 # The young person's side
-TALK = Action("help.person", topic=int, whom=str, country=str, region=str, urgent=int)
+# 💬 Talk to a person (from the help screens): topic -1 when not asked (danger)
+TALK = Action("help.person", topic=int, whom=Whom, country=str, region=str, urgent=YesNo)
 END = Action("help.end")  # ✋ End the conversation
 REOPEN = Action("help.reopen", case=int)  # 🔁 Reopen, within 7 days
 FEEDBACK = Action("help.feedback", case=int, answer=Feedback)  # did this help?

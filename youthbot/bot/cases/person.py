@@ -15,14 +15,14 @@ from ...core import help as help_service
 from ...core.help.directory import TOPICS
 from ...db.models import Case
 from ...i18n import _, pgettext, speaking
-from ..help.views import NOT_SAID, WHOM, screen_buttons
+from ..help.views import NOT_SAID, screen_buttons
 from ..people.menu import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
 from . import staff_alerts
 from . import views as shared_views
-from .actions import END, FEEDBACK, REOPEN, TALK, Feedback
+from .actions import END, FEEDBACK, REOPEN, TALK, Feedback, Whom, YesNo
 from .ending import end_conversation
 from .relay import relay_edit_from_person, relay_from_person
 
@@ -35,15 +35,11 @@ def end_button() -> object:
 
 
 async def talk_to_person(
-    turn: Turn, topic: int, whom: str, country: str, region: str, urgent: int
+    turn: Turn, topic: int, whom: Whom, country: str, region: str, urgent: YesNo
 ) -> None:
-    """Open a case (urgent after "I am in danger") and tell plainly who answers and when."""
-    if (
-        not -1 <= topic < len(TOPICS)
-        or whom not in WHOM
-        or urgent not in (0, 1)
-        or not _known_place(turn, country, region)
-    ):
+    """They pressed 💬 Talk to a person: a case opens (urgent after "I am in danger"), and
+    they are told plainly who answers and when."""
+    if not -1 <= topic < len(TOPICS) or not _known_place(turn, country, region):
         turn.stale()
         return
     if turn.settings.staff_chat_id is None:
@@ -54,7 +50,7 @@ async def talk_to_person(
             turn.session,
             user_id=turn.user_id,
             topic=TOPICS[topic] if topic >= 0 else "unknown",
-            urgent=bool(urgent),
+            urgent=urgent is YesNo.YES,
             for_whom=whom,
             country=None if country == NOT_SAID else country,
             region=None if region == NOT_SAID else region,
@@ -64,7 +60,7 @@ async def talk_to_person(
             age_band=turn.user.age_band if turn.user is not None else None,
         )
     except case_service.CaseAlreadyOpen as exc:
-        await _already_open(turn, exc.case, urgent=bool(urgent))
+        await _already_open(turn, exc.case, urgent=urgent is YesNo.YES)
         return
     turn.reply(render_opened(turn, case), keyboard(end_button(), screen_buttons(turn)))
     await staff_alerts.announce_case_later(turn, case)

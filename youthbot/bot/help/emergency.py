@@ -149,14 +149,16 @@ async def review_job(context: BotContext) -> None:
     await send_review_alerts(context.application)
 
 
+async def schedule(application: Application) -> None:
+    """At start-up: check the lines' review dates every hour (and soon after start)."""
+    queue = application.job_queue
+    if queue is None:
+        logger.warning("no job queue: review alerts for emergency lines will not be sent")
+        return
+    if not queue.get_jobs_by_name(JOB_NAME):
+        queue.run_repeating(review_job, interval=CHECK_SECONDS, first=20, name=JOB_NAME)
+
+
 def register(router: Router) -> None:
     """Check the lines' review dates every hour (and soon after start)."""
-
-    @router.on_startup
-    async def schedule(application: Application) -> None:
-        queue = application.job_queue
-        if queue is None:
-            logger.warning("no job queue: review alerts for emergency lines will not be sent")
-            return
-        if not queue.get_jobs_by_name(JOB_NAME):
-            queue.run_repeating(review_job, interval=CHECK_SECONDS, first=20, name=JOB_NAME)
+    router.on_startup(schedule)
