@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from buttons_support import parsed_actions
 from cases.test_cases import clock, moderator, open_case, read_case  # noqa: F401 (fixtures)
-from harness import STAFF_CHAT_ID, YOUNG
+from harness import STAFF_CHAT_ID, YOUNG, texts
 
 from youthbot.bot.cases import actions
 from youthbot.bot.runtime import callbacks
+from youthbot.offline import ApiError
 
 DECLARED = (
     actions.TALK, actions.END, actions.REOPEN, actions.FEEDBACK, actions.CLAIM, actions.VIEW,
@@ -46,3 +47,29 @@ async def test_forged_outcomes_and_answers_change_nothing(bot, clock, moderator)
         assert "Este botón ya no funciona" in calls[0].params.get("text", "")
     after = await read_case(bot)
     assert (after.status, after.outcome, after.feedback) == ("claimed", None, None)
+
+
+async def test_a_reply_to_a_person_who_blocked_the_bot_is_reported_in_the_case_topic(
+    bot, clock, moderator  # noqa: F811
+):
+    """Through the one door (bot/runtime/notify.py): the moderator's words do not reach a
+    person who blocked the bot, and the case's topic says so; the turn still completes."""
+    bot.api.forum_chats.add(STAFF_CHAT_ID)
+    case = await open_case(bot, YOUNG)
+    await moderator.press("✋ Tomar", chat_id=STAFF_CHAT_ID)
+    case = await read_case(bot)
+
+    def refuse(method, params):
+        if method == "sendMessage" and int(params["chat_id"]) == YOUNG.id:
+            return ApiError(403, "Forbidden: bot was blocked by the user")
+        return None
+
+    bot.api.fail_for = refuse
+    calls = await moderator.send(
+        "¿Sigues ahí?", chat_id=STAFF_CHAT_ID, thread_id=case.staff_thread_id
+    )
+    assert texts(calls, STAFF_CHAT_ID) == [
+        f"⚠️ {case.number}: no se pudo entregar el mensaje (quizá la persona bloqueó el bot)."
+    ]
+    assert all(isinstance(c.result, ApiError) for c in calls if c.chat_id == YOUNG.id)
+    assert bot.errors == []
