@@ -18,6 +18,7 @@ from ...core import help as help_service
 from ...core.help import emergency
 from ...core.help.directory import Service
 from ...i18n import _, ngettext, speaking
+from ..runtime import notify
 from ..runtime.router import Router
 from ..runtime.turn import BotContext, Deps, Turn, deps_of
 
@@ -51,12 +52,11 @@ async def warn_if_fallback(turn: Turn, lines: emergency.Lines) -> None:
         ).format(country=lines.country,
                  lines=describe_lines(lines, turn.settings.default_language))
     logger.warning("emergency lines of %s all suspended: shown anyway", lines.country)
-    bot, chats = turn.bot, staff_and_admins(turn.deps)
-
-    async def send() -> None:
-        await send_safely(bot, chats, [text])
-
-    turn.later(send)
+    for chat_id in staff_and_admins(turn.deps):  # through the one door: an admin's hold holds
+        if chat_id > 0:
+            notify.person(turn, chat_id, text)
+        else:
+            notify.staff(turn, chat_id, text)
 
 
 async def send_safely(bot, chats: Sequence[int], texts: Sequence[str]) -> None:
