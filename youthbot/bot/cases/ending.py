@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from ...core import cases as case_service
 from ...db.models import Case
-from ...i18n import _, current, pgettext
+from ...i18n import _, current, pgettext, speaking
 from ..people.menu import menu_button
 from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
+from .actions import FEEDBACK, REOPEN, Feedback
 
 
 def feedback_keyboard(case: Case):
     return keyboard(
         [
-            button(pgettext("button", "👍 Yes"), "help.feedback", case.id, "yes"),
-            button(pgettext("button", "A bit"), "help.feedback", case.id, "bit"),
-            button(pgettext("button", "👎 No"), "help.feedback", case.id, "no"),
+            button(pgettext("button", "👍 Yes"), FEEDBACK(case.id, Feedback.YES)),
+            button(pgettext("button", "A bit"), FEEDBACK(case.id, Feedback.BIT)),
+            button(pgettext("button", "👎 No"), FEEDBACK(case.id, Feedback.NO)),
         ]
     )
 
@@ -33,7 +34,7 @@ def render_closed_for_person(case: Case, *, by_person: bool) -> tuple[str, objec
                "can reopen it until {date}.")
     ).format(number=case.number, date=when)
     markup = keyboard(
-        [button(pgettext("button", "🔁 Reopen"), "help.reopen", case.id), menu_button()]
+        [button(pgettext("button", "🔁 Reopen"), REOPEN(case.id)), menu_button()]
     )
     return text, markup
 
@@ -57,7 +58,7 @@ async def end_conversation(turn: Turn) -> None:
     turn.reply(text, markup)
     question, buttons = render_feedback_question(case)
     turn.reply(question, buttons)
-    with staff.speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         note = _("✋ {number}: the person ended the conversation.").format(number=case.number)
     staff.post_later(turn, case, note)
     staff.refresh_card_later(turn, case)

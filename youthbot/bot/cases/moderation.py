@@ -9,18 +9,32 @@ re-alerts in case_alerts, and what these share in case_views.
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram.ext import Application, MessageHandler, filters
 
 from ...core import cases as case_service
 from ...core.cases import actions as case_actions
 from ...core.cases import staff as case_staff
 from ...core.people.roles import Role
-from ...i18n import _, pgettext
+from ...i18n import _, pgettext, speaking
 from ..runtime.router import STAFF, Router
 from ..runtime.turn import Turn, button, deps_of, keyboard
 from . import notify as staff
 from . import staff_alerts
 from . import views as shared_views
+from .actions import (
+    CARD,
+    CLAIM,
+    CLOSE,
+    CLOSE_WITH,
+    HAND_OVER,
+    NOTE,
+    REFER,
+    REFER_TO,
+    VIEW,
+    Outcome,
+)
 from .ending import render_closed_for_person, render_feedback_question
 from .realerts import REALERT_CHECK_SECONDS, realert_interval, realert_job
 from .referral import refer_case, refer_to, restore_card
@@ -116,30 +130,24 @@ async def ask_outcome(turn: Turn, case_id: int) -> None:
     case = await case_of(turn, case_id)
     if case is None:
         return
-    if case.status not in case_service.ACTIVE:
-        refuse_case_error(turn, case_service.CaseNotActive(case.number))
+    try:
+        case_actions.check_may_close(case, turn.user_id, is_admin=turn.role is Role.ADMIN)
+    except case_service.CaseError as error:
+        refuse_case_error(turn, error)
         return
-    if case.status == case_service.CLAIMED and case.claimed_by != turn.user_id and (
-        turn.role is not Role.ADMIN
-    ):
-        refuse_case_error(turn, case_service.AlreadyClaimed(case.number))
-        return
-    with staff.speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         text = _("How did {number} end?").format(number=case.number)
         rows = [
-            button(_(label), "case.outcome", case.id, outcome)
+            button(_(label), CLOSE_WITH(case.id, outcome))
             for outcome, label in shared_views.OUTCOME_LABELS.items()
         ]
-        rows.append(button(pgettext("button", "⬅️ Back"), "case.card", case.id))
+        rows.append(button(pgettext("button", "⬅️ Back"), CARD(case.id)))
     staff.post_later(turn, case, text, keyboard(*rows))
 
 
-async def close_case(turn: Turn, case_id: int, outcome: str) -> None:
-    """Close with an outcome: the person is told, may reopen within 7 days, and is asked
-    (optionally) whether it helped."""
-    if outcome not in case_service.OUTCOMES:
-        turn.answer(_("This button no longer works. Please use the latest message."))
-        return
+async def close_case(turn: Turn, case_id: int, outcome: Outcome) -> None:
+    """A moderator chose how it ended: the case closes, the person is told (they may reopen
+    within 7 days) and asked, optionally, whether it helped."""
     case = await case_of(turn, case_id)
     if case is None:
         return
@@ -168,38 +176,39 @@ async def close_case(turn: Turn, case_id: int, outcome: str) -> None:
     staff.tell_person_later(turn, case, lambda: render_feedback_question(case))
 
 
+async def start_staff_chat(staff_chat: filters.Chat, application: Application) -> None:
+    """At start-up: listen to the staff chat (its id is in the settings), and check for due
+    re-alerts every minute."""
+    deps = deps_of(application)
+    if deps.settings.staff_chat_id is not None:
+        staff_chat.add_chat_ids(deps.settings.staff_chat_id)
+    if application.job_queue is not None and not application.job_queue.get_jobs_by_name(
+        "cases.realert"
+    ):
+        application.job_queue.run_repeating(
+            realert_job, interval=REALERT_CHECK_SECONDS, first=5, name="cases.realert"
+        )
+
+
 def register(router: Router) -> None:
     """Register the staff chat's case buttons, messages and commands, and the re-alert job."""
-    router.button("case.claim", int, roles=MODERATORS, chats=STAFF)(claim_case)
-    router.button("case.view", int, roles=MODERATORS, chats=STAFF)(view_case)
-    router.button("case.refer", int, roles=MODERATORS, chats=STAFF)(refer_case)
-    router.button("case.referto", int, str, roles=MODERATORS, chats=STAFF)(refer_to)
-    router.button("case.card", int, roles=MODERATORS, chats=STAFF)(restore_card)
-    router.button("case.note", int, roles=MODERATORS, chats=STAFF)(explain_note)
-    router.button("case.handover", int, roles=MODERATORS, chats=STAFF)(hand_over)
-    router.button("case.close", int, roles=MODERATORS, chats=STAFF)(ask_outcome)
-    router.button("case.outcome", int, str, roles=MODERATORS, chats=STAFF)(close_case)
+    router.button(CLAIM, roles=MODERATORS, chats=STAFF)(claim_case)
+    router.button(VIEW, roles=MODERATORS, chats=STAFF)(view_case)
+    router.button(REFER, roles=MODERATORS, chats=STAFF)(refer_case)
+    router.button(REFER_TO, roles=MODERATORS, chats=STAFF)(refer_to)
+    router.button(CARD, roles=MODERATORS, chats=STAFF)(restore_card)
+    router.button(NOTE, roles=MODERATORS, chats=STAFF)(explain_note)
+    router.button(HAND_OVER, roles=MODERATORS, chats=STAFF)(hand_over)
+    router.button(CLOSE, roles=MODERATORS, chats=STAFF)(ask_outcome)
+    router.button(CLOSE_WITH, roles=MODERATORS, chats=STAFF)(close_case)
     router.command("note", "nota", roles=MODERATORS, chats=STAFF)(add_note)
     router.command("cases", "casos", roles=MODERATORS, chats=STAFF)(list_cases)
 
-    # The staff chat's id is known from the settings at start-up; the filter is filled then.
-    staff_chat = filters.Chat()
+    staff_chat = filters.Chat()  # filled at start-up, from the settings
     router.extra_handlers.append(
         MessageHandler(
             staff_chat & ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,
             staff_message,
         )
     )
-
-    @router.on_startup
-    async def start_staff_chat(application: Application) -> None:
-        """Listen to the staff chat, and check for due re-alerts every minute."""
-        deps = deps_of(application)
-        if deps.settings.staff_chat_id is not None:
-            staff_chat.add_chat_ids(deps.settings.staff_chat_id)
-        if application.job_queue is not None and not application.job_queue.get_jobs_by_name(
-            "cases.realert"
-        ):
-            application.job_queue.run_repeating(
-                realert_job, interval=REALERT_CHECK_SECONDS, first=5, name="cases.realert"
-            )
+    router.on_startup(partial(start_staff_chat, staff_chat))

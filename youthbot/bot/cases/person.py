@@ -14,36 +14,33 @@ from ...core import cases as case_service
 from ...core import help as help_service
 from ...core.help.directory import TOPICS
 from ...db.models import Case
-from ...i18n import _, pgettext
-from ..help.views import NOT_SAID, WHOM, screen_buttons
+from ...i18n import _, pgettext, speaking
+from ..help.views import NOT_SAID, screen_buttons
 from ..people.menu import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
 from . import staff_alerts
 from . import views as shared_views
+from .actions import END, FEEDBACK, REOPEN, TALK, Feedback, Whom, YesNo
 from .ending import end_conversation
 from .relay import relay_edit_from_person, relay_from_person
 
 
 def end_button() -> object:
-    return button(pgettext("button", "✋ End the conversation"), "help.end")
+    return button(pgettext("button", "✋ End the conversation"), END())
 
 
 # Opening ----------------------------------------------------------------------------------
 
 
 async def talk_to_person(
-    turn: Turn, topic: int, whom: str, country: str, region: str, urgent: int
+    turn: Turn, topic: int, whom: Whom, country: str, region: str, urgent: YesNo
 ) -> None:
-    """Open a case (urgent after "I am in danger") and tell plainly who answers and when."""
-    if (
-        not -1 <= topic < len(TOPICS)
-        or whom not in WHOM
-        or urgent not in (0, 1)
-        or not _known_place(turn, country, region)
-    ):
-        turn.answer(_("This button no longer works. Please use the latest message."))
+    """They pressed 💬 Talk to a person: a case opens (urgent after "I am in danger"), and
+    they are told plainly who answers and when."""
+    if not -1 <= topic < len(TOPICS) or not _known_place(turn, country, region):
+        turn.stale()
         return
     if turn.settings.staff_chat_id is None:
         await _no_staff(turn)
@@ -53,7 +50,7 @@ async def talk_to_person(
             turn.session,
             user_id=turn.user_id,
             topic=TOPICS[topic] if topic >= 0 else "unknown",
-            urgent=bool(urgent),
+            urgent=urgent is YesNo.YES,
             for_whom=whom,
             country=None if country == NOT_SAID else country,
             region=None if region == NOT_SAID else region,
@@ -63,7 +60,7 @@ async def talk_to_person(
             age_band=turn.user.age_band if turn.user is not None else None,
         )
     except case_service.CaseAlreadyOpen as exc:
-        await _already_open(turn, exc.case, urgent=bool(urgent))
+        await _already_open(turn, exc.case, urgent=urgent is YesNo.YES)
         return
     turn.reply(render_opened(turn, case), keyboard(end_button(), screen_buttons(turn)))
     await staff_alerts.announce_case_later(turn, case)
@@ -139,60 +136,61 @@ def _realert(turn: Turn) -> timedelta:
     return timedelta(minutes=turn.settings.case_realert_minutes)
 
 
+async def press_end(turn: Turn) -> None:
+    """They pressed ✋ End the conversation: it ends, and they may reopen it for 7 days."""
+    await end_conversation(turn)
+
+
+async def stop_command(turn: Turn) -> None:
+    """They sent /stop: the same as ✋ End the conversation."""
+    await end_conversation(turn)
+
+
+async def reopen(turn: Turn, case_id: int) -> None:
+    """They pressed 🔁 Reopen within 7 days: the case is open again and needs a moderator."""
+    try:
+        case = await case_service.reopen_case(
+            turn.session, case_id=case_id, user_id=turn.user_id, now=turn.now,
+            realert=_realert(turn),
+        )
+    except case_service.CaseAlreadyOpen as exc:
+        await _already_open(turn, exc.case, urgent=False)
+        return
+    except (case_service.CaseNotFound, case_service.CannotReopen):
+        turn.answer(_("This conversation can no longer be reopened. You can start a new "
+                      "one with /help."), alert=True)
+        return
+    turn.edit(
+        _("Your conversation {number} is open again. Write here and our team will read "
+          "it.").format(number=case.number),
+        keyboard(end_button(), screen_buttons(turn)),
+    )
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
+        note = _("🔁 {number}: the person reopened the conversation. It needs a moderator."
+                 ).format(number=case.number)
+    staff.post_later(turn, case, note, shared_views.build_claim_keyboard(case))
+    staff.refresh_card_later(turn, case)
+    await _tell_if_closed_now(turn)
+
+
+async def give_feedback(turn: Turn, case_id: int, answer: Feedback) -> None:
+    """They answered "did this help?": it is kept, and they are thanked."""
+    try:
+        await case_service.record_feedback(
+            turn.session, case_id=case_id, user_id=turn.user_id, answer=answer
+        )
+    except case_service.CaseNotFound:
+        turn.stale()
+        return
+    turn.edit(_("Thank you for telling us. 💙"), keyboard(menu_button()))
+
+
 def register_conversation(router: Router) -> None:
     """Register talking to a person: opening, the interceptor, ending, reopening, feedback."""
-    router.button("help.person", int, str, str, str, int)(talk_to_person)
+    router.button(TALK)(talk_to_person)
     router.intercept(relay_from_person)
     router.check_edits(relay_edit_from_person)
-
-    @router.button("help.end")
-    async def press_end(turn: Turn) -> None:
-        """End the conversation with the team."""
-        await end_conversation(turn)
-
-    @router.command("stop", "parar")
-    async def stop_command(turn: Turn) -> None:
-        """/stop: end the conversation with the team."""
-        await end_conversation(turn)
-
-    @router.button("help.reopen", int)
-    async def reopen(turn: Turn, case_id: int) -> None:
-        """Reopen a closed case of this person, within 7 days."""
-        try:
-            case = await case_service.reopen_case(
-                turn.session, case_id=case_id, user_id=turn.user_id, now=turn.now,
-                realert=_realert(turn),
-            )
-        except case_service.CaseAlreadyOpen as exc:
-            await _already_open(turn, exc.case, urgent=False)
-            return
-        except (case_service.CaseNotFound, case_service.CannotReopen):
-            turn.answer(_("This conversation can no longer be reopened. You can start a new "
-                          "one with /help."), alert=True)
-            return
-        turn.edit(
-            _("Your conversation {number} is open again. Write here and our team will read "
-              "it.").format(number=case.number),
-            keyboard(end_button(), screen_buttons(turn)),
-        )
-        with staff.speaking(turn.deps, turn.settings.default_language):
-            note = _("🔁 {number}: the person reopened the conversation. It needs a moderator."
-                     ).format(number=case.number)
-        staff.post_later(turn, case, note, shared_views.build_claim_keyboard(case))
-        staff.refresh_card_later(turn, case)
-        await _tell_if_closed_now(turn)
-
-    @router.button("help.feedback", int, str)
-    async def give_feedback(turn: Turn, case_id: int, answer: str) -> None:
-        """Keep the optional "did this help?" answer."""
-        if answer not in case_service.FEEDBACK:
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        try:
-            await case_service.record_feedback(
-                turn.session, case_id=case_id, user_id=turn.user_id, answer=answer
-            )
-        except case_service.CaseNotFound:
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        turn.edit(_("Thank you for telling us. 💙"), keyboard(menu_button()))
+    router.button(END)(press_end)
+    router.command("stop", "parar")(stop_command)
+    router.button(REOPEN)(reopen)
+    router.button(FEEDBACK)(give_feedback)

@@ -14,7 +14,7 @@ from telegram.ext import Application
 
 from ...core.cases import staff as case_staff
 from ...db.models import Case
-from ...i18n import _, ngettext
+from ...i18n import _, ngettext, speaking
 from ..runtime.turn import BotContext, deps_of
 from . import notify as staff
 from . import views as shared_views
@@ -44,7 +44,7 @@ async def alert_due_cases(application: Application) -> int:
         moderators = await case_staff.on_duty_moderators(session) if urgent else []
     notifier = staff.notifier_for(deps, application.bot)
     for case in due:
-        with staff.speaking(deps, deps.settings.default_language):
+        with speaking(deps.catalogs, deps.settings.default_language):
             text, entities = render_realert(case, now=now, moderators=moderators)
             markup = shared_views.build_claim_keyboard(case)
         place = staff.place_of(case, deps)

@@ -8,10 +8,11 @@ from ...core import help as help_service
 from ...core.cases import actions as case_actions
 from ...core.people.roles import Role
 from ...db.models import Case
-from ...i18n import _, pgettext
+from ...i18n import _, pgettext, speaking
 from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
 from . import views as shared_views
+from .actions import CARD, REFER_TO
 from .staff_views import case_of, refuse_case_error, staff_text
 
 
@@ -20,19 +21,19 @@ async def refer_case(turn: Turn, case_id: int) -> None:
     case = await case_of(turn, case_id)
     if case is None:
         return
-    if case.status != case_service.CLAIMED or (
-        case.claimed_by != turn.user_id and turn.role is not Role.ADMIN
-    ):
-        refuse_case_error(turn, _claimant_error(case))
+    try:
+        case_actions.check_may_refer(case, turn.user_id, is_admin=turn.role is Role.ADMIN)
+    except case_service.CaseError as error:
+        refuse_case_error(turn, error)
         return
     services = await help_service.referable_services(
         turn.session, turn.deps.content.services, country=case.country, today=turn.today
     )
     services.sort(key=lambda s: (case.topic not in s.topics, not s.is_national, s.id))
     lang = turn.settings.default_language
-    rows = [button(s.name_in(lang), "case.referto", case.id, s.id) for s in services[:30]]
-    with staff.speaking(turn.deps, lang):
-        rows.append(button(pgettext("button", "⬅️ Back"), "case.card", case.id))
+    rows = [button(s.name_in(lang), REFER_TO(case.id, s.id)) for s in services[:30]]
+    with speaking(turn.deps.catalogs, lang):
+        rows.append(button(pgettext("button", "⬅️ Back"), CARD(case.id)))
     text = staff_text(
         turn,
         lambda: _("📨 Which service should the person of {number} receive?").format(
@@ -40,12 +41,6 @@ async def refer_case(turn: Turn, case_id: int) -> None:
         ),
     )
     staff.post_later(turn, case, text, keyboard(*rows))
-
-
-def _claimant_error(case: Case) -> case_service.CaseError:
-    if case.status not in case_service.ACTIVE:
-        return case_service.CaseNotActive(case.number)
-    return case_service.NotClaimant(unclaimed=case.status == case_service.OPEN)
 
 
 async def refer_to(turn: Turn, case_id: int, service_id: str) -> None:
@@ -107,5 +102,5 @@ async def restore_card(turn: Turn, case_id: int) -> None:
 
 
 def _card_keyboard(turn: Turn, case: Case):
-    with staff.speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         return shared_views.build_case_keyboard(case)

@@ -15,7 +15,7 @@ from telegram.error import BadRequest
 
 from ...core import cases as case_service
 from ...db.models import Case
-from ...i18n import N_, _
+from ...i18n import N_, _, speaking
 from ..runtime.turn import Turn
 from . import notify as staff
 
@@ -74,7 +74,7 @@ async def relay_from_person(turn: Turn) -> bool:
         await _relay_media(turn, case, kind)
     if text:
         await _relay_text(turn, case, text)
-    if case.status == case_service.OPEN and recent == 0:
+    if case.status == case_service.CaseStatus.OPEN and recent == 0:
         turn.reply(_("✓ Sent to our team. Someone will answer here as soon as they can."))
     elif text:
         acknowledge(turn, message)
@@ -111,7 +111,7 @@ async def relay_edit_from_person(turn: Turn) -> bool:
     kept = await case_service.add_person_message(
         turn.session, case=case, kind="text", text=text, now=turn.now
     )
-    with staff.speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         shown = _("✏️ {number} — the person edited a message. It now says:\n{text}").format(
             number=case.number, text=text
         )
@@ -142,7 +142,7 @@ async def _relay_text(turn: Turn, case: Case, text: str) -> None:
     kept = await case_service.add_person_message(
         turn.session, case=case, kind="text", text=text, now=turn.now
     )
-    with staff.speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         shown = _("💬 {number} — the person wrote:\n{text}").format(number=case.number, text=text)
     staff.post_later(turn, case, shown, copy_of=kept.id)
 
@@ -152,7 +152,7 @@ async def _relay_media(turn: Turn, case: Case, kind: str) -> None:
     await case_service.add_person_message(
         turn.session, case=case, kind=kind, text=None, now=turn.now
     )
-    with staff.speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         shown = _(
             "📎 {number} — the person sent {what}. It was not forwarded, for their safety. You "
             "can ask them to describe it in words."

@@ -14,15 +14,15 @@ from ...core import help as help_service
 from ...core.cases import staff as case_staff
 from ...core.help.directory import Service
 from ...db.models import Case
-from ...i18n import _, language_label
+from ...i18n import _, language_label, speaking
 from ..help.emergency import describe_lines
+from ..runtime import notify
 from ..runtime.turn import Turn
 from .notify import (
     notifier_for,
     post_later,
     refresh_card_later,
     remember_post,
-    speaking,
     tell_person_later,
 )
 from .views import (
@@ -47,7 +47,7 @@ def hand_back_later(turn: Turn, cases: Sequence[Case]) -> None:
 
 def announce_handed_over(turn: Turn, case: Case) -> None:
     """The team is asked for a moderator; the person is told someone will continue."""
-    with speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         text = _("🔁 {number} was handed over and needs a moderator.").format(number=case.number)
     post_later(turn, case, text, build_claim_keyboard(case))
     refresh_card_later(turn, case)
@@ -70,7 +70,7 @@ async def announce_case_later(turn: Turn, case: Case) -> None:
     deps, bot = turn.deps, turn.bot
     moderators = await case_staff.on_duty_moderators(turn.session) if case.urgent else []
     shown = await _lines_of(turn, case) if case.urgent else []
-    with speaking(deps, deps.settings.default_language):
+    with speaking(deps.catalogs, deps.settings.default_language):
         title, card, markup = case_title(case), render_case_card(case, deps), build_case_keyboard(
             case
         )
@@ -129,7 +129,7 @@ async def signal_danger_later(
         return
     moderators = await case_staff.on_duty_moderators(turn.session)
     deps = turn.deps
-    with speaking(deps, deps.settings.default_language):
+    with speaking(deps.catalogs, deps.settings.default_language):
         text = _(
             "🚨 Someone has just said they are in danger right now (country: {country}, "
             "language: {language}). They were shown: {lines}. They were offered a person: if "
@@ -140,7 +140,7 @@ async def signal_danger_later(
             lines=describe_lines(shown, deps.settings.default_language),
         )
         text, entities = mention_moderators(text, moderators)
-    turn.send(chat_id, text, entities=entities or None)
+    notify.staff(turn, chat_id, text, entities=entities or None)
 
 
 async def alert_urgent_later(turn: Turn, case: Case) -> None:
@@ -148,8 +148,8 @@ async def alert_urgent_later(turn: Turn, case: Case) -> None:
     one is not put up for claiming again: only its moderator is told, in its topic."""
     deps = turn.deps
     shown = await _lines_of(turn, case)
-    with speaking(deps, deps.settings.default_language):
-        if case.status == case_service.OPEN:
+    with speaking(deps.catalogs, deps.settings.default_language):
+        if case.status == case_service.CaseStatus.OPEN:
             moderators = await case_staff.on_duty_moderators(turn.session)
             text, entities = mention_moderators(render_urgent(case, shown, deps), moderators)
             claim = build_claim_keyboard(case)

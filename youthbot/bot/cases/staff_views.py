@@ -7,9 +7,8 @@ from ...core import cases as case_service
 from ...core.cases import staff as case_staff
 from ...core.people.roles import Role
 from ...db.models import Case
-from ...i18n import N_, _
+from ...i18n import N_, _, speaking
 from ..runtime.turn import Turn
-from . import notify as staff
 from . import views as shared_views
 from .relay import MEDIA_KINDS
 
@@ -27,7 +26,7 @@ EVENT_LABELS = {
 
 def staff_text(turn: Turn, render) -> str:
     """What `render` returns in the staff chat's language, whatever the moderator's own."""
-    with staff.speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         return render()
 
 
@@ -36,7 +35,7 @@ async def case_of(turn: Turn, case_id: int) -> Case | None:
     try:
         return await case_staff.get_case(turn.session, case_id)
     except case_service.CaseNotFound:
-        turn.answer(_("This button no longer works. Please use the latest message."))
+        turn.stale()
         return None
 
 

@@ -15,10 +15,9 @@ from ...core.activities.export import parse_day
 from ...core.cases.chart import render_case_chart
 from ...core.cases.reports import CaseLabels, FigureRow, duration, figure_rows
 from ...core.cases.stats import MIN_CASES, CaseFigures, case_figures, month_range, suppressed
-from ...i18n import _, current, ngettext
+from ...i18n import _, current, ngettext, speaking
 from ..runtime.router import STAFF, Router
 from ..runtime.turn import Turn
-from . import notify as staff
 from .staff_views import MODERATORS
 
 HEADINGS = {
@@ -109,7 +108,7 @@ async def show_case_figures(turn: Turn) -> None:
     """/casestats [FROM TO]: the summary, then the chart of cases per month."""
     deps = turn.deps
     today = turn.now.date()
-    with staff.speaking(deps, deps.settings.default_language):
+    with speaking(deps.catalogs, deps.settings.default_language):
         try:
             first, last = stats_range(turn.context.args or [], today=today)
         except ValueError:

@@ -18,6 +18,7 @@ from ...core.help.directory import Service
 from ...db.models import Case
 from ...i18n import N_, _, current, language_label, pgettext
 from ..runtime.turn import Deps, button, keyboard, url_button
+from .actions import CLAIM, CLOSE, HAND_OVER, NOTE, REFER, VIEW, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +33,11 @@ TOPIC_LABELS = {
     "unknown": N_("Not asked yet (the person said they are in danger)"),
 }
 OUTCOME_LABELS = {
-    "helped": N_("Helped"),
-    "referred": N_("Referred to a service"),
-    "no_reply": N_("No reply"),
-    "not_real": N_("Not a real request"),
-    "duplicate": N_("Duplicate"),
+    Outcome.HELPED: N_("Helped"),
+    Outcome.REFERRED: N_("Referred to a service"),
+    Outcome.NO_REPLY: N_("No reply"),
+    Outcome.NOT_REAL: N_("Not a real request"),
+    Outcome.DUPLICATE: N_("Duplicate"),
 }
 URL_CHANNELS = {"web": "🌐", "chat": "💬", "whatsapp": "🟢", "telegram": "✈️"}
 
@@ -121,11 +122,11 @@ def topic_label(topic: str) -> str:
 
 
 def render_status(case: Case) -> str:
-    if case.status == case_service.OPEN:
+    if case.status == case_service.CaseStatus.OPEN:
         return _("Waiting for a moderator")
-    if case.status == case_service.CLAIMED:
+    if case.status == case_service.CaseStatus.CLAIMED:
         return _("Claimed by a moderator")
-    if case.status == case_service.WITHDRAWN:
+    if case.status == case_service.CaseStatus.WITHDRAWN:
         return _("Ended by the person")
     return _("Closed: {outcome}").format(outcome=_(OUTCOME_LABELS.get(case.outcome or "", "—")))
 
@@ -165,25 +166,25 @@ def render_case_card(case: Case, deps: Deps) -> str:
 
 def build_case_keyboard(case: Case) -> InlineKeyboardMarkup:
     if case.status not in case_service.ACTIVE:
-        return keyboard(button(pgettext("button", "📄 History"), "case.view", case.id))
-    first = [button(pgettext("button", "📄 History"), "case.view", case.id)]
-    if case.status == case_service.OPEN:
-        first.insert(0, button(pgettext("button", "✋ Claim"), "case.claim", case.id))
+        return keyboard(button(pgettext("button", "📄 History"), VIEW(case.id)))
+    first = [button(pgettext("button", "📄 History"), VIEW(case.id))]
+    if case.status == case_service.CaseStatus.OPEN:
+        first.insert(0, button(pgettext("button", "✋ Claim"), CLAIM(case.id)))
     return keyboard(
         first,
         [
-            button(pgettext("button", "📨 Refer"), "case.refer", case.id),
-            button(pgettext("button", "📝 Note"), "case.note", case.id),
+            button(pgettext("button", "📨 Refer"), REFER(case.id)),
+            button(pgettext("button", "📝 Note"), NOTE(case.id)),
         ],
         [
-            button(pgettext("button", "🔁 Hand over"), "case.handover", case.id),
-            button(pgettext("button", "✅ Close"), "case.close", case.id),
+            button(pgettext("button", "🔁 Hand over"), HAND_OVER(case.id)),
+            button(pgettext("button", "✅ Close"), CLOSE(case.id)),
         ],
     )
 
 
 def build_claim_keyboard(case: Case) -> InlineKeyboardMarkup:
-    return keyboard(button(pgettext("button", "✋ Claim"), "case.claim", case.id))
+    return keyboard(button(pgettext("button", "✋ Claim"), CLAIM(case.id)))
 
 
 def mention_moderators(text: str, moderator_ids: Sequence[int]) -> tuple[str, list[MessageEntity]]:

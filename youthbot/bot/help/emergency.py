@@ -17,8 +17,8 @@ from telegram.ext import Application
 from ...core import help as help_service
 from ...core.help import emergency
 from ...core.help.directory import Service
-from ...i18n import _, ngettext
-from ..cases.notify import speaking
+from ...i18n import _, ngettext, speaking
+from ..runtime import notify
 from ..runtime.router import Router
 from ..runtime.turn import BotContext, Deps, Turn, deps_of
 
@@ -45,19 +45,18 @@ async def warn_if_fallback(turn: Turn, lines: emergency.Lines) -> None:
         turn.session, country=lines.country, today=turn.today, now=turn.now
     ):
         return
-    with speaking(turn.deps, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, turn.settings.default_language):
         text = _(
             "⚠️ Every emergency line of {country} is suspended, so young people are shown "
             "them anyway: {lines}. Please reactivate one or add another now (/services)."
         ).format(country=lines.country,
                  lines=describe_lines(lines, turn.settings.default_language))
     logger.warning("emergency lines of %s all suspended: shown anyway", lines.country)
-    bot, chats = turn.bot, staff_and_admins(turn.deps)
-
-    async def send() -> None:
-        await send_safely(bot, chats, [text])
-
-    turn.later(send)
+    for chat_id in staff_and_admins(turn.deps):  # through the one door: an admin's hold holds
+        if chat_id > 0:
+            notify.person(turn, chat_id, text)
+        else:
+            notify.staff(turn, chat_id, text)
 
 
 async def send_safely(bot, chats: Sequence[int], texts: Sequence[str]) -> None:
@@ -138,7 +137,7 @@ async def send_review_alerts(application: Application) -> int:
     if not due:
         return 0
     lang = deps.settings.default_language
-    with speaking(deps, lang):
+    with speaking(deps.catalogs, lang):
         texts = [render_review_alert(alert, lang) for alert in due]
     await send_safely(application.bot, staff_and_admins(deps), texts)
     logger.info("service review alerts: %s sent", len(due))
@@ -150,14 +149,16 @@ async def review_job(context: BotContext) -> None:
     await send_review_alerts(context.application)
 
 
+async def schedule(application: Application) -> None:
+    """At start-up: check the lines' review dates every hour (and soon after start)."""
+    queue = application.job_queue
+    if queue is None:
+        logger.warning("no job queue: review alerts for emergency lines will not be sent")
+        return
+    if not queue.get_jobs_by_name(JOB_NAME):
+        queue.run_repeating(review_job, interval=CHECK_SECONDS, first=20, name=JOB_NAME)
+
+
 def register(router: Router) -> None:
     """Check the lines' review dates every hour (and soon after start)."""
-
-    @router.on_startup
-    async def schedule(application: Application) -> None:
-        queue = application.job_queue
-        if queue is None:
-            logger.warning("no job queue: review alerts for emergency lines will not be sent")
-            return
-        if not queue.get_jobs_by_name(JOB_NAME):
-            queue.run_repeating(review_job, interval=CHECK_SECONDS, first=20, name=JOB_NAME)
+    router.on_startup(schedule)

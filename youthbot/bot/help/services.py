@@ -12,9 +12,10 @@ from ...core.people.roles import Role
 from ...i18n import N_, _, pgettext
 from ..runtime.router import ANY, STAFF, Router, chat_matches
 from ..runtime.turn import Turn, button, keyboard
+from .actions import SERVICE, SERVICE_CHANGE, SERVICES, Change
 
 ADMINS = {Role.ADMIN}
-ACTIONS = {"suspend": "suspended", "activate": "active"}
+ACTIONS = {Change.SUSPEND: "suspended", Change.ACTIVATE: "active"}
 STATUS_LABELS = {  # the statuses of services.yaml and of overrides, as staff read them
     "active": N_("active"),
     "pending": N_("pending vetting"),
@@ -61,7 +62,7 @@ async def list_services(turn: Turn) -> None:
         lines.append(_("{mark} {id} · {status} · review {due}").format(
             mark=mark, id=service.id, status=status_label(override or service.status),
             due=service.review_due.isoformat()))
-        rows.append(button(f"{mark} {service.id}", "svc.see", service.id))
+        rows.append(button(f"{mark} {service.id}", SERVICE(service.id)))
     turn.reply("\n".join(lines), keyboard(*(rows[i:i + 2] for i in range(0, len(rows), 2))))
 
 
@@ -78,15 +79,16 @@ async def show_service(turn: Turn, service: Service) -> None:
             due=current.review_due.isoformat()),
         _("To re-vet it after calling it: /revet {id} what you checked").format(id=service.id),
     ])
-    action = "activate" if status == "suspended" else "suspend"
-    label = (pgettext("button", "✅ Reactivate") if action == "activate"
+    action = Change.ACTIVATE if status == "suspended" else Change.SUSPEND
+    label = (pgettext("button", "✅ Reactivate") if action is Change.ACTIVATE
              else pgettext("button", "⛔ Suspend"))
-    rows = [button(label, "svc.set", service.id, action)] if service.status != "pending" else []
-    rows.append(button(pgettext("button", "⬅️ All services"), "svc.list"))
+    pending = service.status == "pending"
+    rows = [] if pending else [button(label, SERVICE_CHANGE(service.id, action))]
+    rows.append(button(pgettext("button", "⬅️ All services"), SERVICES()))
     turn.reply(text, keyboard(*rows))
 
 
-async def change_service(turn: Turn, action: str, service_id: str) -> None:
+async def change_service(turn: Turn, action: Change, service_id: str) -> None:
     """Suspend or reactivate one service; the override holds until it is undone."""
     try:
         service = await help_service.set_service_status(
@@ -147,44 +149,52 @@ async def revet_service(turn: Turn, args: list[str]) -> None:
         name=service.name_in(turn.language), id=service.id, due=review.review_due.isoformat()))
 
 
-def register(router: Router) -> None:
-    """Register /services, /service, /revet and their buttons, for admins only."""
+async def service_command(turn: Turn) -> None:
+    """An admin sent /services (the list) or /service suspend|activate ID (a change at once)."""
+    if not _allowed_chat(turn):
+        return
+    args = turn.context.args or []
+    if len(args) == 2 and args[0].lower() in ACTIONS:
+        await change_service(turn, Change(args[0].lower()), args[1].lower())
+        return
+    await list_services(turn)
 
-    @router.command("services", "service", "servicio", "servicios", roles=ADMINS, chats=ANY)
-    async def service_command(turn: Turn) -> None:
-        """/services: the list; /service suspend|activate ID: change one at once."""
-        if not _allowed_chat(turn):
-            return
-        args = turn.context.args or []
-        if len(args) == 2 and args[0].lower() in ACTIONS:
-            await change_service(turn, args[0].lower(), args[1].lower())
-            return
+
+async def revet_command(turn: Turn) -> None:
+    """An admin sent /revet ID NOTE: the service was checked again today."""
+    if _allowed_chat(turn):
+        await revet_service(turn, turn.context.args or [])
+
+
+async def press_list(turn: Turn) -> None:
+    """An admin pressed ⬅️ All services: next, the list."""
+    if _allowed_chat(turn):
         await list_services(turn)
 
-    @router.command("revet", roles=ADMINS, chats=ANY)
-    async def revet_command(turn: Turn) -> None:
-        """/revet ID NOTE: the service was checked again today."""
-        if _allowed_chat(turn):
-            await revet_service(turn, turn.context.args or [])
 
-    @router.button("svc.list", roles=ADMINS, chats=ANY)
-    async def press_list(turn: Turn) -> None:
-        if _allowed_chat(turn):
-            await list_services(turn)
+async def press_service(turn: Turn, service_id: str) -> None:
+    """An admin pressed a service of the list: its screen (an id no longer there is refused)."""
+    service = _find(turn, service_id)
+    if service is None or not _allowed_chat(turn):
+        turn.stale()
+        return
+    await show_service(turn, service)
 
-    @router.button("svc.see", str, roles=ADMINS, chats=ANY)
-    async def press_service(turn: Turn, service_id: str) -> None:
-        """A service of the list: its screen (an id no longer in the directory is refused)."""
-        service = _find(turn, service_id)
-        if service is None or not _allowed_chat(turn):
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        await show_service(turn, service)
 
-    @router.button("svc.set", str, str, roles=ADMINS, chats=ANY)
-    async def press_change(turn: Turn, service_id: str, action: str) -> None:
-        """Suspend or reactivate from a service's screen (both values re-checked)."""
-        if action not in ACTIONS or _find(turn, service_id) is None or not _allowed_chat(turn):
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        await change_service(turn, action, service_id)
+async def press_change(turn: Turn, service_id: str, change: Change) -> None:
+    """An admin pressed suspend or reactivate on a service's screen (its id re-checked)."""
+    if _find(turn, service_id) is None or not _allowed_chat(turn):
+        turn.stale()
+        return
+    await change_service(turn, change, service_id)
+
+
+def register(router: Router) -> None:
+    """Register /services, /service, /revet and their buttons, for admins only."""
+    router.command("services", "service", "servicio", "servicios", roles=ADMINS, chats=ANY)(
+        service_command
+    )
+    router.command("revet", roles=ADMINS, chats=ANY)(revet_command)
+    router.button(SERVICES, roles=ADMINS, chats=ANY)(press_list)
+    router.button(SERVICE, roles=ADMINS, chats=ANY)(press_service)
+    router.button(SERVICE_CHANGE, roles=ADMINS, chats=ANY)(press_change)

@@ -18,9 +18,9 @@ from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import emergency
 from . import views as help_views
+from .actions import DANGER, DONE, REGION, REGIONS_PAGE, TOPIC, WHERE, WHOM, Whom, YesNo
 from .views import (
     NOT_SAID,
-    WHOM,
     back_button,
     build_country_keyboard,
     person_button,
@@ -33,7 +33,7 @@ MAX_SERVICES = 6
 def build_topic_keyboard(turn: Turn) -> InlineKeyboardMarkup:
     return keyboard(
         *(
-            button(_(shared_views.TOPIC_LABELS[topic]), "help.topic", index)
+            button(_(shared_views.TOPIC_LABELS[topic]), TOPIC(index))
             for index, topic in enumerate(TOPICS)
         ),
         [back_button(HELP_ENTRY), *screen_buttons(turn)],
@@ -41,23 +41,24 @@ def build_topic_keyboard(turn: Turn) -> InlineKeyboardMarkup:
 
 
 def build_region_keyboard(
-    turn: Turn, topic: int, whom: str, country, page: int = 0
+    turn: Turn, topic: int, whom: Whom, country, page: int = 0
 ) -> InlineKeyboardMarkup:
     """A page of the country's regions (Back and Quick exit stay on screen), "not say"."""
     regions = [
-        button(r.name_in(turn.language), "help.region", topic, whom, country.id, r.id)
+        button(r.name_in(turn.language), REGION(topic, whom, country.id, r.id))
         for r in country.regions
     ]
-    turn_page = ("help.regions", topic, whom, country.id)
+    turn_page = (REGIONS_PAGE.name, topic, whom, country.id)  # the page is added last
     return keyboard(
         *paged_rows(regions, page, per_row=3, turn_page=turn_page, size=REGIONS_PER_PAGE + 2),
-        button(pgettext("button", "I prefer not to say"), "help.region", topic, whom, country.id,
-               NOT_SAID),
-        [back_button("help.whom", topic, whom), *screen_buttons(turn)],
+        button(
+            pgettext("button", "I prefer not to say"), REGION(topic, whom, country.id, NOT_SAID)
+        ),
+        [back_button(WHOM(topic, whom)), *screen_buttons(turn)],
     )
 
 
-async def show_services(turn: Turn, topic: int, whom: str, country: str, region: str) -> None:
+async def show_services(turn: Turn, topic: int, whom: Whom, country: str, region: str) -> None:
     """The matching services, best first, then: talk to a person, back, that's all."""
     code = help_views.known(country) or _default_country(turn)
     services = await help_service.services_for(
@@ -69,21 +70,21 @@ async def show_services(turn: Turn, topic: int, whom: str, country: str, region:
         today=turn.today,
         lang=turn.language,
         # The person's own age group, when they said it; a friend's age is not known.
-        age_band=turn.user.age_band if whom == "me" and turn.user is not None else None,
+        age_band=turn.user.age_band if whom is Whom.ME and turn.user is not None else None,
     )
     found = help_views.country(turn, country)
     back = (
-        back_button("help.where", topic, whom, country)
+        back_button(WHERE(topic, whom, country))
         if found is not None and found.regions
-        else back_button("help.whom", topic, whom)  # the country question
+        else back_button(WHOM(topic, whom))  # the country question
     )
     open_case = await case_service.find_open_case(turn.session, turn.user_id)
     footer = [
-        [back, button(pgettext("button", "✅ That's all"), "help.done")],
+        [back, button(pgettext("button", "✅ That's all"), DONE())],
         [menu_button(), *screen_buttons(turn)],
     ]
     if open_case is None:  # an open conversation is not offered again
-        footer.insert(0, person_button(topic, whom, country, region, 0))
+        footer.insert(0, person_button(topic, whom, country, region, YesNo.NO))
     if TOPICS[topic] == emergency_service.CRISIS_TOPIC:
         # feeling bad: the country's crisis line first, even when its review is overdue
         lines = await help_service.emergency_lines(
@@ -141,91 +142,97 @@ def _default_country(turn: Turn) -> str | None:
     return countries[0].id if countries else None
 
 
+def _known_topic(topic: int) -> bool:
+    return 0 <= topic < len(TOPICS)
+
+
+async def choose_topic(turn: Turn, topic: int) -> None:
+    """They chose what it is about: next, is it for them or for a friend?"""
+    if not _known_topic(topic):
+        turn.stale()
+        return
+    turn.edit(
+        _("Is this for you or for a friend?"),
+        keyboard(
+            [
+                button(pgettext("button", "For me"), WHOM(topic, Whom.ME)),
+                button(pgettext("button", "For a friend"), WHOM(topic, Whom.FRIEND)),
+            ],
+            [back_button(DANGER(YesNo.NO)), *screen_buttons(turn)],
+        ),
+    )
+
+
+async def choose_whom(turn: Turn, topic: int, whom: Whom) -> None:
+    """They said for whom: next, which country?"""
+    if not _known_topic(topic):
+        turn.stale()
+        return
+    markup = build_country_keyboard(turn, lambda code: WHERE(topic, whom, code))
+    markup = keyboard(*markup.inline_keyboard, [back_button(TOPIC(topic)), *screen_buttons(turn)])
+    turn.edit(
+        _("Where are you? This helps me show services near you. Choose your country."),
+        markup,
+    )
+
+
+async def choose_country(turn: Turn, topic: int, whom: Whom, country: str) -> None:
+    """They chose a country: next, which region (or the services, when not said)?"""
+    if not _known_topic(topic):
+        turn.stale()
+        return
+    if country == NOT_SAID:
+        await show_services(turn, topic, whom, NOT_SAID, NOT_SAID)
+        return
+    found = help_views.country(turn, country)
+    if found is None:
+        turn.stale()
+        return
+    if not found.regions:
+        await show_services(turn, topic, whom, country, NOT_SAID)
+        return
+    turn.edit(_("And which region?"), build_region_keyboard(turn, topic, whom, found))
+
+
+async def turn_region_page(turn: Turn, topic: int, whom: Whom, country: str, page: int) -> None:
+    """They turned the page of the regions: next, that page."""
+    found = help_views.country(turn, country)
+    if (
+        not _known_topic(topic)
+        or found is None
+        or not is_page(len(found.regions), page, REGIONS_PER_PAGE + 2)
+    ):
+        turn.stale()
+        return
+    turn.edit(_("And which region?"), build_region_keyboard(turn, topic, whom, found, page))
+
+
+async def choose_region(turn: Turn, topic: int, whom: Whom, country: str, region: str) -> None:
+    """They chose a region (or not to say): next, the matching services."""
+    found = help_views.country(turn, country)
+    if (
+        not _known_topic(topic)
+        or found is None
+        or (region != NOT_SAID and found.region(region) is None)
+    ):
+        turn.stale()
+        return
+    await show_services(turn, topic, whom, country, region)
+
+
+async def finish(turn: Turn) -> None:
+    """They pressed ✅ That's all: a kind goodbye and the way back."""
+    turn.edit(
+        _("Take care. 💙 You can come back any time with /help."),
+        keyboard([menu_button(), *screen_buttons(turn)]),
+    )
+
+
 def register_topics(router: Router) -> None:
     """Register the questions after "not in danger", the services and "that's all"."""
-
-    @router.button("help.topic", int)
-    async def choose_topic(turn: Turn, topic: int) -> None:
-        """Topic chosen: is it for you or for a friend?"""
-        if not 0 <= topic < len(TOPICS):
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        turn.edit(
-            _("Is this for you or for a friend?"),
-            keyboard(
-                [
-                    button(pgettext("button", "For me"), "help.whom", topic, "me"),
-                    button(pgettext("button", "For a friend"), "help.whom", topic, "friend"),
-                ],
-                [back_button("help.danger", 0), *screen_buttons(turn)],
-            ),
-        )
-
-    @router.button("help.whom", int, str)
-    async def choose_whom(turn: Turn, topic: int, whom: str) -> None:
-        """For whom chosen: which country?"""
-        if not 0 <= topic < len(TOPICS) or whom not in WHOM:
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        markup = build_country_keyboard(turn, "help.where", topic, whom)
-        markup = keyboard(
-            *markup.inline_keyboard, [back_button("help.topic", topic), *screen_buttons(turn)]
-        )
-        turn.edit(
-            _("Where are you? This helps me show services near you. Choose your country."),
-            markup,
-        )
-
-    @router.button("help.where", int, str, str)
-    async def choose_country(turn: Turn, topic: int, whom: str, country: str) -> None:
-        """Country chosen: which region (or the services, when not said)?"""
-        if not 0 <= topic < len(TOPICS) or whom not in WHOM:
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        if country == NOT_SAID:
-            await show_services(turn, topic, whom, NOT_SAID, NOT_SAID)
-            return
-        found = help_views.country(turn, country)
-        if found is None:
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        if not found.regions:
-            await show_services(turn, topic, whom, country, NOT_SAID)
-            return
-        turn.edit(_("And which region?"), build_region_keyboard(turn, topic, whom, found))
-
-    @router.button("help.regions", int, str, str, int)
-    async def turn_region_page(turn: Turn, topic: int, whom: str, country: str, page: int) -> None:
-        """Another page of the country's regions."""
-        found = help_views.country(turn, country)
-        if (
-            not 0 <= topic < len(TOPICS)
-            or whom not in WHOM
-            or found is None
-            or not is_page(len(found.regions), page, REGIONS_PER_PAGE + 2)
-        ):
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        turn.edit(_("And which region?"), build_region_keyboard(turn, topic, whom, found, page))
-
-    @router.button("help.region", int, str, str, str)
-    async def choose_region(turn: Turn, topic: int, whom: str, country: str, region: str) -> None:
-        """Region chosen (or not said): the matching services."""
-        found = help_views.country(turn, country)
-        if (
-            not 0 <= topic < len(TOPICS)
-            or whom not in WHOM
-            or found is None
-            or (region != NOT_SAID and found.region(region) is None)
-        ):
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        await show_services(turn, topic, whom, country, region)
-
-    @router.button("help.done")
-    async def finish(turn: Turn) -> None:
-        """That's all: a kind goodbye and the way back."""
-        turn.edit(
-            _("Take care. 💙 You can come back any time with /help."),
-            keyboard([menu_button(), *screen_buttons(turn)]),
-        )
+    router.button(TOPIC)(choose_topic)
+    router.button(WHOM)(choose_whom)
+    router.button(WHERE)(choose_country)
+    router.button(REGIONS_PAGE)(turn_region_page)
+    router.button(REGION)(choose_region)
+    router.button(DONE)(finish)

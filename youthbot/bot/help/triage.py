@@ -16,6 +16,7 @@ from ...core import cases as case_service
 from ...i18n import _, pgettext
 from ..cases import staff_alerts
 from ..cases import views as shared_views
+from ..cases.actions import END
 from ..people.menu import HELP_ENTRY, menu_button
 from ..runtime.router import ANY, STAFF, Router, chat_matches
 from ..runtime.turn import Turn, button, keyboard, url_button
@@ -23,6 +24,14 @@ from ..safety.clear_guide import render_help_line
 from . import emergency
 from . import topics as help_topics
 from . import views as help_views
+from .actions import (
+    DANGER,
+    EMERGENCY_COUNTRIES,
+    EMERGENCY_COUNTRY,
+    EMERGENCY_OFFER,
+    Whom,
+    YesNo,
+)
 from .topics import build_topic_keyboard
 from .views import (
     NOT_SAID,
@@ -44,12 +53,12 @@ async def ask_danger(turn: Turn, *, edit: bool = False) -> None:
     text = emergency.render_first_line(lines, turn.language) + "\n\n"
     text += _("🆘 You did the right thing by asking. First: are you in danger right now?")
     rows: list = [
-        button(pgettext("button", "🚨 Yes, I am in danger"), "help.danger", 1),
-        button(pgettext("button", "No, not right now"), "help.danger", 0),
+        button(pgettext("button", "🚨 Yes, I am in danger"), DANGER(YesNo.YES)),
+        button(pgettext("button", "No, not right now"), DANGER(YesNo.NO)),
     ]
     if open_case is not None:
         text += "\n\n" + render_open_case(open_case)
-        rows.append(button(pgettext("button", "✋ End the conversation"), "help.end"))
+        rows.append(button(pgettext("button", "✋ End the conversation"), END()))
     text += "\n\n" + render_help_line()
     send = turn.edit if edit else turn.reply
     send(text, keyboard(*rows, [menu_button(), *screen_buttons(turn)]))
@@ -90,16 +99,16 @@ async def offer_person(
             "Do you want to talk to a person from our team now? They are trained staff, they "
             "do not see your name, and you can stop at any time."
         )
-        first = person_button(-1, "me", code, NOT_SAID, int(urgent))
+        first = person_button(-1, Whom.ME, code, NOT_SAID, YesNo.YES if urgent else YesNo.NO)
     else:
         text = render_open_case(open_case)
-        first = button(pgettext("button", "✋ End the conversation"), "help.end")
+        first = button(pgettext("button", "✋ End the conversation"), END())
     send = turn.edit if edit else turn.reply
     send(
         text,
         keyboard(
             first,
-            button(pgettext("button", "🌎 I am in another country"), "help.ecountries"),
+            button(pgettext("button", "🌎 I am in another country"), EMERGENCY_COUNTRIES()),
             [menu_button(), *screen_buttons(turn)],
         ),
     )
@@ -124,59 +133,65 @@ def _group_help(turn: Turn) -> None:
     )
 
 
+async def help_command(turn: Turn) -> None:
+    """They sent /help: in private, next the danger question; elsewhere, the way to private."""
+    if not turn.is_private:
+        _group_help(turn)
+        return
+    await ask_danger(turn)
+
+
+async def press_help(turn: Turn) -> None:
+    """They pressed 🆘 Get help on a menu: next, the danger question."""
+    await ask_danger(turn, edit=True)
+
+
+async def answer_danger(turn: Turn, answer: YesNo) -> None:
+    """They answered the danger question: yes, the emergency numbers at once and a person;
+    no, next, what is it about?"""
+    if answer is YesNo.YES:
+        had_case = await _mark_open_case_urgent(turn)
+        lines = await show_emergency(turn, urgent=True)  # the person's numbers go first
+        if not had_case:
+            await staff_alerts.signal_danger_later(turn, country=turn.country, shown=lines)
+        return
+    turn.edit(
+        _("What is it about? Choose what fits best. You don't have to tell more than you "
+          "want."),
+        build_topic_keyboard(turn),
+    )
+
+
+async def choose_emergency_country(turn: Turn) -> None:
+    """They are in another country: next, which one?"""
+    markup = build_country_keyboard(turn, EMERGENCY_COUNTRY)
+    markup = keyboard(
+        *markup.inline_keyboard, [back_button(EMERGENCY_OFFER()), *screen_buttons(turn)]
+    )
+    turn.edit(_("Which country are you in?"), markup)
+
+
+async def back_to_offer(turn: Turn) -> None:
+    """They went back from the country list: the offer of a person again, in place."""
+    await offer_person(turn, urgent=True, country=turn.country, edit=True)
+
+
+async def show_country_emergency(turn: Turn, country: str) -> None:
+    """They chose a country: its emergency numbers, then the offer of a person."""
+    if country != NOT_SAID and help_views.country(turn, country) is None:
+        turn.stale()
+        return
+    await show_emergency(turn, urgent=True, country=help_views.known(country))
+
+
 def register(router: Router) -> None:
     """Register the help triage; the case conversation is in `register_conversation`."""
-
-    @router.command("help", "ayuda", chats=ANY)
-    async def help_command(turn: Turn) -> None:
-        """/help: the danger question in private; elsewhere, how to get help privately."""
-        if not turn.is_private:
-            _group_help(turn)
-            return
-        await ask_danger(turn)
-
-    @router.button(HELP_ENTRY)
-    async def press_help(turn: Turn) -> None:
-        """The help button of every menu: the danger question."""
-        await ask_danger(turn, edit=True)
-
-    @router.button("help.danger", int)
-    async def answer_danger(turn: Turn, in_danger: int) -> None:
-        """Yes: emergency numbers at once, then a person. No: what is it about?"""
-        if in_danger:
-            had_case = await _mark_open_case_urgent(turn)
-            lines = await show_emergency(turn, urgent=True)  # the person's numbers go first
-            if not had_case:
-                await staff_alerts.signal_danger_later(turn, country=turn.country, shown=lines)
-            return
-        turn.edit(
-            _("What is it about? Choose what fits best. You don't have to tell more than you "
-              "want."),
-            build_topic_keyboard(turn),
-        )
-
-    @router.button("help.ecountries")
-    async def choose_emergency_country(turn: Turn) -> None:
-        """Another country's emergency numbers: which country?"""
-        markup = build_country_keyboard(turn, "help.ecountry")
-        markup = keyboard(
-            *markup.inline_keyboard, [back_button("help.eoffer"), *screen_buttons(turn)]
-        )
-        turn.edit(_("Which country are you in?"), markup)
-
-    @router.button("help.eoffer")
-    async def back_to_offer(turn: Turn) -> None:
-        """Back from the country list: the offer of a person again, in place."""
-        await offer_person(turn, urgent=True, country=turn.country, edit=True)
-
-    @router.button("help.ecountry", str)
-    async def show_country_emergency(turn: Turn, country: str) -> None:
-        """That country's emergency numbers, then the offer of a person."""
-        if country != NOT_SAID and help_views.country(turn, country) is None:
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        await show_emergency(turn, urgent=True, country=help_views.known(country))
-
+    router.command("help", "ayuda", chats=ANY)(help_command)
+    router.button(HELP_ENTRY)(press_help)
+    router.button(DANGER)(answer_danger)
+    router.button(EMERGENCY_COUNTRIES)(choose_emergency_country)
+    router.button(EMERGENCY_OFFER)(back_to_offer)
+    router.button(EMERGENCY_COUNTRY)(show_country_emergency)
     help_topics.register_topics(router)
 
 

@@ -7,15 +7,19 @@ Others may add buttons to every help screen: `deps.extras[HELP_SCREEN_BUTTONS]` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from ...db.models import Case
 from ...i18n import _, pgettext
+from ..cases.actions import TALK
+from ..runtime.callbacks import Packed
 from ..runtime.turn import Turn, button, keyboard
+from .actions import Whom, YesNo
 
 HELP_SCREEN_BUTTONS = "help_screen_buttons"
 NOT_SAID = "-"
-WHOM = ("me", "friend")
 
 
 def screen_buttons(turn: Turn) -> list[InlineKeyboardButton]:
@@ -23,15 +27,14 @@ def screen_buttons(turn: Turn) -> list[InlineKeyboardButton]:
     return [b for make in turn.deps.extras.get(HELP_SCREEN_BUTTONS, ()) for b in make(turn)]
 
 
-def back_button(action: str, *args) -> InlineKeyboardButton:
+def back_button(action: str | Packed, *args) -> InlineKeyboardButton:
+    """⬅️ Back to the screen of `action` (declared data, or a menu's action name)."""
     return button(pgettext("button", "⬅️ Back"), action, *args)
 
 
-def person_button(topic: int, whom: str, country: str, region: str, urgent: int):
-    return button(
-        pgettext("button", "💬 Talk to a person"), "help.person", topic, whom, country, region,
-        urgent,
-    )
+def person_button(topic: int, whom: Whom, country: str, region: str, urgent: YesNo):
+    label = pgettext("button", "💬 Talk to a person")
+    return button(label, TALK(topic, whom, country, region, urgent))
 
 
 def render_open_case(case: Case) -> str:
@@ -51,10 +54,12 @@ def known(value: str) -> str | None:
     return None if value == NOT_SAID else value
 
 
-def build_country_keyboard(turn: Turn, action: str, *args) -> InlineKeyboardMarkup:
+def build_country_keyboard(turn: Turn, choose: Callable[[str], Packed]) -> InlineKeyboardMarkup:
+    """The countries of regions.yaml and "I prefer not to say"; `choose(code)` is the data of
+    each button (an Action with the country last)."""
     lang = turn.language
-    countries = [button(c.name_in(lang), action, *args, c.id) for c in turn.deps.content.countries]
+    countries = [button(c.name_in(lang), choose(c.id)) for c in turn.deps.content.countries]
     return keyboard(
         *(countries[i : i + 2] for i in range(0, len(countries), 2)),
-        button(pgettext("button", "I prefer not to say"), action, *args, NOT_SAID),
+        button(pgettext("button", "I prefer not to say"), choose(NOT_SAID)),
     )

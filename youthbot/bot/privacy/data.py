@@ -6,37 +6,37 @@ Others use `quick_exit_button()` on their screens (help adds it to every help sc
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from datetime import timedelta
-from typing import Any
 
 from telegram import InlineKeyboardButton
-from telegram.error import TelegramError
-from telegram.ext import Application, ExtBot
+from telegram.ext import Application
 
 from ...core import cases as case_service
 from ...core import privacy as privacy_service
 from ...core import safety as safety_service
 from ...core.people.roles import Role
-from ...core.privacy import StaffCopies
 from ...core.safety import hold as hold_service
-from ...i18n import N_, _, pgettext
+from ...i18n import N_, _, pgettext, speaking
 from ..cases import notify as staff
 from ..cases import staff_alerts
 from ..help import views as help_views
 from ..people.admin import role_name
 from ..people.menu import menu_button, show_settings
+from ..runtime import notify
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, deps_of, keyboard
-from ..safety.hold import QUICK_EXIT_ACTION, QUICK_EXIT_COMMANDS
+from ..safety.hold import QUICK_EXIT_COMMANDS
 from ..safety.tracking import delete_messages, write_pending
-from .notices import send_untracked, tell_staff_expired
+from .actions import ASK_DELETE, DELETE, NOTIFY, QUICK_EXIT, Confirm, Notice
+from .notices import send_untracked
+from .retention import (  # noqa: F401 (run_retention and the purge: tests run them from here)
+    _purge_short_lived,
+    delete_staff_copies,
+    run_retention,
+    start_retention,
+)
 
 logger = logging.getLogger(__name__)
 
-EXIT_ACTION = QUICK_EXIT_ACTION
-RETENTION_EVERY = timedelta(days=1)
-PURGE_EVERY = timedelta(hours=1)
 QUICK_EXIT_NOTE = N_(
     "⚠️ {number}: the person used quick exit. Someone may be looking at their phone. Nothing "
     "reaches them until they write again: what you write now waits for them."
@@ -49,7 +49,7 @@ CASE_WITHDRAWN = N_(
 
 def quick_exit_button() -> InlineKeyboardButton:
     """The quick-exit button: clears the recent conversation from the person's phone."""
-    return button(pgettext("button", "🚪 Quick exit"), EXIT_ACTION)
+    return button(pgettext("button", "🚪 Quick exit"), QUICK_EXIT())
 
 
 def quick_exit_buttons(turn: Turn) -> list[InlineKeyboardButton]:
@@ -81,7 +81,7 @@ async def quick_exit(turn: Turn) -> None:
         hold_service.hold(turn.user, now=turn.now)
     case = await case_service.find_open_case(turn.session, turn.user_id)
     if case is not None:
-        with staff.speaking(turn.deps, turn.settings.default_language):
+        with speaking(turn.deps.catalogs, turn.settings.default_language):
             staff.post_later(turn, case, _(QUICK_EXIT_NOTE).format(number=case.number))
     turn.reply(
         _("Hello! 👋 Write /start to begin.")
@@ -121,9 +121,9 @@ async def delete_my_data(turn: Turn) -> None:
     deps, bot = turn.deps, turn.bot
     staff_chat = deps.settings.staff_chat_id
     if staff_chat is not None:
-        with staff.speaking(deps, deps.settings.default_language):
+        with speaking(deps.catalogs, deps.settings.default_language):
             for number in forgotten.withdrawn:
-                turn.send(staff_chat, _(CASE_WITHDRAWN).format(number=number))
+                notify.staff(turn, staff_chat, _(CASE_WITHDRAWN).format(number=number))
     turn.later(lambda: delete_staff_copies(bot, forgotten.staff_copies, staff_chat))
     # a moderator's cases go back to the team
     staff_alerts.hand_back_later(turn, forgotten.released)
@@ -132,23 +132,6 @@ async def delete_my_data(turn: Turn) -> None:
         "we will start from the beginning."
     )
     turn.later(lambda: send_untracked(bot, turn.chat_id, text))
-
-
-async def delete_staff_copies(
-    bot: ExtBot, copies: Sequence[StaffCopies], default_chat: int | None
-) -> None:
-    """Delete cases' copies in the staff chat: the forum topic, else the bot's messages."""
-    for copy in copies:
-        chat_id = copy.chat_id or default_chat
-        if chat_id is None:
-            continue
-        if copy.thread_id is not None:
-            try:
-                await bot.delete_forum_topic(chat_id, copy.thread_id)
-            except TelegramError as exc:
-                logger.warning("could not delete a case topic: %s", type(exc).__name__)
-        elif copy.message_ids:
-            await delete_messages(bot, chat_id, list(copy.message_ids))
 
 
 # Notifications ------------------------------------------------------------------------------
@@ -163,7 +146,7 @@ def build_announcements_button(turn: Turn) -> list[InlineKeyboardButton]:
         if turn.user.notify_announcements
         else pgettext("button", "🔕 Announcements: off")
     )
-    return [button(label, "privacy.notify", "ann")]
+    return [button(label, NOTIFY(Notice.ANNOUNCEMENTS))]
 
 
 def build_reminders_button(turn: Turn) -> list[InlineKeyboardButton]:
@@ -175,126 +158,83 @@ def build_reminders_button(turn: Turn) -> list[InlineKeyboardButton]:
         if turn.user.notify_reminders
         else pgettext("button", "⏰ Activity reminders: off")
     )
-    return [button(label, "privacy.notify", "rem")]
+    return [button(label, NOTIFY(Notice.REMINDERS))]
 
 
 def build_delete_button(turn: Turn) -> list[InlineKeyboardButton]:
-    return [button(pgettext("button", "🗑 Delete my data"), "privacy.ask")]
+    return [button(pgettext("button", "🗑 Delete my data"), ASK_DELETE())]
 
 
-# Retention ----------------------------------------------------------------------------------
+# Handlers -----------------------------------------------------------------------------------
 
 
-async def run_retention(application: Application) -> privacy_service.Retention:
-    """Delete what is past its time (see core/privacy/__init__.py), then its copies in the staff
-    chat."""
-    deps = deps_of(application)
-    async with deps.db.session() as session:
-        report = await privacy_service.apply_retention(
-            session,
-            now=deps.clock(),
-            case_retention_days=deps.settings.case_retention_days,
-            keep_ids=deps.settings.admin_ids,
-        )
-    await delete_staff_copies(application.bot, report.staff_copies, deps.settings.staff_chat_id)
-    await tell_staff_expired(application, report.expired)
-    logger.info(
-        "retention: %d case texts, %d people, %d message ids",
-        report.case_texts,
-        report.people,
-        report.messages,
-    )
-    return report
+async def ask_delete(turn: Turn) -> None:
+    """They sent /borrar: next, are they sure they want everything deleted?"""
+    turn.reply(render_delete_question(turn), build_delete_keyboard())
 
 
-async def _purge_short_lived(application: Application) -> None:
-    deps = deps_of(application)
-    now = deps.clock()
-    async with deps.db.session() as session:
-        await safety_service.forget_old_messages(session, now=now)
-        await safety_service.forget_old_notices(session, now=now)
-        await hold_service.forget_old_held(
-            session, now=now, days=deps.settings.case_retention_days
-        )
+async def press_delete(turn: Turn) -> None:
+    """They pressed 🗑 Delete my data in the settings: next, are they sure?"""
+    turn.edit(render_delete_question(turn), build_delete_keyboard())
+
+
+async def confirm_delete(turn: Turn, answer: Confirm) -> None:
+    """They answered: yes deletes everything, no changes nothing."""
+    if answer is Confirm.YES:
+        await delete_my_data(turn)
+        return
+    turn.edit(_("Nothing was deleted."), keyboard(menu_button()))
+
+
+async def exit_command(turn: Turn) -> None:
+    """They sent /salir: quick exit, the same as its button."""
+    await quick_exit(turn)
+
+
+async def press_exit(turn: Turn) -> None:
+    """They pressed 🚪 Quick exit: the chat is cleared and held until they write again."""
+    await quick_exit(turn)
+
+
+async def toggle_notification(turn: Turn, notice: Notice) -> None:
+    """They turned announcements or reminders on or off: next, the settings again."""
+    if turn.anonymous:
+        turn.stale()
+        return
+    if notice is Notice.ANNOUNCEMENTS:
+        turn.user.notify_announcements = not turn.user.notify_announcements
+    else:
+        turn.user.notify_reminders = not turn.user.notify_reminders
+    turn.answer(_("Saved."))
+    show_settings(turn, edit=True)
+
+
+async def offer_quick_exit_on_help(application: Application) -> None:
+    """At start-up: every help screen gets the quick-exit button."""
+    extras = deps_of(application).extras.setdefault(help_views.HELP_SCREEN_BUTTONS, [])
+    if quick_exit_buttons not in extras:
+        extras.append(quick_exit_buttons)
 
 
 def register(router: Router) -> None:
     """Register delete-my-data, quick exit, notification settings and the retention jobs."""
-
-    @router.command("borrar", "delete_my_data")
-    async def ask_delete(turn: Turn) -> None:
-        """Ask for confirmation before deleting everything."""
-        turn.reply(render_delete_question(turn), build_delete_keyboard())
-
-    @router.button("privacy.ask")
-    async def press_delete(turn: Turn) -> None:
-        """The settings button: ask for confirmation."""
-        turn.edit(render_delete_question(turn), build_delete_keyboard())
-
-    @router.button("privacy.delete", int)
-    async def confirm_delete(turn: Turn, confirmed: int) -> None:
-        """Yes: delete everything. No: nothing changes."""
-        if confirmed == 1:
-            await delete_my_data(turn)
-            return
-        turn.edit(_("Nothing was deleted."), keyboard(menu_button()))
-
-    @router.command(*QUICK_EXIT_COMMANDS)
-    async def exit_command(turn: Turn) -> None:
-        """/salir: quick exit."""
-        await quick_exit(turn)
-
-    @router.button(EXIT_ACTION)
-    async def press_exit(turn: Turn) -> None:
-        """The quick-exit button."""
-        await quick_exit(turn)
-
-    @router.button("privacy.notify", str)
-    async def toggle_notification(turn: Turn, kind: str) -> None:
-        """Turn announcements or reminders on or off."""
-        if turn.anonymous or kind not in ("ann", "rem"):
-            turn.answer(_("This button no longer works. Please use the latest message."))
-            return
-        if kind == "ann":
-            turn.user.notify_announcements = not turn.user.notify_announcements
-        else:
-            turn.user.notify_reminders = not turn.user.notify_reminders
-        turn.answer(_("Saved."))
-        show_settings(turn, edit=True)
-
+    router.command("borrar", "delete_my_data")(ask_delete)
+    router.button(ASK_DELETE)(press_delete)
+    router.button(DELETE)(confirm_delete)
+    router.command(*QUICK_EXIT_COMMANDS)(exit_command)
+    router.button(QUICK_EXIT)(press_exit)
+    router.button(NOTIFY)(toggle_notification)
     router.settings_items.append(build_announcements_button)
     router.settings_items.append(build_reminders_button)
     router.settings_items.append(build_delete_button)
-
-    @router.on_startup
-    async def start_retention(application: Application) -> None:
-        extras = deps_of(application).extras.setdefault(help_views.HELP_SCREEN_BUTTONS, [])
-        if quick_exit_buttons not in extras:
-            extras.append(quick_exit_buttons)
-        await run_retention(application)  # anything overdue while the bot was stopped
-        if application.job_queue is not None:
-            application.job_queue.run_repeating(
-                _job(run_retention), interval=RETENTION_EVERY, first=RETENTION_EVERY,
-                name="privacy.retention",
-            )
-            application.job_queue.run_repeating(
-                _job(_purge_short_lived), interval=PURGE_EVERY, first=PURGE_EVERY,
-                name="privacy.purge",
-            )
+    router.on_startup(offer_quick_exit_on_help)
+    router.on_startup(start_retention)
 
 
 def build_delete_keyboard():
     return keyboard(
         [
-            button(pgettext("button", "🗑 Yes, delete everything"), "privacy.delete", 1),
-            button(pgettext("button", "No, keep my data"), "privacy.delete", 0),
+            button(pgettext("button", "🗑 Yes, delete everything"), DELETE(Confirm.YES)),
+            button(pgettext("button", "No, keep my data"), DELETE(Confirm.NO)),
         ]
     )
-
-
-def _job(fn) -> Any:
-    async def job(context: Any) -> None:
-        await fn(context.application)
-
-    job.__name__ = fn.__name__
-    return job

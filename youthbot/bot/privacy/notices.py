@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from telegram.error import TelegramError
 from telegram.ext import Application, ExtBot
 
-from ...i18n import _
-from ..cases import notify as staff
+from ...i18n import _, speaking
 from ..runtime.turn import deps_of
 from ..safety.tracking import tracker_of
 
@@ -36,7 +35,7 @@ async def tell_staff_expired(application: Application, numbers: Sequence[str]) -
     if chat_id is None:
         return
     for number in numbers:
-        with staff.speaking(deps, deps.settings.default_language):
+        with speaking(deps.catalogs, deps.settings.default_language):
             text = _(
                 "Case {number} was closed: nobody wrote in it for {days} days. Its messages "
                 "have been deleted, here too."

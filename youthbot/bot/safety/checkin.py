@@ -13,15 +13,15 @@ import logging
 
 from ...core import cases as case_service
 from ...core import safety as safety_service
-from ...core.safety.danger import CATEGORIES
+from ...core.safety.danger import Category
 from ...i18n import _, pgettext
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import danger as safety
+from .actions import CHECKIN_NO, CHECKIN_YES
 
 logger = logging.getLogger(__name__)
 
-YES, NO = "danger.yes", "danger.no"
 # Noted (like a danger notice: kind and time, no text) when someone says "only asking", so
 # their next messages on the topic within the quiet window are not asked about again.
 ONLY_ASKING = "only_asking"
@@ -42,18 +42,15 @@ async def check_in(turn: Turn, category: str) -> bool:
     turn.reply(
         _("Is this happening to you or to someone you know?"),
         keyboard(
-            button(pgettext("button", "Yes, I need help"), YES, category),
-            button(pgettext("button", "No, I was only asking"), NO),
+            button(pgettext("button", "Yes, I need help"), CHECKIN_YES(category)),
+            button(pgettext("button", "No, I was only asking"), CHECKIN_NO()),
         ),
     )
     return True
 
 
-async def answer_yes(turn: Turn, category: str) -> None:
-    """"Yes, I need help": exactly what a disclosure gets."""
-    if category not in CATEGORIES:
-        turn.answer(_("This button no longer works. Please use the latest message."))
-        return
+async def answer_yes(turn: Turn, category: Category) -> None:
+    """They pressed "Yes, I need help": next, exactly what a disclosure gets."""
     await safety_service.start_danger_notice(
         turn.session, user_id=turn.user_id, category=category, now=turn.now
     )
@@ -62,7 +59,7 @@ async def answer_yes(turn: Turn, category: str) -> None:
 
 
 async def answer_no(turn: Turn) -> None:
-    """"No, I was only asking": a kind word; the quiz or form is still there."""
+    """They pressed "No, I was only asking": next, a kind word; their quiz or form waits."""
     await safety_service.start_danger_notice(
         turn.session, user_id=turn.user_id, category=ONLY_ASKING, now=turn.now
     )
@@ -78,5 +75,5 @@ async def answer_no(turn: Turn) -> None:
 
 def register(router: Router) -> None:
     """The check-in's two buttons, for everyone in a private chat."""
-    router.button(YES, str)(answer_yes)
-    router.button(NO)(answer_no)
+    router.button(CHECKIN_YES)(answer_yes)
+    router.button(CHECKIN_NO)(answer_no)

@@ -10,8 +10,7 @@ from ..people.menu import menu_button
 from ..privacy.data import quick_exit_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
-
-GUIDE_ACTION = "privacy.clearhow"
+from .actions import CLEAR_GUIDE
 
 
 def render_help_line() -> str:
@@ -33,7 +32,7 @@ def render_guide() -> str:
 
 def build_guide_button(turn: Turn) -> list[InlineKeyboardButton]:
     """The settings entry."""
-    return [button(pgettext("button", "🧹 Clear this chat"), GUIDE_ACTION)]
+    return [button(pgettext("button", "🧹 Clear this chat"), CLEAR_GUIDE())]
 
 
 async def show_guide(turn: Turn) -> None:
@@ -50,4 +49,4 @@ async def show_guide(turn: Turn) -> None:
 def register(router: Router) -> None:
     """The settings entry and its screen."""
     router.settings_items.append(build_guide_button)
-    router.button(GUIDE_ACTION)(show_guide)
+    router.button(CLEAR_GUIDE)(show_guide)

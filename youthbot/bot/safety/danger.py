@@ -115,19 +115,20 @@ async def show_interrupt(turn: Turn, category: str, *, offer: bool = True) -> No
     await emergency.warn_if_fallback(turn, lines)
 
 
+async def start_in_group(turn: Turn) -> None:
+    """Someone sent /start in a group: quizzes only here, anything personal in private."""
+    turn.reply(
+        _(
+            "Hi! In groups I only run quizzes for everyone: a youth leader can start one "
+            "with /quiz. For anything personal, like asking for help, write to me in a "
+            "private chat: {link}"
+        ).format(link=f"https://t.me/{turn.bot.username}")
+    )
+
+
 def register(router: Router) -> None:
     """Register the danger-word interrupt (first of all) and /start in groups."""
     router.intercept(interrupt_on_danger)
     router.check_edits(interrupt_on_danger)  # "fine" edited into "they hurt me" counts too
     danger_checkin.register(router)
-
-    @router.command("start", chats=PUBLIC_GROUP)
-    async def start_in_group(turn: Turn) -> None:
-        """/start in a group: quizzes only here, anything personal in a private chat."""
-        turn.reply(
-            _(
-                "Hi! In groups I only run quizzes for everyone: a youth leader can start one "
-                "with /quiz. For anything personal, like asking for help, write to me in a "
-                "private chat: {link}"
-            ).format(link=f"https://t.me/{turn.bot.username}")
-        )
+    router.command("start", chats=PUBLIC_GROUP)(start_in_group)

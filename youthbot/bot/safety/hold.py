@@ -1,11 +1,10 @@
 """Quick exit holds the conversation (core/safety/hold.py): the door every message to a person
 outside their own turn passes, the notice when they come back, and the button to see it.
 
-Messages to other people leave the bot through three doors, and each asks `held_back` first:
-`staff.tell_person_later` (everything about a case: a moderator's reply, claim, hand-over,
-referral, closing, "did it help?"), `activity_views.deliver` (activity news to a leader or to
-those who joined, and the reminders) and the announcement outbox (core/announce/__init__.py skips
-held people in the query itself).
+Messages to other people leave the bot through one door, bot/runtime/notify.py, which asks
+`held_back` first (everything about a case: a moderator's reply, claim, hand-over, referral,
+closing, "did it help?"; activity news to a leader or to those who joined, and the reminders);
+the announcement outbox (core/announce/__init__.py) skips held people in the query itself.
 """
 
 from __future__ import annotations
@@ -16,45 +15,29 @@ from telegram import InlineKeyboardMarkup
 
 from ...core import cases as case_service
 from ...core.safety import hold as hold_service
-from ...i18n import _, ngettext, pgettext
+from ...i18n import _, ngettext, pgettext, speaking
 from ..cases import notify as staff  # staff uses held_back: module access keeps the cycle safe
-from ..runtime import callbacks
+from ..runtime import notify
 from ..runtime.router import Router
-from ..runtime.turn import Deps, Markup, Turn, button, keyboard
+from ..runtime.turn import Turn, button, keyboard
+from .actions import QUICK_EXIT, SHOW_HELD
 
 logger = logging.getLogger(__name__)
 
 # Quick exit itself (bot/privacy/data.py) does not lift the hold: it sets it again.
-QUICK_EXIT_ACTION = "exit"
+QUICK_EXIT_ACTION = QUICK_EXIT.name
 QUICK_EXIT_COMMANDS = ("salir", "exit")
-SHOW_ACTION = "hold.show"
 
 
-async def held_back(
-    deps: Deps, user_id: int, text: str, markup: Markup = None, *, keep: bool = True
-) -> bool:
-    """True when the person used quick exit and has not written since: then the message is
-    not to be sent. It is kept for them (`keep`), or dropped (reminders, announcements)."""
-    async with deps.db.session() as session:
-        if not keep:
-            held = await hold_service.is_held(session, user_id)
-        else:
-            held = await hold_service.keep_if_held(
-                session,
-                user_id=user_id,
-                text=text,
-                markup=markup.to_dict() if markup is not None else None,
-                now=deps.clock(),
-            )
-    if held:
-        logger.info("a message for a person after quick exit: %s", "kept" if keep else "dropped")
-    return held
+# The door every message to a person asks first (moved to bot/runtime/notify.py; this name
+# stays for the activities' views, which import it here).
+held_back = notify.held_back
 
 
 def _is_quick_exit(turn: Turn) -> bool:
     query = turn.update.callback_query
     if query is not None:
-        return query.data == callbacks.pack(QUICK_EXIT_ACTION)
+        return query.data == QUICK_EXIT()
     command = turn.text.split(maxsplit=1)[0] if turn.text.startswith("/") else ""
     return command[1:].split("@")[0].lower() in QUICK_EXIT_COMMANDS
 
@@ -68,7 +51,7 @@ async def lift_hold(turn: Turn) -> None:
     count = await hold_service.release(turn.session, user)
     case = await case_service.find_open_case(turn.session, user.id)
     if case is not None:
-        with staff.speaking(turn.deps, turn.settings.default_language):
+        with speaking(turn.deps.catalogs, turn.settings.default_language):
             note = _("▶️ {number}: the person wrote again. Your messages reach them again.")
             staff.post_later(turn, case, note.format(number=case.number))
     if count:
@@ -78,7 +61,7 @@ async def lift_hold(turn: Turn) -> None:
                 "There are {count} messages from our team.",
                 count,
             ).format(count=count),
-            keyboard(button(pgettext("button", "👀 Show"), SHOW_ACTION)),
+            keyboard(button(pgettext("button", "👀 Show"), SHOW_HELD())),
         )
 
 
@@ -101,5 +84,5 @@ def _markup(turn: Turn, data: dict | None) -> InlineKeyboardMarkup | None:
 def register(router: Router) -> None:
     """Lift the hold in every turn of the person; the button that shows what waited."""
     router.turn_hooks.append(lift_hold)
-    router.button(SHOW_ACTION)(show_held)
+    router.button(SHOW_HELD)(show_held)
 

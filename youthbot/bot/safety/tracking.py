@@ -182,20 +182,22 @@ async def delete_messages(bot: ExtBot, chat_id: int, message_ids: list[int]) -> 
             logger.warning("quick exit: could not delete messages: %s", type(exc).__name__)
 
 
+async def schedule_flush(application: Application) -> None:
+    """At start-up: the tracker reads the bot's clock, and flushes its ids every minute."""
+    tracker = tracker_of(application.bot)
+    if tracker is not None:
+        deps = deps_of(application)
+        tracker.clock = lambda: deps.clock()
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _flush_job, interval=FLUSH_EVERY, first=FLUSH_EVERY, name="tracking.flush"
+        )
+
+
 def register(router: Router) -> None:
     """Note incoming message ids in every turn; flush the bot's ids every minute."""
     router.turn_hooks.append(remember_messages)
-
-    @router.on_startup
-    async def schedule_flush(application: Application) -> None:
-        tracker = tracker_of(application.bot)
-        if tracker is not None:
-            deps = deps_of(application)
-            tracker.clock = lambda: deps.clock()
-        if application.job_queue is not None:
-            application.job_queue.run_repeating(
-                _flush_job, interval=FLUSH_EVERY, first=FLUSH_EVERY, name="tracking.flush"
-            )
+    router.on_startup(schedule_flush)
 
 
 async def _flush_job(context: Any) -> None:

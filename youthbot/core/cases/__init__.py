@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,10 +19,39 @@ from ...db.models import Case, CaseMessage, OpenCase
 from ..errors import DomainError
 from . import counts as case_counts
 
-OPEN, CLAIMED, CLOSED, WITHDRAWN = "open", "claimed", "closed", "withdrawn"
-ACTIVE = (OPEN, CLAIMED)
-OUTCOMES = ("helped", "referred", "no_reply", "not_real", "duplicate")
-FEEDBACK = ("yes", "bit", "no")
+
+class CaseStatus(StrEnum):
+    """Where a case is (the values are those the database holds)."""
+
+    OPEN = "open"
+    CLAIMED = "claimed"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+ACTIVE = (CaseStatus.OPEN, CaseStatus.CLAIMED)
+
+
+class Outcome(StrEnum):
+    """How staff closed a case."""
+
+    HELPED = "helped"
+    REFERRED = "referred"
+    NO_REPLY = "no_reply"
+    NOT_REAL = "not_real"
+    DUPLICATE = "duplicate"
+
+
+class Feedback(StrEnum):
+    """The person's optional answer to "did this help?"."""
+
+    YES = "yes"
+    BIT = "bit"
+    NO = "no"
+
+
+OUTCOMES = tuple(Outcome)
+FEEDBACK = tuple(Feedback)
 REOPEN_WINDOW = timedelta(days=7)
 FLOOD_WINDOW = timedelta(minutes=1)
 # Who wrote a case message; events (claimed, referred, closed...) keep no personal text.
@@ -145,7 +175,7 @@ async def open_case(
         country=country,
         region=region,
         language=language,
-        status=OPEN,
+        status=CaseStatus.OPEN,
         opened_at=now,
         next_alert_at=now + realert,
         alerts_sent=0,
@@ -190,7 +220,7 @@ async def withdraw_case(session: AsyncSession, *, case: Case, now: datetime) -> 
     """The person ends the conversation; they may reopen it for a while."""
     if case.status not in ACTIVE:
         raise CaseNotActive(case.number)
-    await finish_case(session, case, status=WITHDRAWN, now=now)
+    await finish_case(session, case, status=CaseStatus.WITHDRAWN, now=now)
     add_event(session, case, "withdrawn", now=now)
 
 
@@ -207,7 +237,7 @@ async def reopen_case(
     if existing is not None:
         raise CaseAlreadyOpen(existing)
     await case_counts.count_finished(session, case, sign=-1)
-    case.status, case.claimed_by, case.claimed_at = OPEN, None, None
+    case.status, case.claimed_by, case.claimed_at = CaseStatus.OPEN, None, None
     case.closed_at = case.outcome = case.reopen_until = None
     case.next_alert_at = now + realert
     session.add(OpenCase(user_id=user_id, case_id=case.id))

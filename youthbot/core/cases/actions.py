@@ -16,16 +16,14 @@ from ...db.models import Case, CaseMessage
 from ..people.users import audit
 from . import (
     ACTIVE,
-    CLAIMED,
-    CLOSED,
     EVENT,
     NOTE,
-    OPEN,
     OUTCOMES,
     STAFF,
     AlreadyClaimed,
     CaseError,
     CaseNotActive,
+    CaseStatus,
     NotClaimant,
     add_event,
     finish_case,
@@ -39,10 +37,25 @@ def _require_active(case: Case) -> None:
 
 
 def _require_claimant(case: Case, moderator_id: int, *, is_admin: bool = False) -> None:
-    if case.status != CLAIMED:
+    if case.status != CaseStatus.CLAIMED:
         raise NotClaimant(unclaimed=True)
     if case.claimed_by != moderator_id and not is_admin:
         raise NotClaimant(unclaimed=False)
+
+
+def check_may_refer(case: Case, moderator_id: int, *, is_admin: bool) -> None:
+    """Raise the CaseError that keeps this moderator from referring (or handing over) the
+    case: only its claimant, or an admin, may, and only while it is active."""
+    _require_active(case)
+    _require_claimant(case, moderator_id, is_admin=is_admin)
+
+
+def check_may_close(case: Case, moderator_id: int, *, is_admin: bool) -> None:
+    """Raise the CaseError that keeps this moderator from closing the case: an active case
+    nobody claimed, or one they (or, for an admin, anyone) claimed."""
+    _require_active(case)
+    if case.status == CaseStatus.CLAIMED and case.claimed_by != moderator_id and not is_admin:
+        raise AlreadyClaimed(case.number)
 
 
 def record_view(session: AsyncSession, *, case: Case, moderator_id: int) -> None:
@@ -54,11 +67,11 @@ async def claim_case(
 ) -> bool:
     """Take the case; False when this moderator already has it, AlreadyClaimed for others."""
     _require_active(case)
-    if case.status == CLAIMED:
+    if case.status == CaseStatus.CLAIMED:
         if case.claimed_by == moderator_id:
             return False
         raise AlreadyClaimed(case.number)
-    case.status, case.claimed_by, case.claimed_at = CLAIMED, moderator_id, now
+    case.status, case.claimed_by, case.claimed_at = CaseStatus.CLAIMED, moderator_id, now
     case.next_alert_at = None
     await count_claimed(session, case, now=now)
     add_event(session, case, "claimed", now=now, author_id=moderator_id)
@@ -104,8 +117,7 @@ async def refer_case(
 ) -> None:
     """Record that the person was sent a directory service's card, once per service: an old
     button pressed again sends nothing (the case row is locked, so two presses queue)."""
-    _require_active(case)
-    _require_claimant(case, moderator_id, is_admin=is_admin)
+    check_may_refer(case, moderator_id, is_admin=is_admin)
     sent = await session.scalar(
         select(CaseMessage.id).where(
             CaseMessage.case_id == case.id,
@@ -132,9 +144,8 @@ def hand_over(
     realert: timedelta,
 ) -> None:
     """Give the case back to the team: unclaimed again, re-alerted on schedule."""
-    _require_active(case)
-    _require_claimant(case, moderator_id, is_admin=is_admin)
-    case.status, case.claimed_by, case.claimed_at = OPEN, None, None
+    check_may_refer(case, moderator_id, is_admin=is_admin)
+    case.status, case.claimed_by, case.claimed_at = CaseStatus.OPEN, None, None
     case.next_alert_at = now + realert
     add_event(session, case, "handed_over", now=now, author_id=moderator_id)
     audit(session, actor_id=moderator_id, action="case.handover", target=case.number)
@@ -151,13 +162,13 @@ async def release_claims(
     cases = list(
         await session.scalars(
             select(Case)
-            .where(Case.status == CLAIMED, Case.claimed_by.in_(moderator_ids))
+            .where(Case.status == CaseStatus.CLAIMED, Case.claimed_by.in_(moderator_ids))
             .order_by(Case.id)
             .with_for_update()
         )
     )
     for case in cases:
-        case.status, case.claimed_by, case.claimed_at = OPEN, None, None
+        case.status, case.claimed_by, case.claimed_at = CaseStatus.OPEN, None, None
         case.next_alert_at = now
         add_event(session, case, "handed_over", now=now)
     await session.flush()
@@ -176,11 +187,9 @@ async def close_case(
     """Close with an outcome; the person may reopen it within REOPEN_WINDOW."""
     if outcome not in OUTCOMES:
         raise ValueError(outcome)
-    _require_active(case)
-    if case.status == CLAIMED and case.claimed_by != moderator_id and not is_admin:
-        raise AlreadyClaimed(case.number)
+    check_may_close(case, moderator_id, is_admin=is_admin)
     case.outcome = outcome
-    await finish_case(session, case, status=CLOSED, now=now)
+    await finish_case(session, case, status=CaseStatus.CLOSED, now=now)
     add_event(session, case, "closed", now=now, author_id=moderator_id, detail=outcome)
     audit(
         session, actor_id=moderator_id, action="case.close", target=case.number, detail=outcome

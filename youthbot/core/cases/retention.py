@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...db.models import Case, CaseMessage, OpenCase
-from . import ACTIVE, CLOSED
+from . import ACTIVE, CaseStatus
 
 EXPIRED = "expired"
 
@@ -41,7 +41,7 @@ async def close_stale_cases(session: AsyncSession, *, now: datetime, days: int) 
             update(Case)
             .where(Case.id == row.id)
             .values(
-                status=CLOSED,
+                status=CaseStatus.CLOSED,
                 outcome=EXPIRED,
                 closed_at=silent_since,
                 reopen_until=None,

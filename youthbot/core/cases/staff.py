@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...db.models import Case, CaseMessage, CaseStaffPost, User
 from ..people.roles import Role
-from . import ACTIVE, OPEN, CaseNotFound
+from . import ACTIVE, CaseNotFound, CaseStatus
 
 MAX_MENTIONS = 20
 
@@ -85,7 +85,7 @@ async def due_alerts(
     due = list(
         await session.scalars(
             select(Case)
-            .where(Case.status == OPEN, Case.next_alert_at <= now)
+            .where(Case.status == CaseStatus.OPEN, Case.next_alert_at <= now)
             .order_by(Case.next_alert_at)
             .with_for_update(skip_locked=True)
         )

@@ -34,7 +34,7 @@ from ...db.models import (
 from ...db.models.base import DELETE, NULLIFY, PERSON
 from .. import safety
 from ..activities import Status
-from ..cases import ACTIVE, CLOSED, WITHDRAWN
+from ..cases import ACTIVE, CaseStatus
 from ..cases.actions import release_claims
 from ..cases.retention import close_stale_cases
 from ..people.roles import Role
@@ -132,7 +132,9 @@ async def _empty_cases(
         await session.execute(
             update(Case)
             .where(Case.id.in_(active))
-            .values(status=WITHDRAWN, closed_at=now, reopen_until=None, next_alert_at=None)
+            .values(
+                status=CaseStatus.WITHDRAWN, closed_at=now, reopen_until=None, next_alert_at=None
+            )
         )
     into.withdrawn += [row.number for row in rows if row.status in ACTIVE]
     into.staff_copies += await take_staff_copies(session, case_ids)
@@ -262,7 +264,8 @@ async def _expire_cases(
     """`days` after a case closes its texts go, with their copies in the staff chat; the
     link to the person goes once the case can no longer be reopened."""
     finished = select(Case.id).where(
-        Case.status.in_((CLOSED, WITHDRAWN)), Case.closed_at < now - timedelta(days=days)
+        Case.status.in_((CaseStatus.CLOSED, CaseStatus.WITHDRAWN)),
+        Case.closed_at < now - timedelta(days=days),
     )
     result = await session.execute(
         update(CaseMessage)

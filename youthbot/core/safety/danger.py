@@ -25,8 +25,22 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-CATEGORIES = ("forced", "sold_or_taken", "image_threat", "held", "abuse", "suicide", "danger")
+
+class Category(StrEnum):
+    """The kinds of danger the words point to (stored in danger notices as these values)."""
+
+    FORCED = "forced"
+    SOLD_OR_TAKEN = "sold_or_taken"
+    IMAGE_THREAT = "image_threat"
+    HELD = "held"
+    ABUSE = "abuse"
+    SUICIDE = "suicide"
+    DANGER = "danger"
+
+
+CATEGORIES = tuple(Category)
 DISCLOSURE, AMBIGUOUS = "disclosure", "ambiguous"
 CLASSIFIER_MIN_WORDS = 3
 # Dropped, not turned into a space, so "I'm" and "Im", "won't" and "wont" are the same word.

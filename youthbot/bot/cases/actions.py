@@ -1,0 +1,29 @@
+"""The cases feature's buttons, each declared once: its name (unchanged, so buttons already on
+phones and in the staff chat keep working) and its typed arguments. Other features build
+these buttons from here, never from the handlers."""
+
+from __future__ import annotations
+
+from ...core.cases import Feedback, Outcome
+from ..help.actions import Whom, YesNo
+from ..runtime.callbacks import Action
+
+__all__ = ["Feedback", "Outcome", "Whom", "YesNo"]
+
+# The young person's side
+# 💬 Talk to a person (from the help screens): topic -1 when not asked (danger)
+TALK = Action("help.person", topic=int, whom=Whom, country=str, region=str, urgent=YesNo)
+END = Action("help.end")  # ✋ End the conversation
+REOPEN = Action("help.reopen", case=int)  # 🔁 Reopen, within 7 days
+FEEDBACK = Action("help.feedback", case=int, answer=Feedback)  # did this help?
+
+# The staff chat's side (a case card and its lists)
+CLAIM = Action("case.claim", case=int)
+VIEW = Action("case.view", case=int)  # 📄 History
+REFER = Action("case.refer", case=int)  # 📨 Refer: which service?
+REFER_TO = Action("case.referto", case=int, service=str)
+CARD = Action("case.card", case=int)  # ⬅️ Back to the card
+NOTE = Action("case.note", case=int)  # 📝 how to write a note
+HAND_OVER = Action("case.handover", case=int)
+CLOSE = Action("case.close", case=int)  # ✅ Close: how did it end?
+CLOSE_WITH = Action("case.outcome", case=int, outcome=Outcome)
