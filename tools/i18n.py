@@ -1,4 +1,4 @@
-"""Catalog maintenance, a thin wrapper over Babel (see README, "Translations").
+"""Catalog maintenance, a thin wrapper over Babel (see docs/content.md, "Translations").
 
     python tools/i18n.py update               # extract + update; English filled from source
     python tools/i18n.py translate es F.json  # merge {"msgid": "msgstr"} into a catalog

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL
 
@@ -26,6 +33,7 @@ class Settings(BaseSettings):
     database_name: str = "youthbot"
     database_user: str = "youthbot"
     database_password: SecretStr | None = None
+    _database_configured: bool = PrivateAttr(default=False)
     # PostgreSQL connections per process: kept open, and opened beyond that at busy moments.
     # Replicas x (pool + overflow) must stay under the server's max_connections (docs).
     database_pool_size: int = Field(default=32, ge=1, le=500)
@@ -66,6 +74,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _compose_database_url(self) -> Settings:
+        # Whether a database was configured (DATABASE_URL or DATABASE_HOST): the console then
+        # uses it, so it and every other command agree; otherwise the console has its own file.
+        self._database_configured = bool(self.database_url or self.database_host)
         if not self.database_url:  # unset, or set to nothing
             self.database_url = (
                 self.database_url_from_parts() if self.database_host else DEFAULT_DATABASE_URL
@@ -85,6 +96,11 @@ class Settings(BaseSettings):
             database=self.database_name,
         )
         return url.render_as_string(hide_password=False)
+
+    @property
+    def database_configured(self) -> bool:
+        """DATABASE_URL (or DATABASE_HOST) was set, rather than the default file used."""
+        return self._database_configured
 
     @property
     def token(self) -> str | None:

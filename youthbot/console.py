@@ -31,6 +31,8 @@ from .console_delivery import (
     deliver_announcements,
     describe_reaction,
 )
+from .console_start import ensure_role, known_state, welcome_back
+from .core.people.roles import Role
 from .offline import Call, OfflineBotAPI, OfflineRequest, UpdateFactory, message_of
 
 CONSOLE_STAFF_CHAT_ID = -1000000000001
@@ -261,22 +263,7 @@ class Console:
 
 async def grant_console_moderator(application: Application, moderator_id: int) -> None:
     """Give the console's moderator the role, in the console's own database."""
-    from .core.people import users
-    from .core.people.roles import Role, effective_role
-
-    deps = application.bot_data["deps"]
-    async with deps.db.session() as session:
-        user, _state = await users.load_user(session, moderator_id)
-        role = effective_role(user.role if user else None, moderator_id, deps.settings.admin_ids)
-        if role not in (Role.MODERATOR, Role.ADMIN):
-            await users.grant_role(
-                session,
-                actor_id=None,
-                user_id=moderator_id,
-                role=Role.MODERATOR,
-                default_language=deps.settings.default_language,
-                today=deps.clock().date(),
-            )
+    await ensure_role(application, moderator_id, Role.MODERATOR, unless=(Role.ADMIN,))
 
 
 async def run_console(
@@ -289,7 +276,11 @@ async def run_console(
     out: TextIO = sys.stdout,
     moderator_id: int | None = None,
     files_dir: Path = DEFAULT_FILES_DIR,
+    role: Role | None = None,
+    database_note: str = "",
 ) -> None:
+    """`send_start`: send /start to someone the database does not know yet (someone it
+    knows is welcomed back where they were instead)."""
     api = OfflineBotAPI()
     if settings.staff_chat_id is None:
         settings = settings.model_copy(update={"staff_chat_id": CONSOLE_STAFF_CHAT_ID})
@@ -297,6 +288,8 @@ async def run_console(
     application = build_application(settings, request=OfflineRequest(api))
     await application.initialize()
     await application.post_init(application)
+    known, flow = await known_state(application, user_id)
+    granted = role is not None and await ensure_role(application, user_id, role)
     if moderator_id is not None:
         await grant_console_moderator(application, moderator_id)
     console = Console(
@@ -311,10 +304,16 @@ async def run_console(
     )
     interactive = stdin.isatty()
     out.write(
-        "youthbot console: type a message or a /command; a number presses a button; "
+        database_note
+        + "youthbot console: type a message or a /command; a number presses a button; "
         "Ctrl-D quits.\n"
         f"Files the bot sends are saved in {files_dir}.\n"
     )
+    if role is not None:
+        out.write(
+            f"You are user {user_id}, {role} in this database"
+            + (" (granted now; `youthbot roles revoke` takes it back).\n" if granted else ".\n")
+        )
     if moderator_id is not None:
         out.write(
             f"You are also moderator {moderator_id} in the staff chat: '/staff TEXT' writes in "
@@ -322,7 +321,9 @@ async def run_console(
         )
     try:
         await console.deliver_announcements()  # queued with `youthbot announce` meanwhile
-        if send_start:
+        if send_start and known:
+            out.write(welcome_back(user_id, flow))
+        elif send_start:
             out.write("> /start\n")
             await console.handle("/start")
         loop = asyncio.get_running_loop()

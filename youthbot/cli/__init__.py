@@ -1,4 +1,4 @@
-"""The `youthbot` command: run, console, db, content, roles, danger."""
+"""The `youthbot` command: run, console, db, content, roles, stats, announce, export, danger."""
 
 from __future__ import annotations
 
@@ -76,8 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument(
         "--database",
         metavar="URL",
-        default="sqlite+aiosqlite:///youthbot-console.sqlite3",
-        help="database (default: youthbot-console.sqlite3 here)",
+        help="database (default: DATABASE_URL when set, else youthbot-console.sqlite3 here)",
+    )
+    console.add_argument(
+        "--role",
+        choices=[Role.LEADER, Role.MODERATOR, Role.ADMIN],
+        help="try a role: grants it to you in the console's database at start",
     )
     console.add_argument("--no-start", action="store_true", help="do not send /start first")
     console.add_argument(
@@ -97,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where files the bot sends (exports, charts) are saved (default: "
         "./youthbot-console-files)",
     )
-    console.set_defaults(func=cmd_console, overrides=lambda a: {"database_url": a.database})
+    console.set_defaults(func=cmd_console)
 
     db = sub.add_parser("db", help="database migrations")
     db_sub = db.add_subparsers(metavar="ACTION", required=True)
@@ -168,11 +172,15 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from ..console import run_console
+    from ..console_start import choose_database
 
     configure_logging(logging.WARNING)
+    settings, database_note = choose_database(settings, args.database)
     return run_async(
         run_console(
             settings,
+            database_note=database_note,
+            role=Role(args.role) if args.role else None,
             user_id=args.as_user,
             language_code=args.lang,
             send_start=not args.no_start,
