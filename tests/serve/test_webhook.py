@@ -303,8 +303,9 @@ async def test_serve_with_long_polling_end_to_end(settings: Settings, database: 
         assert "deleteWebhook" in api.methods()
         # what start-up built is out of the collector's sight; checkpoints are off the loop
         assert gc.get_freeze_count() > 0
-        running = {t.get_name() for t in asyncio.all_tasks()}
-        assert ("checkpoints" in running) == database.is_sqlite  # nothing to do on PostgreSQL
+        jobs = {job.name for job in application.job_queue.jobs()}
+        assert "upkeep.prune" in jobs
+        assert ("upkeep.checkpoint" in jobs) == database.is_sqlite  # nothing to do on PostgreSQL
         health = await client.fetch(f"http://127.0.0.1:{port}/healthz", raise_error=False)
         assert health.code == 200
     finally:
@@ -312,6 +313,6 @@ async def test_serve_with_long_polling_end_to_end(settings: Settings, database: 
         stop.set()
         await task
         gc.unfreeze()
-    assert "checkpoints" not in {t.get_name() for t in asyncio.all_tasks()}
+    assert not application.job_queue.scheduler.running  # stopped with the Application
     sends = [c for c in api.calls if c.method == "sendMessage" and c.chat_id == YOUNG.id]
     assert len(sends) == 1  # the repeated update had no second effect

@@ -14,7 +14,8 @@ holding the lock (a `youthbot` command in a shell) delays this one without freez
 Copying the write-ahead log back into the database file (a checkpoint, with an fsync) is the
 one slow step of a commit: 13-20 ms, every 60-70 turns at 200 active people, blocking the loop.
 The loop's connections leave it until the log is very large (`LOOP_CHECKPOINT_PAGES`); the
-running bot checkpoints on a helper thread every second instead (`Database.checkpoint_forever`).
+running bot checkpoints on a helper thread every second instead (`Database.checkpoint`, a
+JobQueue job of serve/jobs.py).
 
 Sessions skip SQLAlchemy's greenlet bridge as well (`InLoopSession`): with nothing to wait
 for, it only cost a new greenlet and its switches per call.
