@@ -14,8 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.ext.asyncio import result as async_result
 from sqlalchemy.util import concurrency
 
-from youthbot.db import sqlite_inloop
-
 ADVICE = (
     f"SQLAlchemy {sqlalchemy.__version__} changed an internal that db/sqlite_inloop.py uses: "
     "adapt sqlite_inloop.py (docs/performance.md, 'SQLite sessions without greenlets') or "
@@ -88,10 +86,12 @@ def test_the_async_session_calls_it_replaces_keep_their_signatures():
         need(parameters(getattr(AsyncSession, name))[: len(first)] == first,
              f"AsyncSession.{name}{inspect.signature(getattr(AsyncSession, name))} changed "
              "(InLoopSession overrides it with the old arguments)")
+    from youthbot.db.sqlite_inloop import InLoopSession
+
     added = {
         name for name, value in vars(AsyncSession).items()
         if inspect.iscoroutinefunction(value) and not name.startswith("_")
-    } - set(vars(sqlite_inloop.InLoopSession)) - KNOWN_THROUGH_GREENLETS
+    } - set(vars(InLoopSession)) - KNOWN_THROUGH_GREENLETS
     need(not added, f"AsyncSession has new async methods {sorted(added)}: decide whether "
                     "InLoopSession must call them directly too")
 

@@ -31,14 +31,22 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import sqlalchemy
 from sqlalchemy import pool
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.util import await_only
-from sqlalchemy.util.concurrency import in_greenlet
+
+try:  # internals: tests/db/test_sqlite_inloop_internals.py checks every one this file uses
+    from sqlalchemy.util import await_only
+    from sqlalchemy.util.concurrency import in_greenlet
+except ImportError as missing:
+    raise ImportError(
+        f"SQLAlchemy {sqlalchemy.__version__} lacks an internal db/sqlite_inloop.py uses "
+        f"({missing}); keep SQLAlchemy at the minor version pinned in pyproject.toml"
+    ) from missing
 
 DRIVERNAME = "sqlite+youthbot_inloop"
 # A connection on the loop checkpoints only past this many log pages (about 40 MB): a command
