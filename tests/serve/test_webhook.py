@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from harness import TOKEN, YOUNG, BotHarness
+from harness import TOKEN, YOUNG, BotHarness, content_for
 from sqlalchemy import func, select
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
@@ -55,7 +55,7 @@ class Served:
 async def served(settings: Settings, database: Database) -> AsyncIterator[Served]:
     api = OfflineBotAPI()
     application = build_application(
-        settings,
+        settings, content=content_for(settings),
         request=OfflineRequest(api),
         database=database,
         update_processor=PerUserUpdateProcessor(4),
@@ -144,7 +144,10 @@ async def test_health_answers_200_when_the_database_does(served):
 
 
 async def test_health_answers_503_when_the_database_does_not(settings, tmp_path):
-    application = build_application(settings, request=OfflineRequest(OfflineBotAPI()))
+    application = build_application(
+        settings, content=content_for(settings),
+        request=OfflineRequest(OfflineBotAPI())
+    )
     broken = Database(f"sqlite+aiosqlite:///{tmp_path}/missing/dir/db.sqlite3")
     server = WebServer(application, broken, webhook_path=None, secret=None)
     await server.start("127.0.0.1", 0)
@@ -215,7 +218,7 @@ async def test_serve_in_webhook_mode_end_to_end(settings: Settings, database: Da
     )
     api = OfflineBotAPI()
     application = build_application(
-        settings,
+        settings, content=content_for(settings),
         request=OfflineRequest(api),
         database=database,
         update_processor=PerUserUpdateProcessor(4),
@@ -283,7 +286,7 @@ async def test_serve_with_long_polling_end_to_end(settings: Settings, database: 
         },
     }
     application = build_application(
-        settings,
+        settings, content=content_for(settings),
         request=PollingRequest(api, [update, update]),  # Telegram repeating it after a crash
         database=database,
         update_processor=PerUserUpdateProcessor(4),
