@@ -41,6 +41,7 @@ from youthbot.config import Settings  # noqa: E402
 from youthbot.db import migrate  # noqa: E402
 from youthbot.db.engine import Database  # noqa: E402
 from youthbot.offline import OfflineBotAPI, OfflineRequest, UpdateFactory, message_of  # noqa: E402
+from youthbot.serve.jobs import schedule_checkpoints  # noqa: E402
 from youthbot.serve.runner import settle_heap  # noqa: E402
 
 BROWSE = ["/menu", "quiz.list", "quiz.open", "quiz.start", "quiz.ans", "quiz.ans", "quiz.ans",
@@ -227,9 +228,9 @@ async def bench_bot(url: str, args) -> dict:
         update_processor=PerUserUpdateProcessor(args.concurrency),
     )
     await application.initialize()
+    schedule_checkpoints(application.job_queue, db)  # as `youthbot run` does, on the JobQueue
     await application.start()
-    settle_heap()  # as `youthbot run` does once started, with the SQLite checkpoints
-    checkpoints = asyncio.create_task(db.checkpoint_forever())
+    settle_heap()  # as `youthbot run` does once started
     try:
         await warm_up(application, api, 900_000)
         rate, _, cpu = await run_load(
@@ -240,7 +241,6 @@ async def bench_bot(url: str, args) -> dict:
             first=2_000_000,
         )
     finally:
-        checkpoints.cancel()
         await application.stop()
         await application.shutdown()
         await db.dispose()

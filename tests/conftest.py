@@ -8,10 +8,9 @@ and asserted empty after each update.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -37,30 +36,6 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         raise RuntimeError("network access attempted in a test")
 
     monkeypatch.setattr(httpx.AsyncClient, "send", refuse)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def shipped_content_loaded_once() -> Iterator[None]:
-    """Parsing and validating the shipped content takes ~0.5 s; do it once per session.
-
-    Each application gets its own copy of the Content record (the items inside are immutable);
-    tests with their own CONTENT_DIR still load theirs.
-    """
-    import youthbot.app as app_module
-
-    original = app_module.load_content
-    shipped: list[Any] = []
-
-    def load_content(settings: Settings) -> Any:
-        if settings.content_dir is not None:
-            return original(settings)
-        if not shipped:
-            shipped.append(original(settings))
-        return dataclasses.replace(shipped[0])  # a test may swap a field of its own copy
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(app_module, "load_content", load_content)
-        yield
 
 
 # Databases -----------------------------------------------------------------------------------

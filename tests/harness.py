@@ -3,10 +3,12 @@ the real Application, and small readers of Bot API calls."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from youthbot.bot.runtime import callbacks
+from youthbot.core.content import Content
 from youthbot.core.people import users
 from youthbot.core.people.roles import Role
 from youthbot.db.engine import Database
@@ -201,6 +203,22 @@ def labels(calls: list[Call]) -> list[str]:
     return []
 
 
+_shipped: list[Content] = []
+
+
+def content_for(settings: Any) -> Content | None:
+    """The shipped content, read once per test session (~0.3 s a reading); each application
+    gets its own copy of the record, so a test may swap its services or quizzes. Tests with
+    their own CONTENT_DIR get None: build_application reads theirs."""
+    if settings.content_dir is not None:
+        return None
+    if not _shipped:
+        from youthbot.app import load_content
+
+        _shipped.append(load_content(settings))
+    return dataclasses.replace(_shipped[0])
+
+
 async def start_harness(
     settings: Any, database: Database, api: OfflineBotAPI | None = None
 ) -> BotHarness:
@@ -213,7 +231,9 @@ async def start_harness(
     from youthbot.offline import OfflineRequest
 
     api = api or OfflineBotAPI()
-    application = build_application(settings, request=OfflineRequest(api), database=database)
+    application = build_application(
+        settings, request=OfflineRequest(api), database=database, content=content_for(settings)
+    )
     harness = BotHarness(application, api, database)
 
     async def collect(update: object, context: Any) -> None:

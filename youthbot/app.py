@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from pathlib import Path
 
 from telegram import BotCommand
 from telegram.error import TelegramError
@@ -43,27 +42,14 @@ from .bot.runtime.router import (
     on_edited_private_message,
     on_private_message,
 )
-from .bot.runtime.turn import BotContext, Content, Deps
+from .bot.runtime.turn import BotContext, Deps
 from .bot.safety import clear_guide, hold, tracking
 from .bot.safety import danger as safety
 from .bot.safety.tracking import MessageTracker, TrackingBot
 from .config import Settings
-from .core.help.directory_coverage import check_coverage
-from .core.help.directory_file import (
-    check_emergency_coverage,
-    check_services,
-    default_services_path,
-    load_services,
-)
-from .core.people.shortcuts import check_shortcuts, shortcuts_path
-from .core.quiz.files import check_quizzes, default_quiz_dir, load_quizzes
-from .core.regions import check_regions, default_regions_path, load_regions, region_ids
-from .core.safety.danger_file import (
-    check_danger_words,
-    default_danger_words_path,
-    load_danger_words,
-)
-from .core.yamlsource import ContentInvalid, Problem
+from .core import content as core_content
+from .core.content import Content, read_content
+from .core.yamlsource import Problem
 from .db import migrate
 from .db.engine import Database
 from .db.types import utcnow
@@ -109,73 +95,18 @@ def build_router() -> Router:
     return router
 
 
-def _content_path(settings: Settings, name: str, default: Path) -> Path:
-    return settings.content_dir / name if settings.content_dir else default
-
-
 def check_content(
     settings: Settings, *, today: date | None = None, coverage: bool = True
 ) -> tuple[list[Problem], list[str]]:
-    """Every problem in every content file (a country without an active emergency line too),
-    and notes: services whose review is due within 60 days of `today` or overdue, known gaps.
-    `coverage`: also every topic of every country needs a fitting service."""
-    today = today or utcnow().date()
-    _quizzes, problems = check_quizzes(
-        _content_path(settings, "quizzes", default_quiz_dir())
-    )
-    countries, region_problems = check_regions(
-        _content_path(settings, "regions.yaml", default_regions_path())
-    )
-    services_path = _content_path(settings, "services.yaml", default_services_path())
-    services, service_problems, due = check_services(
-        services_path, today=today, region_ids=region_ids(countries)
-    )
-    gap_notes: list[str] = []
-    if not region_problems and not service_problems:
-        service_problems = check_emergency_coverage(
-            services, [c.id for c in countries], services_path
-        )
-    if coverage and not service_problems and not region_problems:
-        # Every topic, in every country people can choose, has a fitting service.
-        service_problems, gap_notes = check_coverage(
-            services_path, services, [c.id for c in countries], today=today
-        )
-    _matcher, danger_problems = check_danger_words(
-        _content_path(settings, "danger_words.yaml", default_danger_words_path())
-    )
-    shortcut_problems = check_shortcuts(shortcuts_path(settings.content_dir))
-    notes = [
-        ("WARNING: review OVERDUE since " if service.review_due < today
-         else "WARNING: review due ")
-        + f"{service.review_due.isoformat()}: {service.id} ({service.status}"
-        + (", emergency line" if service.emergency else "") + ")"
-        for service in sorted(due, key=lambda s: s.review_due)
-    ] + gap_notes
-    problems += shortcut_problems
-    return problems + region_problems + service_problems + danger_problems, notes
+    """Every problem in every content file, and notes (reviews due, known gaps): what
+    `youthbot content check` prints. One reading of the files (core/content.py)."""
+    report = read_content(settings.content_dir, today=today or utcnow().date(), coverage=coverage)
+    return report.problems, report.notes
 
 
 def load_content(settings: Settings) -> Content:
-    """Load and validate the content files; invalid content raises ContentInvalid.
-
-    A topic left without a service (a review date passed, say) fails `content check` but does
-    not stop the bot: matching falls back to `other`, then to the emergency numbers."""
-    problems, _notes = check_content(settings, coverage=False)
-    if problems:
-        raise ContentInvalid(problems)
-    countries = load_regions(_content_path(settings, "regions.yaml", default_regions_path()))
-    return Content(
-        quizzes=load_quizzes(_content_path(settings, "quizzes", default_quiz_dir())),
-        countries=countries,
-        services=load_services(
-            _content_path(settings, "services.yaml", default_services_path()),
-            today=utcnow().date(),
-            region_ids=region_ids(countries),
-        ),
-        danger=load_danger_words(
-            _content_path(settings, "danger_words.yaml", default_danger_words_path())
-        ),
-    )
+    """The validated content, each file read once; invalid content raises ContentInvalid."""
+    return core_content.load_content(settings.content_dir, today=utcnow().date())
 
 
 def build_application(
@@ -185,8 +116,11 @@ def build_application(
     rate_limit: bool = False,
     database: Database | None = None,
     update_processor: BaseUpdateProcessor | None = None,
+    content: Content | None = None,
 ) -> Application:
-    """The Application with every handler, our dependencies in bot_data, start-up and shutdown."""
+    """The Application with every handler, our dependencies in bot_data, start-up and shutdown.
+
+    `content`: already loaded content (several applications in one process); read otherwise."""
     logsafe.install(settings.token)
     safety.quiet_library_loggers()
     builder = (
@@ -208,7 +142,7 @@ def build_application(
             max_overflow=settings.database_max_overflow,
         ),
         catalogs=Catalogs(settings.locales_dir, settings.default_language),
-        content=load_content(settings),
+        content=content or load_content(settings),
         turn_hooks=router.turn_hooks,
     )
     application.bot_data["deps"] = deps

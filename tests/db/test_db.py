@@ -145,13 +145,15 @@ async def test_sqlite_write_lock_never_released_fails_the_transaction(database, 
 
 
 async def test_sqlite_checkpoints_run_on_a_helper_thread_and_go_on_after_a_failure(
-    database, monkeypatch
+    database, monkeypatch, caplog
 ):
     """The running bot copies the write-ahead log into the database file off the loop, every
-    round; a failed round is logged and the next one runs."""
+    round (a job of its JobQueue); a failed round is logged and the next one runs."""
     if not database.is_sqlite:
-        assert await asyncio.wait_for(database.checkpoint_forever(), 1) is None  # nothing to do
+        assert not database.needs_checkpoints
+        assert await database.checkpoint() is None  # nothing to do
         return
+    assert database.needs_checkpoints
     async with database.session() as session:
         session.add_all(
             User(id=i, language="es", role="young", created_on=date(2026, 1, 1),
@@ -171,14 +173,9 @@ async def test_sqlite_checkpoints_run_on_a_helper_thread_and_go_on_after_a_failu
         return result
 
     monkeypatch.setattr(sqlite_inloop, "checkpoint", checkpoint)
-    task = asyncio.create_task(database.checkpoint_forever(every=0.01))
-    try:
-        for _ in range(500):
-            if len(rounds) >= 2:
-                break
-            await asyncio.sleep(0.01)
-    finally:
-        task.cancel()
+    await database.checkpoint()  # fails: logged, nothing raised
+    assert "SQLite checkpoint failed (OperationalError)" in caplog.text
+    await database.checkpoint()
     thread, (busy, log, copied) = rounds[1]
     assert thread != loop_thread
     assert busy == 0 and log > 0 and copied == log  # the whole log reached the file
@@ -192,6 +189,7 @@ async def test_sqlite_checkpoints_run_on_a_helper_thread_and_go_on_after_a_failu
 async def test_in_memory_sqlite_needs_no_checkpoints():
     memory = engine.Database("sqlite+aiosqlite:///:memory:")
     try:
-        assert await asyncio.wait_for(memory.checkpoint_forever(), 1) is None
+        assert not memory.needs_checkpoints
+        assert await memory.checkpoint() is None
     finally:
         await memory.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from harness import STAFF_CHAT_ID, TOKEN, YOUNG, YOUNG_EN, BotHarness, texts
+from harness import STAFF_CHAT_ID, TOKEN, YOUNG, YOUNG_EN, BotHarness, content_for, texts
 
 from youthbot.app import build_application
 from youthbot.bot.runtime import callbacks
@@ -29,7 +29,10 @@ async def test_startup_continues_when_telegram_refuses(settings, database, caplo
     api = OfflineBotAPI()
     api.fail_next("setMyCommands", ApiError(400, "Bad Request: something odd"), times=3)
     api.fail_next("setMyDescription", ApiError(500, "Internal Server Error"), times=3)
-    application = build_application(settings, request=OfflineRequest(api), database=database)
+    application = build_application(
+        settings, content=content_for(settings),
+        request=OfflineRequest(api), database=database
+    )
     await application.initialize()
     with caplog.at_level(logging.WARNING):
         await application.post_init(application)

@@ -10,7 +10,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from harness import ADMIN, GROUP_CHAT_ID, LEADER, YOUNG, YOUNG_EN, BotHarness, labels, texts
+from harness import (
+    ADMIN,
+    GROUP_CHAT_ID,
+    LEADER,
+    YOUNG,
+    YOUNG_EN,
+    BotHarness,
+    content_for,
+    labels,
+    texts,
+)
 from sqlalchemy import func, select, text
 from telegram.ext import CommandHandler, MessageHandler, TypeHandler, filters
 
@@ -149,7 +159,8 @@ async def test_one_persons_updates_in_order_different_people_concurrently(settin
     api = OfflineBotAPI()
     processor = PerUserUpdateProcessor(concurrency=8)
     application = build_application(
-        settings, request=OfflineRequest(api), database=database, update_processor=processor
+        settings, content=content_for(settings),
+        request=OfflineRequest(api), database=database, update_processor=processor
     )
     harness = BotHarness(application, api, database)
     events: list[tuple[str, int, int]] = []
@@ -223,7 +234,10 @@ async def replicas(settings, database):
     api = OfflineBotAPI()
     harnesses = []
     for db in (database, Database(settings.database_url)):
-        application = build_application(settings, request=OfflineRequest(api), database=db)
+        application = build_application(
+            settings, content=content_for(settings),
+            request=OfflineRequest(api), database=db
+        )
         harness = BotHarness(application, api, db)
 
         async def collect(update: object, context: Any, harness=harness) -> None:
@@ -326,7 +340,8 @@ async def test_a_429_is_waited_out_for_as_long_as_telegram_asks(settings, databa
     )
     api = OfflineBotAPI()
     application = build_application(
-        settings, request=OfflineRequest(api), database=database, rate_limit=True
+        settings, content=content_for(settings),
+        request=OfflineRequest(api), database=database, rate_limit=True
     )
     harness = BotHarness(application, api, database)
     await application.initialize()

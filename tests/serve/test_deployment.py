@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from harness import TOKEN
+from harness import TOKEN, content_for
 from sqlalchemy.engine import make_url
 
 from youthbot.app import build_application
@@ -72,7 +72,10 @@ async def test_the_pool_follows_the_connection_budget(clean_env):
         _env_file=None, telegram_bot_token=TOKEN, database_host="127.0.0.1",
         database_pool_size=5, database_max_overflow=2, auto_migrate=False,
     )
-    application = build_application(settings, request=OfflineRequest(OfflineBotAPI()))
+    application = build_application(
+        settings, content=content_for(settings),
+        request=OfflineRequest(OfflineBotAPI())
+    )
     db = application.bot_data["deps"].db
     try:
         assert db.is_postgresql

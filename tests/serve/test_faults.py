@@ -11,7 +11,7 @@ import socket
 from contextlib import asynccontextmanager
 
 import pytest
-from harness import FRIEND, STAFF_CHAT_ID, YOUNG, YOUNG_EN, BotHarness
+from harness import FRIEND, STAFF_CHAT_ID, YOUNG, YOUNG_EN, BotHarness, content_for
 from serve import test_webhook
 from serve.test_webhook import PATH, SECRET, Served, rows
 from sqlalchemy import select
@@ -115,7 +115,7 @@ async def test_the_webhook_answers_503_while_the_database_is_away_and_the_resend
 async def test_a_polled_update_is_kept_and_run_again_in_order(settings, database):
     api = OfflineBotAPI()
     application = build_application(
-        settings, request=OfflineRequest(api), database=database,
+        settings, content=content_for(settings), request=OfflineRequest(api), database=database,
         update_processor=PerUserUpdateProcessor(4),
     )
     harness = BotHarness(application, api, database)
@@ -160,7 +160,7 @@ async def test_a_database_on_a_closed_port_gets_503_and_one_log_line(settings, c
     closed = Database(f"postgresql+asyncpg://nobody@127.0.0.1:{_closed_port()}/youthbot")
     api = OfflineBotAPI()
     application = build_application(
-        settings, request=OfflineRequest(api), database=closed,
+        settings, content=content_for(settings), request=OfflineRequest(api), database=closed,
         update_processor=PerUserUpdateProcessor(4),
     )
     server = WebServer(application, closed, webhook_path=PATH, secret=SECRET)
@@ -240,7 +240,8 @@ async def test_stopping_during_an_outage_does_not_wait_for_the_database(
         },
     }
     application = build_application(
-        settings, request=test_webhook.PollingRequest(api, [update]), database=database,
+        settings, content=content_for(settings),
+        request=test_webhook.PollingRequest(api, [update]), database=database,
         update_processor=PerUserUpdateProcessor(4),
     )
     stop, started = asyncio.Event(), asyncio.Event()

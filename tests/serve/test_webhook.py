@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from harness import TOKEN, YOUNG, BotHarness
+from harness import TOKEN, YOUNG, BotHarness, content_for
 from sqlalchemy import func, select
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
@@ -55,7 +55,7 @@ class Served:
 async def served(settings: Settings, database: Database) -> AsyncIterator[Served]:
     api = OfflineBotAPI()
     application = build_application(
-        settings,
+        settings, content=content_for(settings),
         request=OfflineRequest(api),
         database=database,
         update_processor=PerUserUpdateProcessor(4),
@@ -144,7 +144,10 @@ async def test_health_answers_200_when_the_database_does(served):
 
 
 async def test_health_answers_503_when_the_database_does_not(settings, tmp_path):
-    application = build_application(settings, request=OfflineRequest(OfflineBotAPI()))
+    application = build_application(
+        settings, content=content_for(settings),
+        request=OfflineRequest(OfflineBotAPI())
+    )
     broken = Database(f"sqlite+aiosqlite:///{tmp_path}/missing/dir/db.sqlite3")
     server = WebServer(application, broken, webhook_path=None, secret=None)
     await server.start("127.0.0.1", 0)
@@ -215,7 +218,7 @@ async def test_serve_in_webhook_mode_end_to_end(settings: Settings, database: Da
     )
     api = OfflineBotAPI()
     application = build_application(
-        settings,
+        settings, content=content_for(settings),
         request=OfflineRequest(api),
         database=database,
         update_processor=PerUserUpdateProcessor(4),
@@ -283,7 +286,7 @@ async def test_serve_with_long_polling_end_to_end(settings: Settings, database: 
         },
     }
     application = build_application(
-        settings,
+        settings, content=content_for(settings),
         request=PollingRequest(api, [update, update]),  # Telegram repeating it after a crash
         database=database,
         update_processor=PerUserUpdateProcessor(4),
@@ -303,8 +306,9 @@ async def test_serve_with_long_polling_end_to_end(settings: Settings, database: 
         assert "deleteWebhook" in api.methods()
         # what start-up built is out of the collector's sight; checkpoints are off the loop
         assert gc.get_freeze_count() > 0
-        running = {t.get_name() for t in asyncio.all_tasks()}
-        assert ("checkpoints" in running) == database.is_sqlite  # nothing to do on PostgreSQL
+        jobs = {job.name for job in application.job_queue.jobs()}
+        assert "upkeep.prune" in jobs
+        assert ("upkeep.checkpoint" in jobs) == database.is_sqlite  # nothing to do on PostgreSQL
         health = await client.fetch(f"http://127.0.0.1:{port}/healthz", raise_error=False)
         assert health.code == 200
     finally:
@@ -312,6 +316,6 @@ async def test_serve_with_long_polling_end_to_end(settings: Settings, database: 
         stop.set()
         await task
         gc.unfreeze()
-    assert "checkpoints" not in {t.get_name() for t in asyncio.all_tasks()}
+    assert not application.job_queue.scheduler.running  # stopped with the Application
     sends = [c for c in api.calls if c.method == "sendMessage" and c.chat_id == YOUNG.id]
     assert len(sends) == 1  # the repeated update had no second effect

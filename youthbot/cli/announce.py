@@ -17,7 +17,7 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -161,16 +161,21 @@ async def deliver(settings: Settings, *, request: BaseRequest | None = None) -> 
     """
     from ..app import build_application
     from ..bot.announce.outbox import AnnouncementSender, broadcast_bot
+    from ..bot.safety import tracking
+    from ..serve.jobs import schedule_checkpoints
     from ..serve.runner import settle_heap
 
     db = await _database(settings)
     application = build_application(settings, request=request, rate_limit=True, database=db)
     await application.initialize()
-    flusher = asyncio.create_task(_write_message_ids_forever(application))
-    # As `youthbot run` does: SQLite's checkpoints off the loop, and the start-up heap out of
-    # the collector's sight. Each had stalled the loop 100-150 ms here, and the messages held
-    # up went out together.
-    checkpoints = asyncio.create_task(db.checkpoint_forever())
+    # On the JobQueue, as in `youthbot run`: the message ids every minute, SQLite's
+    # checkpoints off the loop; and the start-up heap out of the collector's sight. Each had
+    # stalled the loop 100-150 ms here, and the messages held up went out together.
+    jobs = application.job_queue
+    jobs.run_repeating(_write_message_ids, interval=tracking.FLUSH_EVERY,
+                       first=tracking.FLUSH_EVERY, name="tracking.flush")
+    schedule_checkpoints(jobs, db)
+    await jobs.start()
     settle_heap()
     try:
         sender = AnnouncementSender(
@@ -184,26 +189,22 @@ async def deliver(settings: Settings, *, request: BaseRequest | None = None) -> 
         )
         await sender.run(until_idle=True)
     finally:
-        flusher.cancel()
-        checkpoints.cancel()
-        await asyncio.gather(flusher, checkpoints, return_exceptions=True)
+        await jobs.stop()
         await application.shutdown()
         await application.post_shutdown(application)  # writes the ids waiting, closes the db
         await db.dispose()
     return 0
 
 
-async def _write_message_ids_forever(application) -> None:
+async def _write_message_ids(context: Any) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from ..bot.safety import tracking
 
-    while True:
-        await asyncio.sleep(tracking.FLUSH_EVERY.total_seconds())
-        try:
-            await tracking.flush_pending(application)
-        except SQLAlchemyError as exc:  # kept in memory: written next time, or at the end
-            logger.warning("could not write message ids: %s", type(exc).__name__)
+    try:
+        await tracking.flush_pending(context.application)
+    except SQLAlchemyError as exc:  # kept in memory: written next time, or at the end
+        logger.warning("could not write message ids: %s", type(exc).__name__)
 
 
 async def show_status(settings: Settings) -> int:

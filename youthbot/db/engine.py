@@ -113,19 +113,23 @@ class Database:
                     raise OperationalError("BEGIN IMMEDIATE", None, busy.__cause__) from busy
             await asyncio.sleep(delay)
 
-    async def checkpoint_forever(self, every: float = 1.0) -> None:
-        """SQLite: checkpoint the write-ahead log on a helper thread every `every` seconds, so
-        no commit on the event loop pays for it (sqlite_inloop.py). Returns at once on
-        PostgreSQL or an in-memory database. The running bot keeps this as a task."""
+    @property
+    def needs_checkpoints(self) -> bool:
+        """SQLite on a file: its write-ahead log is copied into the database by `checkpoint`,
+        which the running bot schedules every second (serve/jobs.py)."""
         path = self.url.database
-        if not self.is_sqlite or not path or path == ":memory:":
+        return self.is_sqlite and bool(path) and path != ":memory:"
+
+    async def checkpoint(self) -> None:
+        """SQLite: one checkpoint of the write-ahead log on a helper thread, so no commit on
+        the event loop pays for it (sqlite_inloop.py); a failure is logged, the next round
+        tries again. Nothing to do on PostgreSQL or an in-memory database."""
+        if not self.needs_checkpoints:
             return
-        while True:
-            try:
-                await asyncio.to_thread(sqlite_inloop.checkpoint, path)
-            except sqlite3.Error as exc:
-                logger.warning("SQLite checkpoint failed (%s); will try again", type(exc).__name__)
-            await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(sqlite_inloop.checkpoint, self.url.database)
+        except sqlite3.Error as exc:
+            logger.warning("SQLite checkpoint failed (%s); will try again", type(exc).__name__)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

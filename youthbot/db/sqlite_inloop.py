@@ -14,7 +14,8 @@ holding the lock (a `youthbot` command in a shell) delays this one without freez
 Copying the write-ahead log back into the database file (a checkpoint, with an fsync) is the
 one slow step of a commit: 13-20 ms, every 60-70 turns at 200 active people, blocking the loop.
 The loop's connections leave it until the log is very large (`LOOP_CHECKPOINT_PAGES`); the
-running bot checkpoints on a helper thread every second instead (`Database.checkpoint_forever`).
+running bot checkpoints on a helper thread every second instead (`Database.checkpoint`, a
+JobQueue job of serve/jobs.py).
 
 Sessions skip SQLAlchemy's greenlet bridge as well (`InLoopSession`): with nothing to wait
 for, it only cost a new greenlet and its switches per call.
@@ -30,14 +31,22 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import sqlalchemy
 from sqlalchemy import pool
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.util import await_only
-from sqlalchemy.util.concurrency import in_greenlet
+
+try:  # internals: tests/db/test_sqlite_inloop_internals.py checks every one this file uses
+    from sqlalchemy.util import await_only
+    from sqlalchemy.util.concurrency import in_greenlet
+except ImportError as missing:
+    raise ImportError(
+        f"SQLAlchemy {sqlalchemy.__version__} lacks an internal db/sqlite_inloop.py uses "
+        f"({missing}); keep SQLAlchemy at the minor version pinned in pyproject.toml"
+    ) from missing
 
 DRIVERNAME = "sqlite+youthbot_inloop"
 # A connection on the loop checkpoints only past this many log pages (about 40 MB): a command

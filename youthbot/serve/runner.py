@@ -1,7 +1,8 @@
 """Running against Telegram: long polling, or a webhook behind a secret; /healthz in both.
 
-One process: the Application with the per-person update processor, the HTTP server (webhook
-and health), the announcement worker and the pruning of old update ids. Several processes
+One process: the Application with the per-person update processor and its JobQueue (every
+periodic job, serve/jobs.py's upkeep too), the HTTP server (webhook and health) and the
+announcement worker. Several processes
 (replicas) can share one PostgreSQL behind one webhook URL.
 """
 
@@ -14,7 +15,6 @@ import logging
 import re
 import signal
 import sys
-from datetime import timedelta
 from urllib.parse import urlparse
 
 from sqlalchemy.exc import DBAPIError
@@ -27,13 +27,12 @@ from ..bot.announce.outbox import AnnouncementSender
 from ..bot.runtime.processor import PerUserUpdateProcessor
 from ..bot.runtime.turn import deps_of
 from ..config import Settings
-from ..db.updates import KEEP_PROCESSED_DAYS, prune_processed
+from .jobs import schedule_upkeep
 from .webserver import HEALTH_PATH, WebServer
 
 logger = logging.getLogger(__name__)
 
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-PRUNE_EVERY_SECONDS = 3600
 
 
 class StartupError(Exception):
@@ -121,7 +120,9 @@ async def serve(
                 f"WEBHOOK_PORT: cannot listen on {settings.webhook_listen}:"
                 f"{settings.webhook_port} ({exc.strerror or type(exc).__name__})"
             ) from None
-        await application.start()
+        if application.job_queue is not None:
+            schedule_upkeep(application.job_queue, deps.db)
+        await application.start()  # and the JobQueue
         if webhook:
             await application.bot.set_webhook(
                 settings.webhook_url,
@@ -130,11 +131,9 @@ async def serve(
             )
         else:
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        tasks = [
-            asyncio.create_task(sender.run(), name="announcements"),
-            asyncio.create_task(prune_forever(application), name="prune"),
-            asyncio.create_task(deps.db.checkpoint_forever(), name="checkpoints"),
-        ]
+        # Periodic upkeep runs on the JobQueue (serve/jobs.py); the announcement worker is a
+        # long-running consumer that paces itself and drains on stop, so it stays a task.
+        tasks = [asyncio.create_task(sender.run(), name="announcements")]
         settle_heap()
         logger.info(
             "running with %s; health on port %s", "a webhook" if webhook else "long polling", port
@@ -177,19 +176,3 @@ async def _stop(application, server: WebServer, sender, tasks: list[asyncio.Task
     await application.shutdown()
     if application.post_shutdown is not None:
         await application.post_shutdown(application)
-
-
-async def prune_forever(application: Application) -> None:
-    """Forget update ids older than Telegram could ever send again, once an hour."""
-    deps = deps_of(application)
-    while True:
-        try:
-            async with deps.db.session() as session:
-                pruned = await prune_processed(
-                    session, before=deps.clock() - timedelta(days=KEEP_PROCESSED_DAYS)
-                )
-            if pruned:
-                logger.info("forgot %s old update ids", pruned)
-        except (DBAPIError, OSError):
-            logger.warning("could not prune old update ids; will try again")
-        await asyncio.sleep(PRUNE_EVERY_SECONDS)

@@ -8,22 +8,17 @@ leaves what the person was doing as it was, to go on with later.
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
-from ...core.people.shortcuts import HELP, load_shortcuts, shortcuts_path
+from ...core.people.shortcuts import HELP
 from ...i18n import _
 from ..help import triage as help_screens
 from ..runtime.router import Router
-from ..runtime.turn import Turn, deps_of
+from ..runtime.turn import Turn
 from .menu import show_main_menu
-
-SHORTCUTS = "shortcuts"
 
 
 async def answer_shortcut(turn: Turn) -> bool:
     """A whole message that is a shortcut: Get help (keeping the state), or the menu."""
-    shortcuts = turn.deps.extras.get(SHORTCUTS)
-    kind = shortcuts.match(turn.text) if shortcuts is not None else None
+    kind = turn.deps.content.shortcuts.match(turn.text)
     if kind is None:
         return False
     if kind == HELP:
@@ -36,13 +31,6 @@ async def answer_shortcut(turn: Turn) -> bool:
     return True
 
 
-async def load(application: Application) -> None:
-    """At start: the shortcuts' file, read once for every turn."""
-    deps = deps_of(application)
-    deps.extras[SHORTCUTS] = load_shortcuts(shortcuts_path(deps.settings.content_dir))
-
-
 def register(router: Router) -> None:
-    """The shortcuts' interceptor, and loading their file at start."""
+    """The shortcuts' interceptor (their file is read with the other content, at start)."""
     router.intercept(answer_shortcut)
-    router.on_startup(load)

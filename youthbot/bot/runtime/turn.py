@@ -27,6 +27,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, E
 
 from ...config import Settings
 from ...core.announce import set_blocked
+from ...core.content import Content
 from ...core.people import users
 from ...core.people.roles import Role, effective_role, is_allowed
 from ...db.engine import Database
@@ -41,16 +42,6 @@ from .longtext import split_text
 logger = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | None
-
-
-@dataclass
-class Content:
-    """Validated content loaded at start: quizzes, services, places, danger words."""
-
-    quizzes: list[Any] = field(default_factory=list)
-    services: list[Any] = field(default_factory=list)
-    countries: list[Any] = field(default_factory=list)
-    danger: Any = None
 
 
 @dataclass

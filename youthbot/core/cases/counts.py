@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ...db.dialects import by_dialect
 from ...db.models import Case, CaseFigure, User
 
 # Upper bounds (minutes) of the time buckets: fine where answers usually fall, coarse later.
@@ -53,7 +53,7 @@ def _upsert(insert_):
     )  # fmt: skip
 
 
-_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+_UPSERT = by_dialect(_upsert)
 
 
 async def add_counts(
@@ -63,7 +63,7 @@ async def add_counts(
     always locked in the same order (sorted), so two transactions cannot deadlock on them."""
     if not counts:
         return
-    statement = _UPSERT[session.get_bind().dialect.name]
+    statement = _UPSERT(session)
     await session.execute(
         statement,
         [

@@ -19,10 +19,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ...db.dialects import insert_for
 from ...db.models import ServiceAlert, ServiceReview
 from ..errors import DomainError
 from ..people.users import audit
-from ..quiz import dialect_insert
 from .directory import Service
 
 CRISIS_TOPIC = "mental_health"
@@ -213,7 +213,7 @@ async def claim_alert(session: AsyncSession, *, service_id: str, key: str, now: 
     """Record that this alert is sent; False when it already was (by us or another replica)."""
     table = ServiceAlert.__table__
     claimed = await session.execute(
-        dialect_insert(session, ServiceAlert)
+        insert_for(session, ServiceAlert)
         .values(service_id=service_id, alert=key[:40], at=now)
         .on_conflict_do_nothing(index_elements=["service_id", "alert"])
         .returning(table.c.service_id)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ...db.dialects import by_dialect
 from ...db.models.quiz import (
     ACTIVE,
     FINISHED,
@@ -35,20 +35,13 @@ def find_quiz(quizzes: Sequence[Quiz], quiz_id: str) -> Quiz | None:
     return next((quiz for quiz in quizzes if quiz.id == quiz_id), None)
 
 
-def dialect_insert(session: AsyncSession, model: type):
-    """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
-    name = session.get_bind().dialect.name
-    return (postgresql.insert if name == "postgresql" else sqlite.insert)(model)
-
-
 async def count_answer(
     session: AsyncSession, *, quiz_id: str, question_id: str, correct: bool, user_id: int
 ) -> None:
     """Add one answer (and one right answer if `correct`) to the question's counters, in the
     counter row of the answering person's shard (nothing of the person is stored)."""
-    postgres = session.get_bind().dialect.name == "postgresql"
     await session.execute(
-        _COUNT_ANSWER_PG if postgres else _COUNT_ANSWER_SQLITE,
+        _COUNT_ANSWER(session),
         {
             "quiz_id": quiz_id,
             "question_id": question_id,
@@ -77,8 +70,7 @@ def _count_answer(insert):
     )
 
 
-_COUNT_ANSWER_PG = _count_answer(postgresql.insert)
-_COUNT_ANSWER_SQLITE = _count_answer(sqlite.insert)
+_COUNT_ANSWER = by_dialect(_count_answer)
 
 
 # Private play -------------------------------------------------------------------------------

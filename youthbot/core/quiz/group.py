@@ -12,9 +12,10 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ...db.dialects import insert_for
 from ...db.models.quiz import ACTIVE, FINISHED, QuizGroupPlayer, QuizGroupPoll, QuizGroupRun
 from ..errors import DomainError
-from . import count_answer, dialect_insert, find_quiz
+from . import count_answer, find_quiz
 from .content import Question, Quiz
 
 MAX_FIRST_NAME = 64
@@ -148,7 +149,7 @@ async def record_poll_answer(
     poll, quiz_id = row
     correct = option_ids[0] == poll.correct_option
     await session.execute(
-        dialect_insert(session, QuizGroupPlayer)
+        insert_for(session, QuizGroupPlayer)
         .values(
             run_id=poll.run_id,
             user_id=user_id,
