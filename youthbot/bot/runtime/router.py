@@ -219,7 +219,7 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 async def _stale(turn: Turn) -> None:
-    turn.answer(_("This button no longer works. Please use the latest message."))
+    turn.stale()
 
 
 async def on_private_message(update: Update, context: BotContext) -> None:
