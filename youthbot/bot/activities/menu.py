@@ -19,7 +19,7 @@ from ...core.activities import reviews as activity_reviews
 from ...core.people.roles import LEADERS, STAFF
 from ...db.models import Activity, ActivityReport
 from ...i18n import _, pgettext, speaking
-from ..people.menu import help_button, menu_button
+from ..people.views import help_button, menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import registration as activity_register
