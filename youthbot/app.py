@@ -20,19 +20,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from . import logsafe
-from .bot import announce
-from .bot.activities import menu as activities
-from .bot.cases import moderation as cases
-from .bot.cases import person as talk
-from .bot.cases import stats as case_stats
-from .bot.help import emergency, services
-from .bot.help import triage as help
-from .bot.people import admin, menu, shortcuts
-from .bot.privacy import data as privacy
-from .bot.quiz import group as quiz_group
-from .bot.quiz import private as quiz
-from .bot.quiz import stats as quiz_stats
-from .bot.quiz import typed as quiz_text
+from .bot import activities, announce, cases, help, people, privacy, quiz, safety
 from .bot.runtime import error_alerts, errors
 from .bot.runtime.router import (
     Router,
@@ -43,8 +31,8 @@ from .bot.runtime.router import (
     on_private_message,
 )
 from .bot.runtime.turn import BotContext, Deps
-from .bot.safety import clear_guide, hold, tracking
-from .bot.safety import danger as safety
+from .bot.safety import clear_guide, tracking
+from .bot.safety import danger as danger_words
 from .bot.safety.tracking import MessageTracker, TrackingBot
 from .config import Settings
 from .core import content as core_content
@@ -69,26 +57,20 @@ PUBLIC_COMMANDS = (
 
 
 def build_router() -> Router:
-    """Every feature registers its buttons, commands and flows here, explicitly and in order."""
+    """Every feature registers its buttons, commands and flows here, explicitly and in order.
+
+    The order matters for what is kept in lists: interceptors (danger words, then an open
+    case's relay, then the menu shortcuts), edit checks, turn hooks, settings buttons,
+    start-up hooks and /start (groups before private chats)."""
     router = Router()
     safety.register(router)  # first: the danger-word check runs before every other handler
-    tracking.register(router)
-    hold.register(router)  # quick exit's hold, lifted in every turn of the person
-    menu.register(router)
-    privacy.register(router)
+    privacy.register(router)  # its settings buttons come first in the settings screen
+    # Not in safety.register: the guide's settings button comes after privacy's.
     clear_guide.register(router)
-    admin.register(router)
+    cases.register(router)  # an open case's relay intercepts before the shortcuts
+    people.register(router)  # the shortcuts' interceptor: after the relay, before forms
     help.register(router)
-    talk.register_conversation(router)
-    shortcuts.register(router)  # after an open case's relay, before forms and quizzes
-    cases.register(router)
-    case_stats.register(router)
-    services.register(router)
-    emergency.register(router)
     quiz.register(router)
-    quiz_text.register(router)
-    quiz_group.register(router)
-    quiz_stats.register(router)
     activities.register(router)
     announce.register(router)
     error_alerts.register(router)
@@ -122,7 +104,7 @@ def build_application(
 
     `content`: already loaded content (several applications in one process); read otherwise."""
     logsafe.install(settings.token)
-    safety.quiet_library_loggers()
+    danger_words.quiet_library_loggers()
     builder = (
         Application.builder()
         .bot(build_bot(settings, request=request, rate_limit=rate_limit))

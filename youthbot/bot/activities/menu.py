@@ -19,12 +19,10 @@ from ...core.activities import reviews as activity_reviews
 from ...core.people.roles import LEADERS, STAFF
 from ...db.models import Activity, ActivityReport
 from ...i18n import _, pgettext, speaking
-from ..people.menu import help_button, menu_button
+from ..people.views import help_button, menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
-from . import browse as activity_browse
 from . import registration as activity_register
-from . import reminders as activity_reminders
 from . import report as activity_report
 from . import review as activity_review
 from .actions import (
@@ -109,12 +107,7 @@ TEXT_STEPS: dict[str, Callable[[Turn, dict], Awaitable[None]]] = {
 
 
 def register(router: Router) -> None:
-    """Register everything about activities."""
-    activity_register.register(router)
-    activity_report.register(router)
-    activity_review.register(router)
-    activity_browse.register(router)
-    router.on_startup(activity_reminders.schedule)
+    """Register the activities menu, typed answers of the forms and the leader's own list."""
     router.button(MENU)(open_activities)
     router.flow(FLOW)(typed_in_activity)
     register_own(router)

@@ -16,7 +16,7 @@ from ...core.activities import leaders as activity_leaders
 from ...core.activities.dates import DateInvalid, parse_start
 from ...core.people.roles import LEADERS
 from ...i18n import N_, _, pgettext
-from ..people.menu import menu_button
+from ..people.views import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import choices as activity_choices

@@ -14,7 +14,7 @@ from ...core.activities.reports import BAND_LABELS, ReportStep
 from ...core.people.roles import LEADERS
 from ...db.models import Activity, ActivityReport
 from ...i18n import N_, _, ngettext, pgettext
-from ..people.menu import menu_button
+from ..people.views import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from .actions import (

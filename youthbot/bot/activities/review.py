@@ -15,7 +15,7 @@ from ...core.activities.export import export_files, load_rows, parse_day
 from ...core.people.roles import STAFF, Role
 from ...db.models import Activity
 from ...i18n import N_, _, ngettext, pgettext, speaking
-from ..people.menu import menu_button
+from ..people.views import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from .actions import APPROVE, MENU, OPEN, REVIEW, REVIEW_LIST, REVIEW_SHOW, SEND_BACK

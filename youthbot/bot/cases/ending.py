@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...core import cases as case_service
 from ...db.models import Case
 from ...i18n import _, current, pgettext, speaking
-from ..people.menu import menu_button
+from ..people.views import menu_button
 from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
 from .actions import FEEDBACK, REOPEN, Feedback

@@ -16,7 +16,7 @@ from ...core.help.directory import TOPICS
 from ...db.models import Case
 from ...i18n import _, pgettext, speaking
 from ..help.views import NOT_SAID, screen_buttons
-from ..people.menu import menu_button
+from ..people.views import menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff

@@ -10,6 +10,9 @@ from enum import StrEnum
 
 from ..runtime.callbacks import Action
 
+# The entry to help, on every menu (a bare name: it takes no arguments).
+HELP_ENTRY = "help"
+
 
 class Whom(StrEnum):
     """For whom the person asks."""

@@ -12,13 +12,24 @@ from ...core.help.directory import TOPICS
 from ...db.models import Case
 from ...i18n import _, pgettext
 from ..cases import views as shared_views
-from ..people.menu import HELP_ENTRY, menu_button
+from ..people.views import menu_button
 from ..runtime.paging import REGIONS_PER_PAGE, is_page, paged_rows
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from . import emergency
 from . import views as help_views
-from .actions import DANGER, DONE, REGION, REGIONS_PAGE, TOPIC, WHERE, WHOM, Whom, YesNo
+from .actions import (
+    DANGER,
+    DONE,
+    HELP_ENTRY,
+    REGION,
+    REGIONS_PAGE,
+    TOPIC,
+    WHERE,
+    WHOM,
+    Whom,
+    YesNo,
+)
 from .views import (
     NOT_SAID,
     back_button,

@@ -17,7 +17,7 @@ from ...i18n import _, pgettext
 from ..cases import staff_alerts
 from ..cases import views as shared_views
 from ..cases.actions import END
-from ..people.menu import HELP_ENTRY, menu_button
+from ..people.views import menu_button
 from ..runtime.router import ANY, STAFF, Router, chat_matches
 from ..runtime.turn import Turn, button, keyboard, url_button
 from ..safety.clear_guide import render_help_line
@@ -29,6 +29,7 @@ from .actions import (
     EMERGENCY_COUNTRIES,
     EMERGENCY_COUNTRY,
     EMERGENCY_OFFER,
+    HELP_ENTRY,
     Whom,
     YesNo,
 )

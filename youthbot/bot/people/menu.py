@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from ...core.errors import InviteInvalid
 from ...core.people import users
@@ -25,18 +25,7 @@ from .actions import (
     Agreement,
 )
 from .admin import render_role_data, role_name
-
-# Actions owned by other features; the menu only links to them.
-HELP_ENTRY = "help"
-
-
-def help_button() -> InlineKeyboardButton:
-    """The "get help" button that every menu carries."""
-    return button(pgettext("button", "🆘 Get help"), HELP_ENTRY)
-
-
-def menu_button() -> InlineKeyboardButton:
-    return button(pgettext("button", "☰ Menu"), MENU())
+from .views import help_button, menu_button
 
 
 def build_main_menu_keyboard(turn: Turn) -> InlineKeyboardMarkup:

@@ -20,7 +20,8 @@ from ..cases import notify as staff
 from ..cases import staff_alerts
 from ..help import views as help_views
 from ..people.admin import role_name
-from ..people.menu import menu_button, show_settings
+from ..people.menu import show_settings
+from ..people.views import menu_button
 from ..runtime import notify
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, deps_of, keyboard

@@ -9,7 +9,7 @@ from ...core import quiz as quizzes
 from ...core.quiz import AnswerResult, Progress, StaleAnswer
 from ...core.quiz.content import Quiz
 from ...i18n import _, ngettext, pgettext
-from ..people.menu import help_button, menu_button
+from ..people.views import help_button, menu_button
 from ..runtime.router import ANY, Router
 from ..runtime.turn import Turn, button, keyboard
 from . import group as quiz_group

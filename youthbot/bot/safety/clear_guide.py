@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton
 
 from ...i18n import _, pgettext
-from ..people.menu import menu_button
+from ..people.views import menu_button
 from ..privacy.data import quick_exit_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
