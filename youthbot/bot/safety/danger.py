@@ -110,6 +110,7 @@ async def _remind(turn: Turn, category: str) -> None:
     text += "\n\n" + _("If you want, a person from our team can talk with you now.")
     code = turn.country or NOT_SAID
     turn.reply(text, keyboard(danger_person_button(category, code), [menu_button()]))
+    await emergency.warn_if_fallback(turn, lines)
 
 
 async def show_interrupt(turn: Turn, category: str, *, offer: bool = True) -> None:
