@@ -5,6 +5,7 @@ these buttons from here, never from the handlers."""
 from __future__ import annotations
 
 from ...core.cases import Feedback, Outcome
+from ...core.safety.danger import Category
 from ..help.actions import Whom, YesNo
 from ..runtime.callbacks import Action
 
@@ -13,6 +14,8 @@ __all__ = ["Feedback", "Outcome", "Whom", "YesNo"]
 # The young person's side
 # 💬 Talk to a person (from the help screens): topic -1 when not asked (danger)
 TALK = Action("help.person", topic=int, whom=Whom, country=str, region=str, urgent=YesNo)
+# 💬 Talk to a person offered after danger words: an urgent case, its topic from the kind
+TALK_DANGER = Action("help.dperson", category=Category, country=str)
 END = Action("help.end")  # ✋ End the conversation
 REOPEN = Action("help.reopen", case=int)  # 🔁 Reopen, within 7 days
 FEEDBACK = Action("help.feedback", case=int, answer=Feedback)  # did this help?

@@ -13,6 +13,7 @@ from datetime import timedelta
 from ...core import cases as case_service
 from ...core import help as help_service
 from ...core.help.directory import TOPICS
+from ...core.safety.danger import TOPIC_OF, Category
 from ...db.models import Case
 from ...i18n import _, pgettext, speaking
 from ..help.views import NOT_SAID, screen_buttons
@@ -22,7 +23,7 @@ from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
 from . import staff_alerts
 from . import views as shared_views
-from .actions import END, FEEDBACK, REOPEN, TALK, Feedback, Whom, YesNo
+from .actions import END, FEEDBACK, REOPEN, TALK, TALK_DANGER, Feedback, Whom, YesNo
 from .ending import end_conversation
 from .relay import relay_edit_from_person, relay_from_person
 
@@ -42,6 +43,24 @@ async def talk_to_person(
     if not -1 <= topic < len(TOPICS) or not _known_place(turn, country, region):
         turn.stale()
         return
+    await _open(turn, TOPICS[topic] if topic >= 0 else "unknown", whom, country, region,
+                urgent=urgent is YesNo.YES)
+
+
+async def talk_after_danger(turn: Turn, category: Category, country: str) -> None:
+    """They pressed 💬 Talk to a person under the danger-word interrupt: an urgent case whose
+    topic, and the team's alert, say what kind of danger words were detected (never them)."""
+    if not _known_place(turn, country, NOT_SAID):
+        turn.stale()
+        return
+    await _open(turn, TOPIC_OF[category], Whom.ME, country, NOT_SAID, urgent=True,
+                danger=category)
+
+
+async def _open(
+    turn: Turn, topic: str, whom: Whom, country: str, region: str, *, urgent: bool,
+    danger: str | None = None,
+) -> None:
     if turn.settings.staff_chat_id is None:
         await _no_staff(turn)
         return
@@ -49,8 +68,8 @@ async def talk_to_person(
         case = await case_service.open_case(
             turn.session,
             user_id=turn.user_id,
-            topic=TOPICS[topic] if topic >= 0 else "unknown",
-            urgent=urgent is YesNo.YES,
+            topic=topic,
+            urgent=urgent,
             for_whom=whom,
             country=None if country == NOT_SAID else country,
             region=None if region == NOT_SAID else region,
@@ -60,10 +79,10 @@ async def talk_to_person(
             age_band=turn.user.age_band if turn.user is not None else None,
         )
     except case_service.CaseAlreadyOpen as exc:
-        await _already_open(turn, exc.case, urgent=urgent is YesNo.YES)
+        await _already_open(turn, exc.case, urgent=urgent, danger=danger)
         return
     turn.reply(render_opened(turn, case), keyboard(end_button(), screen_buttons(turn)))
-    await staff_alerts.announce_case_later(turn, case)
+    await staff_alerts.announce_case_later(turn, case, danger=danger)
     await _tell_if_closed_now(turn)
 
 
@@ -112,10 +131,12 @@ async def _no_staff(turn: Turn) -> None:
     )
 
 
-async def _already_open(turn: Turn, case: Case, *, urgent: bool) -> None:
+async def _already_open(
+    turn: Turn, case: Case, *, urgent: bool, danger: str | None = None
+) -> None:
     if urgent and not case.urgent:
         await case_service.mark_urgent(turn.session, case)
-        await staff_alerts.alert_urgent_later(turn, case)
+        await staff_alerts.alert_urgent_later(turn, case, danger=danger)
     turn.reply(
         _("Your conversation with our team ({number}) is already open. Just write here.").format(
             number=case.number
@@ -188,6 +209,7 @@ async def give_feedback(turn: Turn, case_id: int, answer: Feedback) -> None:
 def register_conversation(router: Router) -> None:
     """Register talking to a person: opening, the interceptor, ending, reopening, feedback."""
     router.button(TALK)(talk_to_person)
+    router.button(TALK_DANGER)(talk_after_danger)
     router.intercept(relay_from_person)
     router.check_edits(relay_edit_from_person)
     router.button(END)(press_end)

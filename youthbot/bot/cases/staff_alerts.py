@@ -14,7 +14,7 @@ from ...core import help as help_service
 from ...core.cases import staff as case_staff
 from ...core.help.directory import Service
 from ...db.models import Case
-from ...i18n import _, language_label, speaking
+from ...i18n import N_, _, language_label, speaking
 from ..help.emergency import describe_lines
 from ..runtime import notify
 from ..runtime.turn import Turn
@@ -35,6 +35,17 @@ from .views import (
 )
 
 logger = logging.getLogger(__name__)
+
+# What danger words of each kind were about, as the staff alert names them (never the words).
+DETECTED = {
+    "forced": N_("being forced into sex or work"),
+    "sold_or_taken": N_("being sold or taken away"),
+    "image_threat": N_("threats with intimate pictures"),
+    "held": N_("being held and not let go"),
+    "abuse": N_("sexual abuse"),
+    "suicide": N_("suicide or self-harm"),
+    "danger": N_("being in danger"),
+}
 
 
 def hand_back_later(turn: Turn, cases: Sequence[Case]) -> None:
@@ -64,9 +75,10 @@ def case_title(case: Case) -> str:
     return f"🚨 {title}" if case.urgent else title
 
 
-async def announce_case_later(turn: Turn, case: Case) -> None:
+async def announce_case_later(turn: Turn, case: Case, *, danger: str | None = None) -> None:
     """Post a new case in the staff chat (its own topic when it is a forum), and, when it is
-    urgent, an alert that mentions the moderators at once."""
+    urgent, an alert that mentions the moderators at once (saying which danger words were
+    detected when `danger`, their category, opened it)."""
     deps, bot = turn.deps, turn.bot
     moderators = await case_staff.on_duty_moderators(turn.session) if case.urgent else []
     shown = await _lines_of(turn, case) if case.urgent else []
@@ -74,7 +86,9 @@ async def announce_case_later(turn: Turn, case: Case) -> None:
         title, card, markup = case_title(case), render_case_card(case, deps), build_case_keyboard(
             case
         )
-        alert, entities = mention_moderators(render_urgent(case, shown, deps), moderators)
+        alert, entities = mention_moderators(
+            render_urgent(case, shown, deps, danger=danger), moderators
+        )
     case_id, urgent = case.id, case.urgent
 
     async def send() -> None:
@@ -100,12 +114,21 @@ async def announce_case_later(turn: Turn, case: Case) -> None:
     turn.later(send)
 
 
-def render_urgent(case: Case, shown: Sequence[Service], deps) -> str:
-    """The urgent alert, naming the emergency lines the person was shown."""
-    return _("🚨 URGENT: {number} — the person said they are in danger right now. They were "
-             "shown: {lines}. Please claim it now.").format(
-        number=case.number, lines=describe_lines(shown, deps.settings.default_language)
-    )
+def render_urgent(
+    case: Case, shown: Sequence[Service], deps, *, danger: str | None = None, claim: bool = True
+) -> str:
+    """The urgent alert: why (they said so, or danger words of the kind `danger`) and the
+    emergency lines the person was shown; asking for a claim when `claim`."""
+    lines = describe_lines(shown, deps.settings.default_language)
+    if danger is None:
+        text = _("🚨 URGENT: {number} — the person said they are in danger right now. They "
+                 "were shown: {lines}.").format(number=case.number, lines=lines)
+    else:
+        text = _("🚨 URGENT: {number} — the person wrote danger words about {what}. They were "
+                 "shown: {lines}.").format(
+            number=case.number, what=_(DETECTED.get(danger, DETECTED["danger"])), lines=lines
+        )
+    return text + " " + _("Please claim it now.") if claim else text
 
 
 async def _lines_of(turn: Turn, case: Case) -> list[Service]:
@@ -143,22 +166,21 @@ async def signal_danger_later(
     notify.staff(turn, chat_id, text, entities=entities or None)
 
 
-async def alert_urgent_later(turn: Turn, case: Case) -> None:
-    """An open case just became urgent: alert with mentions and update the card. A claimed
-    one is not put up for claiming again: only its moderator is told, in its topic."""
+async def alert_urgent_later(turn: Turn, case: Case, *, danger: str | None = None) -> None:
+    """An open case just became urgent (through danger words of the kind `danger`, when
+    given): alert with mentions and update the card. A claimed one is not put up for claiming
+    again: only its moderator is told, in its topic."""
     deps = turn.deps
     shown = await _lines_of(turn, case)
     with speaking(deps.catalogs, deps.settings.default_language):
         if case.status == case_service.CaseStatus.OPEN:
             moderators = await case_staff.on_duty_moderators(turn.session)
-            text, entities = mention_moderators(render_urgent(case, shown, deps), moderators)
+            text, entities = mention_moderators(
+                render_urgent(case, shown, deps, danger=danger), moderators
+            )
             claim = build_claim_keyboard(case)
         else:
-            text = _(
-                "🚨 URGENT: {number} — the person said they are in danger right now. They were "
-                "shown: {lines}."
-            ).format(number=case.number,
-                     lines=describe_lines(shown, deps.settings.default_language))
+            text = render_urgent(case, shown, deps, danger=danger, claim=False)
             claimant = [case.claimed_by] if case.claimed_by is not None else []
             text, entities = mention_moderators(text, claimant)
             claim = None

@@ -38,6 +38,7 @@ from .views import (
     NOT_SAID,
     back_button,
     build_country_keyboard,
+    danger_person_button,
     person_button,
     render_open_case,
     screen_buttons,
@@ -89,10 +90,12 @@ async def show_emergency(
 
 
 async def offer_person(
-    turn: Turn, *, urgent: bool = False, country: str | None = None, edit: bool = False
+    turn: Turn, *, urgent: bool = False, country: str | None = None, edit: bool = False,
+    danger: str | None = None,
 ) -> None:
-    """Offer to talk to a person from the team now (opens an urgent case when `urgent`); with
-    a conversation already open, say so instead of offering what is there."""
+    """Offer to talk to a person from the team now (opens an urgent case when `urgent`, one
+    that keeps the kind of danger words when `danger`); with a conversation already open, say
+    so instead of offering what is there."""
     code = country or NOT_SAID
     open_case = await case_service.find_open_case(turn.session, turn.user_id)
     if open_case is None:
@@ -100,7 +103,10 @@ async def offer_person(
             "Do you want to talk to a person from our team now? They are trained staff, they "
             "do not see your name, and you can stop at any time."
         )
-        first = person_button(-1, Whom.ME, code, NOT_SAID, YesNo.YES if urgent else YesNo.NO)
+        first = (
+            danger_person_button(danger, code) if danger is not None
+            else person_button(-1, Whom.ME, code, NOT_SAID, YesNo.YES if urgent else YesNo.NO)
+        )
     else:
         text = render_open_case(open_case)
         first = button(pgettext("button", "✋ End the conversation"), END())

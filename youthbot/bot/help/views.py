@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from ...db.models import Case
 from ...i18n import _, pgettext
-from ..cases.actions import TALK
+from ..cases.actions import TALK, TALK_DANGER
 from ..runtime.callbacks import Packed
 from ..runtime.turn import Turn, button, keyboard
 from .actions import Whom, YesNo
@@ -35,6 +35,11 @@ def back_button(action: str | Packed, *args) -> InlineKeyboardButton:
 def person_button(topic: int, whom: Whom, country: str, region: str, urgent: YesNo):
     label = pgettext("button", "💬 Talk to a person")
     return button(label, TALK(topic, whom, country, region, urgent))
+
+
+def danger_person_button(category: str, country: str):
+    """💬 Talk to a person, offered after danger words: the case keeps what was detected."""
+    return button(pgettext("button", "💬 Talk to a person"), TALK_DANGER(category, country))
 
 
 def render_open_case(case: Case) -> str:

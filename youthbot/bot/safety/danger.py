@@ -13,11 +13,14 @@ from ...core import cases as case_service
 from ...core import safety as safety_service
 from ...core.safety.danger import DISCLOSURE
 from ...i18n import N_, _
+from ..cases import staff_alerts
 from ..cases.views import render_emergency_lines
 from ..help import emergency
 from ..help import triage as help_screens
+from ..help.views import NOT_SAID, danger_person_button
+from ..people.menu import menu_button
 from ..runtime.router import PUBLIC_GROUP, Router
-from ..runtime.turn import Turn
+from ..runtime.turn import Turn, keyboard
 from . import checkin as danger_checkin
 
 logger = logging.getLogger(__name__)
@@ -79,8 +82,13 @@ async def interrupt_on_danger(turn: Turn) -> bool:
         turn.session, user_id=turn.user_id, category=category, now=turn.now
     )
     logger.info("danger words (%s): %s", category, "interrupt" if first else "quiet")
-    if await case_service.find_open_case(turn.session, turn.user_id) is not None:
-        # Already talking with the team: the message goes on to them; the numbers help now.
+    case = await case_service.find_open_case(turn.session, turn.user_id)
+    if case is not None:
+        # Already talking with the team: the case becomes urgent and the team is alerted;
+        # the message still goes on to them (the relay); the numbers help now.
+        if not case.urgent:
+            await case_service.mark_urgent(turn.session, case)
+            await staff_alerts.alert_urgent_later(turn, case, danger=category)
         if first:
             await show_interrupt(turn, category, offer=False)
         return False
@@ -89,13 +97,20 @@ async def interrupt_on_danger(turn: Turn) -> bool:
         return True
     if turn.update.edited_message is not None:
         return True  # the same story edited again: the numbers are just above
-    turn.reply(
-        _(
-            "I am here. 💙 The numbers above work at any time, and the button above connects "
-            "you with a person from our team."
-        )
-    )
+    await _remind(turn, category)
     return True
+
+
+async def _remind(turn: Turn, category: str) -> None:
+    """The same danger again soon: a short line, with the first number and the offer of a
+    person again (what was above may be gone: a menu, another screen)."""
+    lines = await emergency.lines_for(turn, turn.country, topic=LINES_TOPIC.get(category))
+    text = _("I am here. 💙 You can call at any time:")
+    text += "\n" + emergency.render_first_line(lines, turn.language)
+    text += "\n\n" + _("If you want, a person from our team can talk with you now.")
+    code = turn.country or NOT_SAID
+    turn.reply(text, keyboard(danger_person_button(category, code), [menu_button()]))
+    await emergency.warn_if_fallback(turn, lines)
 
 
 async def show_interrupt(turn: Turn, category: str, *, offer: bool = True) -> None:
@@ -111,7 +126,7 @@ async def show_interrupt(turn: Turn, category: str, *, offer: bool = True) -> No
         text += "\n\n" + _("What you were doing is still there: go on whenever you are ready.")
     turn.reply(text)
     if offer:
-        await help_screens.offer_person(turn, urgent=True, country=country)
+        await help_screens.offer_person(turn, urgent=True, country=country, danger=category)
     await emergency.warn_if_fallback(turn, lines)
 
 

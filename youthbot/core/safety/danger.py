@@ -41,6 +41,16 @@ class Category(StrEnum):
 
 
 CATEGORIES = tuple(Category)
+# The help topic (core/help/directory TOPICS) of a case opened after danger words of a kind.
+TOPIC_OF = {
+    Category.FORCED: "sexual_exploitation",
+    Category.SOLD_OR_TAKEN: "sexual_exploitation",
+    Category.ABUSE: "sexual_exploitation",
+    Category.IMAGE_THREAT: "grooming",
+    Category.HELD: "trafficking",
+    Category.SUICIDE: "mental_health",
+    Category.DANGER: "other",
+}
 DISCLOSURE, AMBIGUOUS = "disclosure", "ambiguous"
 CLASSIFIER_MIN_WORDS = 3
 # Dropped, not turned into a space, so "I'm" and "Im", "won't" and "wont" are the same word.
