@@ -18,7 +18,7 @@ from ..cases.views import render_emergency_lines
 from ..help import emergency
 from ..help import triage as help_screens
 from ..help.views import NOT_SAID, danger_person_button
-from ..people.menu import menu_button
+from ..people.views import menu_button
 from ..runtime.router import PUBLIC_GROUP, Router
 from ..runtime.turn import Turn, keyboard
 from . import checkin as danger_checkin
