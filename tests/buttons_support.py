@@ -21,3 +21,8 @@ def parsed_actions(bot: Any, calls: list | None = None) -> set[str]:
                 assert parsed is not None, f"{button['text']!r}: {data!r} does not parse"
                 seen.add(parsed[0])
     return seen
+
+
+def built_actions(bot: Any, *actions: callbacks.Action) -> set[str]:
+    """The names of `actions` among the buttons shown so far (every button must parse)."""
+    return parsed_actions(bot) & {action.name for action in actions}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from activities_support import approve, as_role, register_activity, set_clock, tap
-from button_sweep import built_actions
+from buttons_support import built_actions
 from harness import LEADER, MODERATOR, YOUNG
 
 from youthbot.bot.activities import actions

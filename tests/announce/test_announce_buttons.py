@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from button_sweep import built_actions
+from buttons_support import built_actions
 from harness import ADMIN, YOUNG
 from test_announce import opt_in
 

@@ -3,7 +3,7 @@ declared types."""
 
 from __future__ import annotations
 
-from button_sweep import built_actions
+from buttons_support import built_actions
 from harness import ADMIN, LEADER, YOUNG
 
 from youthbot.bot.people import actions

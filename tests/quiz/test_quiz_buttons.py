@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from button_sweep import built_actions
+from buttons_support import built_actions
 from harness import GROUP_CHAT_ID, LEADER, YOUNG
 from test_quiz import open_and_start, play, quiz_by_id
 
