@@ -92,23 +92,22 @@ async def _load(settings: Settings, first, last):
 
 
 def _speaking(settings: Settings, language: str | None):
-    from ..i18n import Catalogs, activate
+    """Print in `language` (the default one when not given) inside this block."""
+    from ..i18n import Catalogs, speaking
 
     catalogs = Catalogs(settings.locales_dir, settings.default_language)
-    return activate(catalogs.get(language or settings.default_language))
+    return speaking(catalogs, language or settings.default_language)
 
 
 def cmd_stats_cases(args: argparse.Namespace, settings: Settings) -> int:
     from ..core.cases.chart import render_case_chart
     from ..core.cases.reports import format_table, write_csv
-    from ..i18n import deactivate
 
     months = _months(args, settings)
     if months is None:
         return 2
     figures, countries = asyncio.run(_load(settings, *months))
-    token = _speaking(settings, args.lang)
-    try:
+    with _speaking(settings, args.lang):
         print(format_table(figures, countries))
         if args.csv:
             with args.csv.open("w", encoding="utf-8-sig", newline="") as stream:
@@ -117,27 +116,21 @@ def cmd_stats_cases(args: argparse.Namespace, settings: Settings) -> int:
         if args.chart:
             args.chart.write_bytes(render_case_chart(figures))
             print(f"chart written to {args.chart}", file=sys.stderr)
-    finally:
-        deactivate(token)
     return 0
 
 
 def cmd_export_cases(args: argparse.Namespace, settings: Settings) -> int:
     from ..core.cases.reports import write_csv, xlsx_bytes
-    from ..i18n import deactivate
 
     months = _months(args, settings)
     if months is None:
         return 2
     figures, countries = asyncio.run(_load(settings, *months))
-    token = _speaking(settings, args.lang)
-    try:
+    with _speaking(settings, args.lang):
         if args.format == "csv":
             with args.out.open("w", encoding="utf-8-sig", newline="") as stream:
                 write_csv(figures, stream, countries)
         else:
             args.out.write_bytes(xlsx_bytes(figures, countries))
-    finally:
-        deactivate(token)
     print(f"case figures of {figures.first:%Y-%m} to {figures.last:%Y-%m} written to {args.out}")
     return 0

@@ -13,6 +13,7 @@ from telegram import User as TgUser
 from telegram.constants import MessageEntityType
 
 from ...core import cases as case_service
+from ...core.cases.stats import LABELS as CASE_LABELS
 from ...core.help import StaffHours, parse_staff_hours
 from ...core.help.directory import Service
 from ...db.models import Case
@@ -22,16 +23,8 @@ from .actions import CLAIM, CLOSE, HAND_OVER, NOTE, REFER, VIEW, Outcome
 
 logger = logging.getLogger(__name__)
 
-TOPIC_LABELS = {
-    "sexual_exploitation": N_("Sexual exploitation or abuse"),
-    "grooming": N_("Online grooming, sextortion or images shared"),
-    "trafficking": N_("Trafficking or a suspicious job or travel offer"),
-    "violence_home": N_("Violence at home"),
-    "mental_health": N_("Feeling bad / mental health"),
-    "legal": N_("Legal help or documents"),
-    "other": N_("Something else"),
-    "unknown": N_("Not asked yet (the person said they are in danger)"),
-}
+# One set of topic sentences for the cards, the help screens and the case figures.
+TOPIC_LABELS = CASE_LABELS["topic"]
 OUTCOME_LABELS = {
     Outcome.HELPED: N_("Helped"),
     Outcome.REFERRED: N_("Referred to a service"),

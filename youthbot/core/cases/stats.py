@@ -26,7 +26,8 @@ SMALL = "<5"
 TIMES = (CLAIM, REPLY, CLOSE)
 DIMENSIONS = ("topic", "country", "region", "urgency", "age", "whom", "outcome", "feedback")
 
-# The same sentences as the bot's labels (bot/shared_views), so one translation serves both.
+# The labels of the figures; the bot's case cards and help screens use the topic ones too
+# (bot/cases/views.TOPIC_LABELS), so one set of sentences serves both.
 LABELS = {
     "topic": {
         "sexual_exploitation": N_("Sexual exploitation or abuse"),
