@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=32, ge=1, le=500)
     database_max_overflow: int = Field(default=8, ge=0, le=500)
     telegram_api_base_url: str | None = None
+    # The bot's @username for campaign links made from the shell (else asked of Telegram).
+    bot_username: str | None = None
     staff_chat_id: int | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_language: str = "es"

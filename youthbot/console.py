@@ -272,6 +272,7 @@ async def run_console(
     user_id: int,
     language_code: str,
     send_start: bool = True,
+    start_payload: str | None = None,
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
     moderator_id: int | None = None,
@@ -321,7 +322,10 @@ async def run_console(
         )
     try:
         await console.deliver_announcements()  # queued with `youthbot announce` meanwhile
-        if send_start and known:
+        if start_payload:
+            out.write(f"> /start {start_payload}\n")
+            await console.handle(f"/start {start_payload}")
+        elif send_start and known:
             out.write(welcome_back(user_id, flow))
         elif send_start:
             out.write("> /start\n")

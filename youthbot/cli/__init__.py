@@ -18,6 +18,7 @@ from ..core.yamlsource import ContentInvalid
 from ..i18n import counted
 from . import activities as activities_cli
 from . import announce as announce_cli
+from . import campaigns as campaigns_cli
 from . import cases as case_stats_cli
 from . import danger as danger_cli
 from . import quiz as quiz_cli
@@ -85,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     console.add_argument("--no-start", action="store_true", help="do not send /start first")
     console.add_argument(
+        "--start",
+        metavar="PAYLOAD",
+        dest="start_payload",
+        help="open the bot as a t.me link with ?start=PAYLOAD would (a campaign's c_CODE)",
+    )
+    console.add_argument(
         "--moderator",
         type=int,
         nargs="?",
@@ -139,9 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     stats_sub = stats.add_subparsers(metavar="WHAT", required=True)
     quiz_cli.add_stats_command(stats_sub)
     case_stats_cli.add_stats_command(stats_sub)
+    campaigns_cli.add_stats_command(stats_sub)
+    campaigns_cli.add_campaign_command(sub)
     announce_cli.add_announce_command(sub)
     export_sub = activities_cli.add_export_parser(sub)
     case_stats_cli.add_export_command(export_sub)
+    campaigns_cli.add_export_command(export_sub)
     danger_cli.add_danger_command(sub)
     for register in EXTRA_COMMANDS:
         register(sub)
@@ -184,6 +194,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
             user_id=args.as_user,
             language_code=args.lang,
             send_start=not args.no_start,
+            start_payload=args.start_payload,
             moderator_id=args.moderator,
             files_dir=args.files.resolve(),
         )

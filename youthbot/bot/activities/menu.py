@@ -19,6 +19,7 @@ from ...core.activities import reviews as activity_reviews
 from ...core.people.roles import LEADERS, STAFF
 from ...db.models import Activity, ActivityReport
 from ...i18n import _, pgettext, speaking
+from ..campaigns.views import poster_button
 from ..people.views import help_button, menu_button
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
@@ -225,6 +226,8 @@ def build_own_keyboard(
     reported = report is not None and report.submitted_at is not None
     if reports.can_report(activity, turn.now) and not reported:
         rows.append(button(pgettext("button", "📝 Report how it went"), REPORT(activity.id)))
+    if activity.status == Status.APPROVED and activity.starts_at and activity.starts_at > turn.now:
+        rows.append(poster_button(activity.id))
     if editable:
         rows.append(button(pgettext("button", "🚫 Cancel activity"), CANCEL(activity.id)))
     return keyboard(*rows, back_button(MINE()))

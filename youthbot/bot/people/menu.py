@@ -94,6 +94,8 @@ async def start(turn: Turn) -> None:
     if args and args[0].startswith("inv_"):
         await redeem(turn, args[0][4:])
         return
+    if args and await router_of(turn.context).open_start_link(turn, args[0]):
+        return
     if users.has_consented(turn.user):
         turn.reply(_("Hello again! 👋"))
         show_main_menu(turn)

@@ -80,6 +80,9 @@ class Router:
         # Roles each form needs, by (flow, step) or (flow, None) for all its other steps:
         # checked on every typed answer and every button press while the form is open.
         self.form_roles: dict[tuple[str, str | None], FormRoles] = {}
+        # /start payloads by prefix ("c_" campaign links): `fn(turn, rest) -> bool`, True when
+        # the link was handled (False: /start carries on as if it had no payload).
+        self.start_links: dict[str, Callable[[Turn, str], Awaitable[bool]]] = {}
         self.turn_hooks.append(_close_revoked_form_on_button)
 
     def button(
@@ -135,6 +138,33 @@ class Router:
 
     def roles_of(self, flow: str, step: str | None) -> FormRoles | None:
         return self.form_roles.get((flow, step)) or self.form_roles.get((flow, None))
+
+    def start_link(self, prefix: str) -> Callable[[Any], Any]:
+        """Register what `/start <prefix>…` (a t.me link's payload) opens."""
+
+        def register(fn: Callable[[Turn, str], Awaitable[bool]]):
+            if prefix in self.start_links:
+                raise ValueError(f"start link {prefix} registered twice")
+            self.start_links[prefix] = fn
+            return fn
+
+        return register
+
+    async def open_start_link(self, turn: Turn, payload: str) -> bool:
+        """Hand `/start PAYLOAD` to the feature that made the link; False if none did."""
+        for prefix, fn in self.start_links.items():
+            if payload.startswith(prefix):
+                return await fn(turn, payload[len(prefix):])
+        return False
+
+    async def run_button(self, turn: Turn, action: callbacks.Action | str, *args: Any) -> bool:
+        """Run, inside this turn, what pressing a button of `action` would (a link opening
+        the bot at a quiz or an activity); False when the person's role may not."""
+        route = self.routes[action if isinstance(action, str) else action.name]
+        if route.roles is not None and not is_allowed(turn.role, route.roles):
+            return False
+        await route.fn(turn, *args)
+        return True
 
     def intercept(self, fn: TurnHandler) -> TurnHandler:
         """Register a check run first on every private message; True means it handled it."""

@@ -3,6 +3,7 @@
 from .activities import Activity, ActivityJoin, ActivityReport
 from .announce import Announcement, AnnouncementDelivery
 from .base import Base
+from .campaigns import Campaign
 from .case_figures import CaseFigure
 from .cases import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
 from .help import ServiceAlert, ServiceReview
@@ -27,6 +28,7 @@ __all__ = [
     "AnnouncementDelivery",
     "AuditEntry",
     "Base",
+    "Campaign",
     "Case",
     "CaseFigure",
     "CaseMessage",
