@@ -18,7 +18,7 @@ from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
 from . import views as shared_views
 from .actions import BLOCK_AS, CARD, FLAG_AS, FlagReason
-from .staff_views import case_of, staff_language, staff_text
+from .staff_views import case_of, staff_language, staff_or_admin_private, staff_text
 
 REASON_LABELS = {
     FlagReason.PRANK: N_("Prank or not serious"),
@@ -142,6 +142,8 @@ async def refuse_blocked(turn: Turn) -> None:
 
 async def list_blocked(turn: Turn) -> None:
     """/blocked: the blocked accounts by case number, reason and date (never who)."""
+    if not staff_or_admin_private(turn):
+        return
     found = await blocks.blocked_accounts(turn.session)
     if not found:
         turn.reply(_("No account is blocked."))
@@ -158,6 +160,8 @@ async def list_blocked(turn: Turn) -> None:
 
 async def unblock(turn: Turn) -> None:
     """/unblock C-XXXX: admins lift a block (audited); the person may open cases again."""
+    if not staff_or_admin_private(turn):
+        return
     parts = turn.text.split()
     number = parts[1].upper() if len(parts) == 2 else ""
     if not number:

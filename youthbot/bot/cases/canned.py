@@ -19,7 +19,7 @@ from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
 from . import views as shared_views
 from .actions import CANNED, CANNED_PICK, CANNED_SEND, CANNED_SERVICE, CANNED_TOPIC, CARD
-from .staff_views import case_of, refuse_case_error, staff_text
+from .staff_views import case_of, refuse_case_error, staff_or_admin_private, staff_text
 
 NO_SERVICE = "-"
 LABEL_CHARS = 48
@@ -195,6 +195,8 @@ async def send_reply(turn: Turn, case_id: int, reply_id: str, service_id: str) -
 
 async def list_canned(turn: Turn) -> None:
     """/canned: every reply by topic, its status and which languages an admin reworded."""
+    if not staff_or_admin_private(turn):
+        return
     library = _library(turn)
     changed = await canned_service.overridden(turn.session)
     lines = [_("Canned replies (id · languages · status):")]
@@ -216,6 +218,8 @@ async def list_canned(turn: Turn) -> None:
 
 async def edit_canned(turn: Turn) -> None:
     """/canned_edit ID LANGUAGE TEXT: an admin rewords a reply in one language (audited)."""
+    if not staff_or_admin_private(turn):
+        return
     if turn.role is not Role.ADMIN:
         turn.reply(_("Only an admin can change canned replies."))
         return

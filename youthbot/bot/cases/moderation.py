@@ -18,7 +18,7 @@ from ...core.cases import actions as case_actions
 from ...core.cases import staff as case_staff
 from ...core.people.roles import Role
 from ...i18n import _, pgettext, speaking
-from ..runtime.router import STAFF, Router
+from ..runtime.router import ANY, STAFF, Router
 from ..runtime.turn import Turn, button, deps_of, keyboard
 from . import assign, blocking, canned, staff_alerts
 from . import notify as staff
@@ -221,20 +221,17 @@ def register(router: Router) -> None:
     router.button(FLAG_AS, roles=MODERATORS, chats=STAFF)(blocking.flag_account)
     router.button(BLOCK, roles=MODERATORS, chats=STAFF)(blocking.ask_block_reason)
     router.button(BLOCK_AS, roles={Role.ADMIN}, chats=STAFF)(blocking.block_account)
-    router.command("blocked", "bloqueados", roles=MODERATORS, chats=STAFF)(blocking.list_blocked)
-    router.command("blocked", "bloqueados", roles={Role.ADMIN})(blocking.list_blocked)
-    router.command("unblock", "desbloquear", roles={Role.ADMIN}, chats=STAFF)(blocking.unblock)
-    router.command("unblock", "desbloquear", roles={Role.ADMIN})(blocking.unblock)
+    # (the staff chat, or an admin's private chat: staff_or_admin_private, in each handler)
+    router.command("blocked", "bloqueados", roles=MODERATORS, chats=ANY)(blocking.list_blocked)
+    router.command("unblock", "desbloquear", roles={Role.ADMIN}, chats=ANY)(blocking.unblock)
     # Canned replies, and admins rewording them
     router.button(CANNED, roles=MODERATORS, chats=STAFF)(canned.choose_topic)
     router.button(CANNED_TOPIC, roles=MODERATORS, chats=STAFF)(canned.choose_reply)
     router.button(CANNED_PICK, roles=MODERATORS, chats=STAFF)(canned.pick_reply)
     router.button(CANNED_SERVICE, roles=MODERATORS, chats=STAFF)(canned.pick_service)
     router.button(CANNED_SEND, roles=MODERATORS, chats=STAFF)(canned.send_reply)
-    router.command("canned", "respuestas", roles=MODERATORS, chats=STAFF)(canned.list_canned)
-    router.command("canned", "respuestas", roles={Role.ADMIN})(canned.list_canned)
-    router.command("canned_edit", roles={Role.ADMIN}, chats=STAFF)(canned.edit_canned)
-    router.command("canned_edit", roles={Role.ADMIN})(canned.edit_canned)
+    router.command("canned", "respuestas", roles=MODERATORS, chats=ANY)(canned.list_canned)
+    router.command("canned_edit", roles={Role.ADMIN}, chats=ANY)(canned.edit_canned)
     # Assign to a named colleague of the team (colleagues noted as they act in their group)
     router.button(ASSIGN, roles=MODERATORS, chats=STAFF)(assign.choose_colleague)
     router.button(ASSIGN_TO, roles=MODERATORS, chats=STAFF)(assign.assign_to)

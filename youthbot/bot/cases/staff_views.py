@@ -30,6 +30,19 @@ EVENT_LABELS = {
 }
 
 
+def staff_or_admin_private(turn: Turn) -> bool:
+    """Staff lists and settings are read in a staff chat, or by an admin in private; never
+    in another group (nothing about cases is posted there). Tells the person otherwise."""
+    chat = turn.update.effective_chat
+    if chat is not None and chat.id in turn.settings.staff_chat_ids:
+        return True
+    if turn.is_private and turn.role is Role.ADMIN:
+        return True
+    if turn.is_private:
+        turn.reply(_("This works in the staff group, or for admins here."))
+    return False
+
+
 def staff_text(turn: Turn, render, *, case: Case | None = None) -> str:
     """What `render` returns in the language of the staff chat that has `case` (the fallback
     team's without one), whatever the moderator's own."""
