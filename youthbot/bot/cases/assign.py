@@ -57,7 +57,9 @@ async def choose_colleague(turn: Turn, case_id: int) -> None:
         refuse_case_error(turn, error)
         return
     team = shared_views.team_of(turn.deps, case)
-    members = await case_staff.team_members(turn.session, team.id)
+    members = await case_staff.team_members(
+        turn.session, team.id, admin_ids=turn.settings.admin_ids
+    )
     if not members:
         turn.answer(_("No colleague of this team is known yet: moderators appear here once "
                       "they have acted in this group."), alert=True)
@@ -78,7 +80,9 @@ async def assign_to(turn: Turn, case_id: int, moderator: int) -> None:
     if case is None:
         return
     team = shared_views.team_of(turn.deps, case)
-    members = dict(await case_staff.team_members(turn.session, team.id))
+    members = dict(await case_staff.team_members(
+        turn.session, team.id, admin_ids=turn.settings.admin_ids
+    ))
     if moderator not in members:  # button data is not trusted: a colleague of this team
         turn.stale(alert=True)
         return

@@ -27,6 +27,11 @@ REASON_LABELS = {
 }
 
 
+def _card_keyboard(turn: Turn, case) -> object:
+    with speaking(turn.deps.catalogs, staff_language(turn.deps, case)):
+        return shared_views.build_case_keyboard(case)
+
+
 def _reason_keyboard(turn: Turn, case, action) -> object:
     with speaking(turn.deps.catalogs, staff_language(turn.deps, case)):
         rows = [button(_(label), action(case.id, reason)) for reason, label in
@@ -64,7 +69,8 @@ async def flag_account(turn: Turn, case_id: int, reason: FlagReason) -> None:
     turn.edit(staff_text(turn, case=case, render=lambda: _(
         "🚩 {number} flagged by {name}: {reason} (flags on this account: {count}). An admin can "
         "block it with ⛔ Block on the card."
-    ).format(number=case.number, name=name, reason=_(REASON_LABELS[reason]), count=count)))
+    ).format(number=case.number, name=name, reason=_(REASON_LABELS[reason]), count=count)),
+        _card_keyboard(turn, case))  # the case's buttons at hand again
 
 
 async def ask_block_reason(turn: Turn, case_id: int) -> None:
@@ -109,7 +115,7 @@ async def block_account(turn: Turn, case_id: int, reason: FlagReason) -> None:
         "⛔ The account behind {number} is blocked: {reason}. Its messages no longer reach the "
         "team and it cannot open cases; it still gets the emergency numbers. /unblock {number} "
         "undoes it."
-    ).format(number=case.number, reason=_(REASON_LABELS[reason]))))
+    ).format(number=case.number, reason=_(REASON_LABELS[reason]))), _card_keyboard(turn, case))
     staff.refresh_card_later(turn, case)
     lines = await help_service.emergency_lines(
         turn.session, turn.deps.content.services, country=case.country, today=turn.today

@@ -163,7 +163,8 @@ async def send_reply(turn: Turn, case_id: int, reply_id: str, service_id: str) -
         return
     reply = _library(turn).get(reply_id)
     service = await _service(turn, service_id)
-    if reply is None or (reply.needs_service != (service is not None)):
+    unknown_service = service_id != NO_SERVICE and service is None
+    if reply is None or unknown_service or reply.needs_service != (service is not None):
         turn.stale()
         return
     text = await _render(turn, case, reply, service)

@@ -3,6 +3,7 @@ read (its history, the open list), whom and when to alert, and where each case l
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -71,12 +72,18 @@ async def on_duty_moderators(session: AsyncSession, *, team: str | None = None) 
     return list(await session.scalars(query))
 
 
-async def team_members(session: AsyncSession, team: str) -> list[tuple[int, str]]:
-    """The team's moderators and admins (still holding the role) and their handles."""
+async def team_members(
+    session: AsyncSession, team: str, *, admin_ids: Iterable[int] = ()
+) -> list[tuple[int, str]]:
+    """The team's moderators and admins (still holding the role, or named in ADMIN_IDS) and
+    their handles."""
+    staff = User.role.in_([Role.MODERATOR, Role.ADMIN])
+    if admin_ids:
+        staff = staff | StaffMember.user_id.in_(list(admin_ids))
     rows = await session.execute(
         select(StaffMember.user_id, StaffMember.handle)
-        .join(User, User.id == StaffMember.user_id)
-        .where(StaffMember.team == team, User.role.in_([Role.MODERATOR, Role.ADMIN]))
+        .outerjoin(User, User.id == StaffMember.user_id)
+        .where(StaffMember.team == team, staff)
         .order_by(StaffMember.handle)
         .limit(30)
     )
