@@ -483,6 +483,32 @@ async def test_assigning_to_someone_outside_the_team_changes_nothing(bot, modera
     ]
 
 
+async def test_casestats_in_a_teams_group_counts_that_team_only(teams_bot):
+    """Colombia's group sees its 6 cases (in English, its language), Peru's its 5, and the
+    fallback group every team's 11; a team's counts from 1 to 4 still read "<5"."""
+    from datetime import timedelta
+
+    from youthbot.core import cases as case_service
+
+    bot = teams_bot
+    async with bot.db.session() as session:
+        for n, (team, country) in enumerate([("colombia", "CO")] * 6 + [("peru", "PE")] * 5):
+            await case_service.open_case(
+                session, user_id=900000 + n, topic="violence_home", urgent=n == 0,
+                for_whom="me", country=country, region=None, language="es", now=NOW,
+                realert=timedelta(minutes=10), team=team,
+            )
+    await bot.grant(MODERATOR, Role.MODERATOR)
+    moderator = bot.person(MODERATOR)
+    colombia = texts(await moderator.send("/casestats", chat_id=COLOMBIA_CHAT), COLOMBIA_CHAT)
+    assert colombia[0].startswith("Team Colombia only (the fallback group sees every team).")
+    assert "\n6 cases opened." in colombia[0] and "Urgent <5" in colombia[0]
+    peru = texts(await moderator.send("/casestats", chat_id=PERU_CHAT), PERU_CHAT)
+    assert peru[0].startswith("Equipo Perú solamente") and "\n5 casos abiertos." in peru[0]
+    everyone = texts(await moderator.send("/casestats", chat_id=STAFF_CHAT_ID), STAFF_CHAT_ID)
+    assert "\n11 casos abiertos." in everyone[0] and "Equipo" not in everyone[0]
+
+
 # The console's moderator mode shows all of it ----------------------------------------------
 
 
