@@ -553,3 +553,24 @@ async def test_the_console_moderator_flags_blocks_sends_a_canned_reply_and_assig
     assert "Cuentas bloqueadas (por el caso desde el que se bloquearon):\nC-" in shown
     after = shown.split("> Hello?\n", 1)[1]
     assert "la persona escribió" not in after  # a blocked account's words stay with it
+
+
+def test_content_check_names_canned_replies_and_teams_problems(tmp_path, monkeypatch, capsys):
+    """`youthbot content check` reads the canned replies and the teams with the rest."""
+    import shutil
+
+    from youthbot.cli import main
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(default_canned_path()).parent, content)
+    canned = content / "canned_replies.yaml"
+    canned.write_text(canned.read_text(encoding="utf-8").replace(
+        "    topic: waiting\n", "    topic: waitin\n", 1), encoding="utf-8")
+    teams = content / "teams.yaml"
+    teams.write_text(teams.read_text(encoding="utf-8").replace("[BR]", "[XX]"),
+                     encoding="utf-8")
+    monkeypatch.setenv("CONTENT_DIR", str(content))
+    assert main(["content", "check"]) == 1
+    err = capsys.readouterr().err
+    assert "canned_replies.yaml:" in err and "unknown topic 'waitin' (see topics:)" in err
+    assert "teams.yaml:" in err and "unknown country 'XX' (regions.yaml)" in err
