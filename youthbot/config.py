@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # The bot's @username for campaign links made from the shell (else asked of Telegram).
     bot_username: str | None = None
     staff_chat_id: int | None = None
+    # Teams' staff groups (content/teams.yaml): "team=chat id, team=chat id"; the fallback
+    # team is STAFF_CHAT_ID with DEFAULT_LANGUAGE, TIMEZONE and STAFF_HOURS.
+    team_chats: Annotated[dict[str, int], NoDecode] = Field(default_factory=dict)
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_language: str = "es"
     auto_migrate: bool = True
@@ -66,6 +69,27 @@ class Settings(BaseSettings):
             parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
             return frozenset(int(p) for p in parts)
         return value
+
+    @field_validator("team_chats", mode="before")
+    @classmethod
+    def _parse_team_chats(cls, value: object) -> object:
+        if isinstance(value, str):
+            chats = {}
+            for part in (p for p in value.replace(";", ",").split(",") if p.strip()):
+                team, sep, chat = part.partition("=")
+                if not sep or not team.strip():
+                    raise ValueError("must look like peru=-1001234567890,brasil=-100987654321")
+                chats[team.strip()] = int(chat)
+            return chats
+        return value
+
+    @property
+    def staff_chat_ids(self) -> frozenset[int]:
+        """Every staff group: the fallback team's and each team's."""
+        chats = set(self.team_chats.values())
+        if self.staff_chat_id is not None:
+            chats.add(self.staff_chat_id)
+        return frozenset(chats)
 
     @field_validator("default_language")
     @classmethod

@@ -219,7 +219,8 @@ async def test_a_referral_goes_once_and_the_card_buttons_come_back(
     picked = next(c for c in calls if c.method == "editMessageText")
     assert picked.text.startswith(f"📨 {case.number}: la persona recibió la ficha")
     assert picked.button_labels == [
-        "📄 Historial", "📨 Derivar", "📝 Nota", "🔁 Pasar el caso", "✅ Cerrar"
+        "📄 Historial", "📨 Derivar", "📝 Nota", "🔁 Pasar el caso", "✅ Cerrar",
+        "💬 Respuesta preparada", "👤 Asignar", "🚩 Marcar", "⛔ Bloquear",
     ]
 
     # the old button again, or the service from a new list: nothing more reaches the person

@@ -51,11 +51,11 @@ async def read_all(tmp_path, *models) -> list[list]:
 @LANGUAGES
 async def test_a_staff_button_that_does_not_exist_sends_nothing(tmp_path, lang):
     shown = await console(
-        tmp_path, lang, [*TO_A_PERSON[lang], "first words", "s7", "more words"],
+        tmp_path, lang, [*TO_A_PERSON[lang], "first words", "s11", "more words"],
         moderator_id=20002,
     )
-    assert "  (there is no staff button s7: they are s1 to s6; nothing was sent)\n" in shown
-    assert "s7\n" not in shown.split("> s7\n")[1]  # not relayed, not echoed as a message
+    assert "  (there is no staff button s11: they are s1 to s10; nothing was sent)\n" in shown
+    assert "s11\n" not in shown.split("> s11\n")[1]  # not relayed, not echoed as a message
     assert "bot (reacted to your message): 👌" in shown  # "more words" arrived
     (messages,) = await read_all(tmp_path, CaseMessage)
     assert [m.text for m in messages if m.sender == "person"] == ["first words", "more words"]

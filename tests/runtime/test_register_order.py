@@ -37,6 +37,7 @@ def test_settings_buttons_turn_hooks_and_start_up_keep_their_order():
         "youthbot.bot.runtime.router._close_revoked_form_on_button",
         "youthbot.bot.safety.tracking.remember_messages",
         "youthbot.bot.safety.hold.lift_hold",
+        "youthbot.bot.cases.assign.note_staff_member",
     ]
     assert names(router.startup) == [
         "youthbot.bot.safety.tracking.schedule_flush",

@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     content = sub.add_parser("content", help="content files")
     content_sub = content.add_subparsers(metavar="ACTION", required=True)
     content_sub.add_parser(
-        "check", help="validate quizzes, services, regions, danger words"
+        "check", help="validate quizzes, services, regions, danger words, canned replies, teams"
     ).set_defaults(func=cmd_content_check)
 
     roles = sub.add_parser("roles", help="grant, revoke and list roles")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .cases.canned import CannedLibrary, canned_path, check_canned
+from .cases.teams import TeamSpec, check_teams, teams_path
 from .help.directory import Service
 from .help.directory_coverage import check_coverage
 from .help.directory_file import (
@@ -28,7 +30,8 @@ from .yamlsource import ContentInvalid, Problem
 
 @dataclass
 class Content:
-    """Validated content loaded at start: quizzes, services, places, danger words, shortcuts.
+    """Validated content loaded at start: quizzes, services, places, danger words, shortcuts,
+    canned replies and teams.
 
     No defaults (an empty danger matcher would silently miss every danger word). Not frozen:
     a test may put its own services or quizzes in its copy (the items themselves are)."""
@@ -38,6 +41,8 @@ class Content:
     countries: list[Country]
     danger: DangerMatcher
     shortcuts: Shortcuts
+    canned: CannedLibrary
+    teams: list[TeamSpec]
 
 
 @dataclass
@@ -85,6 +90,12 @@ def read_content(
         shortcuts = load_shortcuts(shortcuts_path(content_dir))
     except ContentInvalid as invalid:
         shortcuts, problems = Shortcuts(), problems + invalid.problems
+    canned, canned_problems = check_canned(canned_path(content_dir))
+    teams, team_problems = check_teams(
+        teams_path(content_dir), country_ids=[c.id for c in countries],
+        region_ids=region_ids(countries),
+    )
+    problems = problems + canned_problems + team_problems
     notes = [
         ("WARNING: review OVERDUE since " if service.review_due < today
          else "WARNING: review due ")
@@ -93,7 +104,7 @@ def read_content(
         for service in sorted(due, key=lambda s: s.review_due)
     ] + gap_notes
     content = Content(quizzes=quizzes, services=services, countries=countries,
-                      danger=danger, shortcuts=shortcuts)
+                      danger=danger, shortcuts=shortcuts, canned=canned, teams=teams)
     return ContentReport(
         content, problems + region_problems + service_problems + danger_problems, notes
     )

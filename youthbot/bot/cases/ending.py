@@ -10,6 +10,7 @@ from ..people.views import menu_button
 from ..runtime.turn import Turn, button, keyboard
 from . import notify as staff
 from .actions import FEEDBACK, REOPEN, Feedback
+from .views import staff_language
 
 
 def feedback_keyboard(case: Case):
@@ -58,7 +59,7 @@ async def end_conversation(turn: Turn) -> None:
     turn.reply(text, markup)
     question, buttons = render_feedback_question(case)
     turn.reply(question, buttons)
-    with speaking(turn.deps.catalogs, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, staff_language(turn.deps, case)):
         note = _("✋ {number}: the person ended the conversation.").format(number=case.number)
     staff.post_later(turn, case, note)
     staff.refresh_card_later(turn, case)

@@ -18,16 +18,27 @@ from ...core.cases import actions as case_actions
 from ...core.cases import staff as case_staff
 from ...core.people.roles import Role
 from ...i18n import _, pgettext, speaking
-from ..runtime.router import STAFF, Router
+from ..runtime.router import ANY, STAFF, Router
 from ..runtime.turn import Turn, button, deps_of, keyboard
+from . import assign, blocking, canned, staff_alerts
 from . import notify as staff
-from . import staff_alerts
 from . import views as shared_views
 from .actions import (
+    ASSIGN,
+    ASSIGN_TO,
+    BLOCK,
+    BLOCK_AS,
+    CANNED,
+    CANNED_PICK,
+    CANNED_SEND,
+    CANNED_SERVICE,
+    CANNED_TOPIC,
     CARD,
     CLAIM,
     CLOSE,
     CLOSE_WITH,
+    FLAG,
+    FLAG_AS,
     HAND_OVER,
     NOTE,
     REFER,
@@ -68,7 +79,8 @@ async def claim_case(turn: Turn, case_id: int) -> None:
         case,
         staff_text(
             turn,
-            lambda: _(
+            case=case,
+            render=lambda: _(
                 "✋ {number} was claimed by {name}. Everything {name} writes in this topic (or as "
                 "a reply to its messages) goes to the person, without a name."
             ).format(number=case.number, name=name),
@@ -89,7 +101,7 @@ async def view_case(turn: Turn, case_id: int) -> None:
         return
     case_actions.record_view(turn.session, case=case, moderator_id=turn.user_id)
     history = await case_staff.case_history(turn.session, case.id)
-    for chunk in staff_text(turn, lambda: render_history(turn, case, history)):
+    for chunk in staff_text(turn, lambda: render_history(turn, case, history), case=case):
         staff.post_later(turn, case, chunk)
 
 
@@ -135,7 +147,7 @@ async def ask_outcome(turn: Turn, case_id: int) -> None:
     except case_service.CaseError as error:
         refuse_case_error(turn, error)
         return
-    with speaking(turn.deps.catalogs, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, shared_views.staff_language(turn.deps, case)):
         text = _("How did {number} end?").format(number=case.number)
         rows = [
             button(_(label), CLOSE_WITH(case.id, outcome))
@@ -166,7 +178,8 @@ async def close_case(turn: Turn, case_id: int, outcome: Outcome) -> None:
     turn.edit(
         staff_text(
             turn,
-            lambda: _("✅ {number} closed: {outcome}.").format(
+            case=case,
+            render=lambda: _("✅ {number} closed: {outcome}.").format(
                 number=case.number, outcome=_(shared_views.OUTCOME_LABELS[outcome])
             ),
         )
@@ -177,11 +190,11 @@ async def close_case(turn: Turn, case_id: int, outcome: Outcome) -> None:
 
 
 async def start_staff_chat(staff_chat: filters.Chat, application: Application) -> None:
-    """At start-up: listen to the staff chat (its id is in the settings), and check for due
-    re-alerts every minute."""
+    """At start-up: listen to the staff chats (every team's, from the settings), and check for
+    due re-alerts every minute."""
     deps = deps_of(application)
-    if deps.settings.staff_chat_id is not None:
-        staff_chat.add_chat_ids(deps.settings.staff_chat_id)
+    if deps.settings.staff_chat_ids:
+        staff_chat.add_chat_ids(deps.settings.staff_chat_ids)
     if application.job_queue is not None and not application.job_queue.get_jobs_by_name(
         "cases.realert"
     ):
@@ -203,6 +216,26 @@ def register(router: Router) -> None:
     router.button(CLOSE_WITH, roles=MODERATORS, chats=STAFF)(close_case)
     router.command("note", "nota", roles=MODERATORS, chats=STAFF)(add_note)
     router.command("cases", "casos", roles=MODERATORS, chats=STAFF)(list_cases)
+    # Flag and block (blocking: admins, checked again in the handler), /blocked, /unblock
+    router.button(FLAG, roles=MODERATORS, chats=STAFF)(blocking.ask_flag_reason)
+    router.button(FLAG_AS, roles=MODERATORS, chats=STAFF)(blocking.flag_account)
+    router.button(BLOCK, roles=MODERATORS, chats=STAFF)(blocking.ask_block_reason)
+    router.button(BLOCK_AS, roles={Role.ADMIN}, chats=STAFF)(blocking.block_account)
+    # (the staff chat, or an admin's private chat: staff_or_admin_private, in each handler)
+    router.command("blocked", "bloqueados", roles=MODERATORS, chats=ANY)(blocking.list_blocked)
+    router.command("unblock", "desbloquear", roles={Role.ADMIN}, chats=ANY)(blocking.unblock)
+    # Canned replies, and admins rewording them
+    router.button(CANNED, roles=MODERATORS, chats=STAFF)(canned.choose_topic)
+    router.button(CANNED_TOPIC, roles=MODERATORS, chats=STAFF)(canned.choose_reply)
+    router.button(CANNED_PICK, roles=MODERATORS, chats=STAFF)(canned.pick_reply)
+    router.button(CANNED_SERVICE, roles=MODERATORS, chats=STAFF)(canned.pick_service)
+    router.button(CANNED_SEND, roles=MODERATORS, chats=STAFF)(canned.send_reply)
+    router.command("canned", "respuestas", roles=MODERATORS, chats=ANY)(canned.list_canned)
+    router.command("canned_edit", roles={Role.ADMIN}, chats=ANY)(canned.edit_canned)
+    # Assign to a named colleague of the team (colleagues noted as they act in their group)
+    router.button(ASSIGN, roles=MODERATORS, chats=STAFF)(assign.choose_colleague)
+    router.button(ASSIGN_TO, roles=MODERATORS, chats=STAFF)(assign.assign_to)
+    router.turn_hooks.append(assign.note_staff_member)
 
     staff_chat = filters.Chat()  # filled at start-up, from the settings
     router.extra_handlers.append(

@@ -19,7 +19,7 @@ from ...db.models import Case
 from ...i18n import _, speaking
 from ..runtime import notify
 from ..runtime.turn import Deps, Markup, Turn
-from .views import build_case_keyboard, render_case_card
+from .views import build_case_keyboard, render_case_card, staff_language, team_of
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +62,14 @@ class TelegramStaffNotifier:
         return await notify.post(self.bot, place, text, markup, entities)
 
 
-def notifier_for(deps: Deps, bot) -> TelegramStaffNotifier:
-    """Telegram's notifier (tests and the console run it on the offline Bot API)."""
-    return TelegramStaffNotifier(bot, deps.settings.staff_chat_id)
+def notifier_for(deps: Deps, bot, case: Case | None = None) -> TelegramStaffNotifier:
+    """Telegram's notifier for the staff chat of the case's team (tests and the console run
+    it on the offline Bot API)."""
+    return TelegramStaffNotifier(bot, team_of(deps, case).chat_id)
 
 
 def place_of(case: Case, deps: Deps) -> StaffPlace:
-    chat_id = case.staff_chat_id or deps.settings.staff_chat_id
+    chat_id = case.staff_chat_id or team_of(deps, case).chat_id
     return StaffPlace(chat_id, case.staff_thread_id, case.staff_message_id)
 
 
@@ -114,7 +115,7 @@ async def remember_post(deps: Deps, case_id: int, place: StaffPlace, posted: int
 def refresh_card_later(turn: Turn, case: Case) -> None:
     """Show the case's new status on its card."""
     deps = turn.deps
-    with speaking(deps.catalogs, deps.settings.default_language):
+    with speaking(deps.catalogs, staff_language(deps, case)):
         text, markup = render_case_card(case, deps), build_case_keyboard(case)
     notify.staff_edit(turn, place_of(case, deps), text, markup)
 
@@ -130,7 +131,7 @@ def tell_person_later(turn: Turn, case: Case, render: Callable[[], tuple[str, Ma
         return
     with speaking(deps.catalogs, case.language):
         text, markup = render()
-    with speaking(deps.catalogs, deps.settings.default_language):
+    with speaking(deps.catalogs, staff_language(deps, case)):
         failed = _("⚠️ {number}: the message could not be delivered (the person may have "
                    "blocked the bot).").format(number=case.number)
         waiting = _("⏸ {number}: the person used quick exit. This message was not delivered: "

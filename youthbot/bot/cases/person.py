@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from ...core import cases as case_service
 from ...core import help as help_service
+from ...core.cases import blocks
 from ...core.help.directory import TOPICS
 from ...core.safety.danger import TOPIC_OF, Category
 from ...db.models import Case
@@ -24,6 +25,7 @@ from . import notify as staff
 from . import staff_alerts
 from . import views as shared_views
 from .actions import END, FEEDBACK, REOPEN, TALK, TALK_DANGER, Feedback, Whom, YesNo
+from .blocking import refuse_blocked
 from .ending import end_conversation
 from .relay import relay_edit_from_person, relay_from_person
 
@@ -61,7 +63,13 @@ async def _open(
     turn: Turn, topic: str, whom: Whom, country: str, region: str, *, urgent: bool,
     danger: str | None = None,
 ) -> None:
-    if turn.settings.staff_chat_id is None:
+    if await blocks.is_blocked(turn.session, turn.user_id):
+        await refuse_blocked(turn)
+        return
+    team = shared_views.team_at(
+        turn.deps, None if country == NOT_SAID else country, None if region == NOT_SAID else region
+    )
+    if team.chat_id is None:
         await _no_staff(turn)
         return
     try:
@@ -77,17 +85,18 @@ async def _open(
             now=turn.now,
             realert=_realert(turn),
             age_band=turn.user.age_band if turn.user is not None else None,
+            team=team.id,
         )
     except case_service.CaseAlreadyOpen as exc:
         await _already_open(turn, exc.case, urgent=urgent, danger=danger)
         return
     turn.reply(render_opened(turn, case), keyboard(end_button(), screen_buttons(turn)))
     await staff_alerts.announce_case_later(turn, case, danger=danger)
-    await _tell_if_closed_now(turn)
+    await _tell_if_closed_now(turn, case)
 
 
 def render_opened(turn: Turn, case: Case) -> str:
-    hours = shared_views.staff_hours_of(turn.deps)
+    hours = shared_views.team_of(turn.deps, case).hours
     return _(
         "💬 You are now in touch with our team. Your case number is {number}.\n\n"
         "Who answers: trained staff of the Youth Voices for Change partner organisations. They "
@@ -102,9 +111,9 @@ def render_opened(turn: Turn, case: Case) -> str:
     )
 
 
-async def _tell_if_closed_now(turn: Turn) -> None:
-    """Outside staff hours: when people are back, and the 24-hour lines at once."""
-    hours = shared_views.staff_hours_of(turn.deps)
+async def _tell_if_closed_now(turn: Turn, case: Case) -> None:
+    """Outside the team's hours: when people are back, and the 24-hour lines at once."""
+    hours = shared_views.team_of(turn.deps, case).hours
     if hours.is_open(turn.now):
         return
     back = turn.translator.format_datetime(hours.next_opening(turn.now), "short")
@@ -169,6 +178,9 @@ async def stop_command(turn: Turn) -> None:
 
 async def reopen(turn: Turn, case_id: int) -> None:
     """They pressed 🔁 Reopen within 7 days: the case is open again and needs a moderator."""
+    if await blocks.is_blocked(turn.session, turn.user_id):
+        await refuse_blocked(turn)
+        return
     try:
         case = await case_service.reopen_case(
             turn.session, case_id=case_id, user_id=turn.user_id, now=turn.now,
@@ -186,12 +198,12 @@ async def reopen(turn: Turn, case_id: int) -> None:
           "it.").format(number=case.number),
         keyboard(end_button(), screen_buttons(turn)),
     )
-    with speaking(turn.deps.catalogs, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, shared_views.staff_language(turn.deps, case)):
         note = _("🔁 {number}: the person reopened the conversation. It needs a moderator."
                  ).format(number=case.number)
     staff.post_later(turn, case, note, shared_views.build_claim_keyboard(case))
     staff.refresh_card_later(turn, case)
-    await _tell_if_closed_now(turn)
+    await _tell_if_closed_now(turn, case)
 
 
 async def give_feedback(turn: Turn, case_id: int, answer: Feedback) -> None:

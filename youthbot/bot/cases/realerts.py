@@ -35,17 +35,22 @@ async def alert_due_cases(application: Application) -> int:
     The schedule is in the database: after a restart, the first check alerts what is due.
     """
     deps = deps_of(application)
-    if deps.settings.staff_chat_id is None:
+    if not deps.settings.staff_chat_ids:
         return 0
     now = deps.clock()
     async with deps.db.session() as session:
         due = await case_staff.due_alerts(session, now=now, realert=realert_interval(deps))
-        urgent = any(case.urgent for case in due)
-        moderators = await case_staff.on_duty_moderators(session) if urgent else []
-    notifier = staff.notifier_for(deps, application.bot)
+        teams = {shared_views.team_of(deps, case).id for case in due if case.urgent}
+        moderators = {
+            team: await case_staff.on_duty_moderators(session, team=team) for team in teams
+        }
     for case in due:
-        with speaking(deps.catalogs, deps.settings.default_language):
-            text, entities = render_realert(case, now=now, moderators=moderators)
+        team = shared_views.team_of(deps, case)
+        notifier = staff.notifier_for(deps, application.bot, case)
+        with speaking(deps.catalogs, team.language):
+            text, entities = render_realert(
+                case, now=now, moderators=moderators.get(team.id, [])
+            )
             markup = shared_views.build_claim_keyboard(case)
         place = staff.place_of(case, deps)
         try:

@@ -30,13 +30,14 @@ async def refer_case(turn: Turn, case_id: int) -> None:
         turn.session, turn.deps.content.services, country=case.country, today=turn.today
     )
     services.sort(key=lambda s: (case.topic not in s.topics, not s.is_national, s.id))
-    lang = turn.settings.default_language
+    lang = shared_views.staff_language(turn.deps, case)
     rows = [button(s.name_in(lang), REFER_TO(case.id, s.id)) for s in services[:30]]
     with speaking(turn.deps.catalogs, lang):
         rows.append(button(pgettext("button", "⬅️ Back"), CARD(case.id)))
     text = staff_text(
         turn,
-        lambda: _("📨 Which service should the person of {number} receive?").format(
+        case=case,
+        render=lambda: _("📨 Which service should the person of {number} receive?").format(
             number=case.number
         ),
     )
@@ -66,7 +67,7 @@ async def refer_to(turn: Turn, case_id: int, service_id: str) -> None:
     except case_actions.AlreadyReferred:
         turn.answer(
             _("The person already received the card of {service}; it was not sent again.").format(
-                service=service.name_in(turn.settings.default_language)
+                service=service.name_in(shared_views.staff_language(turn.deps, case))
             ),
             alert=True,
         )
@@ -84,8 +85,10 @@ async def refer_to(turn: Turn, case_id: int, service_id: str) -> None:
     staff.tell_person_later(turn, case, render)
     done = staff_text(
         turn,
-        lambda: _("📨 {number}: the person received the card of {service}.").format(
-            number=case.number, service=service.name_in(turn.settings.default_language)
+        case=case,
+        render=lambda: _("📨 {number}: the person received the card of {service}.").format(
+            number=case.number,
+            service=service.name_in(shared_views.staff_language(turn.deps, case)),
         ),
     )
     turn.edit(done, _card_keyboard(turn, case))  # the case's buttons, here at hand again
@@ -97,10 +100,10 @@ async def restore_card(turn: Turn, case_id: int) -> None:
     case = await case_of(turn, case_id)
     if case is None:
         return
-    card = staff_text(turn, lambda: shared_views.render_case_card(case, turn.deps))
+    card = staff_text(turn, lambda: shared_views.render_case_card(case, turn.deps), case=case)
     turn.edit(card, _card_keyboard(turn, case))
 
 
 def _card_keyboard(turn: Turn, case: Case):
-    with speaking(turn.deps.catalogs, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, shared_views.staff_language(turn.deps, case)):
         return shared_views.build_case_keyboard(case)

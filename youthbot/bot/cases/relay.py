@@ -18,6 +18,7 @@ from ...db.models import Case
 from ...i18n import N_, _, speaking
 from ..runtime.turn import Turn
 from . import notify as staff
+from .views import staff_language
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ async def relay_edit_from_person(turn: Turn) -> bool:
     kept = await case_service.add_person_message(
         turn.session, case=case, kind="text", text=text, now=turn.now
     )
-    with speaking(turn.deps.catalogs, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, staff_language(turn.deps, case)):
         shown = _("✏️ {number} — the person edited a message. It now says:\n{text}").format(
             number=case.number, text=text
         )
@@ -142,7 +143,7 @@ async def _relay_text(turn: Turn, case: Case, text: str) -> None:
     kept = await case_service.add_person_message(
         turn.session, case=case, kind="text", text=text, now=turn.now
     )
-    with speaking(turn.deps.catalogs, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, staff_language(turn.deps, case)):
         shown = _("💬 {number} — the person wrote:\n{text}").format(number=case.number, text=text)
     staff.post_later(turn, case, shown, copy_of=kept.id)
 
@@ -152,7 +153,7 @@ async def _relay_media(turn: Turn, case: Case, kind: str) -> None:
     await case_service.add_person_message(
         turn.session, case=case, kind=kind, text=None, now=turn.now
     )
-    with speaking(turn.deps.catalogs, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, staff_language(turn.deps, case)):
         shown = _(
             "📎 {number} — the person sent {what}. It was not forwarded, for their safety. You "
             "can ask them to describe it in words."

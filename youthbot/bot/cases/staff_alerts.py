@@ -14,7 +14,7 @@ from ...core import help as help_service
 from ...core.cases import staff as case_staff
 from ...core.help.directory import Service
 from ...db.models import Case
-from ...i18n import N_, _, language_label, speaking
+from ...i18n import N_, _, current, language_label, speaking
 from ..help.emergency import describe_lines
 from ..runtime import notify
 from ..runtime.turn import Turn
@@ -31,6 +31,9 @@ from .views import (
     country_name,
     mention_moderators,
     render_case_card,
+    staff_language,
+    team_at,
+    team_of,
     topic_label,
 )
 
@@ -58,7 +61,7 @@ def hand_back_later(turn: Turn, cases: Sequence[Case]) -> None:
 
 def announce_handed_over(turn: Turn, case: Case) -> None:
     """The team is asked for a moderator; the person is told someone will continue."""
-    with speaking(turn.deps.catalogs, turn.settings.default_language):
+    with speaking(turn.deps.catalogs, staff_language(turn.deps, case)):
         text = _("🔁 {number} was handed over and needs a moderator.").format(number=case.number)
     post_later(turn, case, text, build_claim_keyboard(case))
     refresh_card_later(turn, case)
@@ -80,9 +83,12 @@ async def announce_case_later(turn: Turn, case: Case, *, danger: str | None = No
     urgent, an alert that mentions the moderators at once (saying which danger words were
     detected when `danger`, their category, opened it)."""
     deps, bot = turn.deps, turn.bot
-    moderators = await case_staff.on_duty_moderators(turn.session) if case.urgent else []
+    team = team_of(deps, case)
+    moderators = (
+        await case_staff.on_duty_moderators(turn.session, team=team.id) if case.urgent else []
+    )
     shown = await _lines_of(turn, case) if case.urgent else []
-    with speaking(deps.catalogs, deps.settings.default_language):
+    with speaking(deps.catalogs, team.language):
         title, card, markup = case_title(case), render_case_card(case, deps), build_case_keyboard(
             case
         )
@@ -92,7 +98,7 @@ async def announce_case_later(turn: Turn, case: Case, *, danger: str | None = No
     case_id, urgent = case.id, case.urgent
 
     async def send() -> None:
-        notifier = notifier_for(deps, bot)
+        notifier = notifier_for(deps, bot, case)
         try:
             place = await notifier.open_thread(title=title, text=card, markup=markup)
         except TelegramError as exc:
@@ -119,7 +125,7 @@ def render_urgent(
 ) -> str:
     """The urgent alert: why (they said so, or danger words of the kind `danger`) and the
     emergency lines the person was shown; asking for a claim when `claim`."""
-    lines = describe_lines(shown, deps.settings.default_language)
+    lines = describe_lines(shown, current().language)
     if danger is None:
         text = _("🚨 URGENT: {number} — the person said they are in danger right now. They "
                  "were shown: {lines}.").format(number=case.number, lines=lines)
@@ -147,12 +153,13 @@ async def signal_danger_later(
     arriving unasked on a watched phone could put them at risk). If they accept, an urgent
     case opens and is announced as usual.
     """
-    chat_id = turn.settings.staff_chat_id
+    deps = turn.deps
+    team = team_at(deps, country, None)
+    chat_id = team.chat_id
     if chat_id is None:
         return
-    moderators = await case_staff.on_duty_moderators(turn.session)
-    deps = turn.deps
-    with speaking(deps.catalogs, deps.settings.default_language):
+    moderators = await case_staff.on_duty_moderators(turn.session, team=team.id)
+    with speaking(deps.catalogs, team.language):
         text = _(
             "🚨 Someone has just said they are in danger right now (country: {country}, "
             "language: {language}). They were shown: {lines}. They were offered a person: if "
@@ -160,7 +167,7 @@ async def signal_danger_later(
         ).format(
             country=country_name(deps, country),
             language=language_label(turn.language),
-            lines=describe_lines(shown, deps.settings.default_language),
+            lines=describe_lines(shown, team.language),
         )
         text, entities = mention_moderators(text, moderators)
     notify.staff(turn, chat_id, text, entities=entities or None)
@@ -172,9 +179,10 @@ async def alert_urgent_later(turn: Turn, case: Case, *, danger: str | None = Non
     again: only its moderator is told, in its topic."""
     deps = turn.deps
     shown = await _lines_of(turn, case)
-    with speaking(deps.catalogs, deps.settings.default_language):
+    team = team_of(deps, case)
+    with speaking(deps.catalogs, team.language):
         if case.status == case_service.CaseStatus.OPEN:
-            moderators = await case_staff.on_duty_moderators(turn.session)
+            moderators = await case_staff.on_duty_moderators(turn.session, team=team.id)
             text, entities = mention_moderators(
                 render_urgent(case, shown, deps, danger=danger), moderators
             )

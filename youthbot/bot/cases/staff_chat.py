@@ -11,6 +11,7 @@ from telegram import Update
 from ...core import cases as case_service
 from ...core.cases import actions as case_actions
 from ...core.cases import staff as case_staff
+from ...core.cases.teams import team_of_chat
 from ...core.people.roles import is_allowed
 from ...db.models import Case
 from ...i18n import _
@@ -114,8 +115,12 @@ async def add_note(turn: Turn) -> None:
 
 
 async def list_cases(turn: Turn) -> None:
-    """/cases: the open cases, urgent first."""
-    active = await case_staff.active_cases(turn.session)
+    """/cases: the open cases of this group's team, urgent first."""
+    teams = shared_views.teams_of(turn.deps)
+    team = team_of_chat(teams, turn.chat_id) or teams[-1]
+    active = await case_staff.active_cases_of_team(
+        turn.session, team.id, fallback=team is teams[-1]
+    )
     if not active:
         turn.reply(_("No open cases. 🎉"))
         return

@@ -11,6 +11,7 @@ from ...i18n import N_, _, speaking
 from ..runtime.turn import Turn
 from . import views as shared_views
 from .relay import MEDIA_KINDS
+from .views import staff_language
 
 MODERATORS = {Role.MODERATOR}
 MAX_HISTORY_CHARS = 3500
@@ -21,12 +22,31 @@ EVENT_LABELS = {
     "closed": N_("closed:"),
     "withdrawn": N_("ended by the person"),
     "reopened": N_("reopened by the person"),
+    "flagged": N_("account flagged:"),
+    "blocked": N_("account blocked:"),
+    "unblocked": N_("account unblocked"),
+    "assigned": N_("assigned by name to a colleague"),
+    "canned": N_("canned reply sent:"),
 }
 
 
-def staff_text(turn: Turn, render) -> str:
-    """What `render` returns in the staff chat's language, whatever the moderator's own."""
-    with speaking(turn.deps.catalogs, turn.settings.default_language):
+def staff_or_admin_private(turn: Turn) -> bool:
+    """Staff lists and settings are read in a staff chat, or by an admin in private; never
+    in another group (nothing about cases is posted there). Tells the person otherwise."""
+    chat = turn.update.effective_chat
+    if chat is not None and chat.id in turn.settings.staff_chat_ids:
+        return True
+    if turn.is_private and turn.role is Role.ADMIN:
+        return True
+    if turn.is_private:
+        turn.reply(_("This works in the staff group, or for admins here."))
+    return False
+
+
+def staff_text(turn: Turn, render, *, case: Case | None = None) -> str:
+    """What `render` returns in the language of the staff chat that has `case` (the fallback
+    team's without one), whatever the moderator's own."""
+    with speaking(turn.deps.catalogs, staff_language(turn.deps, case)):
         return render()
 
 
@@ -53,8 +73,8 @@ def refuse_case_error(turn: Turn, error: case_service.CaseError) -> None:
 
 def render_history(turn: Turn, case: Case, history: list) -> list[str]:
     """The history in chunks short enough for one Telegram message each."""
-    translator = turn.deps.catalogs.get(turn.settings.default_language)
-    zone = shared_views.staff_hours_of(turn.deps).zone
+    team = shared_views.team_of(turn.deps, case)
+    translator, zone = turn.deps.catalogs.get(team.language), team.hours.zone
     lines = [_("📄 History of {number}:").format(number=case.number)]
     for item in history:
         when = translator.format_datetime(item.at, "HH:mm", tzinfo=zone)

@@ -15,10 +15,12 @@ from ...core.activities.export import parse_day
 from ...core.cases.chart import render_case_chart
 from ...core.cases.reports import CaseLabels, FigureRow, duration, figure_rows
 from ...core.cases.stats import MIN_CASES, CaseFigures, case_figures, month_range, suppressed
+from ...core.cases.teams import FALLBACK, team_of_chat
 from ...i18n import _, current, ngettext, speaking
 from ..runtime.router import STAFF, Router
 from ..runtime.turn import Turn
 from .staff_views import MODERATORS
+from .views import teams_of
 
 HEADINGS = {
     "month": lambda: _("Per month"),
@@ -105,10 +107,15 @@ def render_case_figures(figures: CaseFigures, labels: CaseLabels) -> str:
 
 
 async def show_case_figures(turn: Turn) -> None:
-    """/casestats [FROM TO]: the summary, then the chart of cases per month."""
+    """/casestats [FROM TO]: the summary, then the chart of cases per month; in a team's
+    group, that team's cases only (every team's in the fallback group)."""
     deps = turn.deps
     today = turn.now.date()
-    with speaking(deps.catalogs, deps.settings.default_language):
+    found = team_of_chat(teams_of(deps), turn.chat_id)
+    team = found.id if found is not None and found.id != FALLBACK else None
+    name = found.name if found is not None else ""
+    language = found.language if found is not None else deps.settings.default_language
+    with speaking(deps.catalogs, language):
         try:
             first, last = stats_range(turn.context.args or [], today=today)
         except ValueError:
@@ -119,15 +126,19 @@ async def show_case_figures(turn: Turn) -> None:
                 )
             )
             return
-        figures = await case_figures(turn.session, first=first, last=last)
-        turn.reply(render_case_figures(figures, CaseLabels(deps.content.countries)))
+        figures = await case_figures(turn.session, first=first, last=last, team=team)
+        text = render_case_figures(figures, CaseLabels(deps.content.countries))
+        if team is not None:
+            text = _("Team {team} only (the fallback group sees every team).").format(
+                team=name) + "\n" + text
+        turn.reply(text)
     if figures.total:
-        turn.later(lambda: _send_chart(turn, figures))
+        turn.later(lambda: _send_chart(turn, figures, language))
 
 
-async def _send_chart(turn: Turn, figures: CaseFigures) -> None:
+async def _send_chart(turn: Turn, figures: CaseFigures, language: str) -> None:
     deps = turn.deps
-    catalog = deps.catalogs.get(deps.settings.default_language)
+    catalog = deps.catalogs.get(language)
 
     def draw() -> bytes:
         from ...i18n import activate, deactivate

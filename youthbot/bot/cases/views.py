@@ -14,12 +14,25 @@ from telegram.constants import MessageEntityType
 
 from ...core import cases as case_service
 from ...core.cases.stats import LABELS as CASE_LABELS
+from ...core.cases.teams import Team, build_teams, team_for, team_named
 from ...core.help import StaffHours, parse_staff_hours
 from ...core.help.directory import Service
 from ...db.models import Case
 from ...i18n import N_, _, current, language_label, pgettext
 from ..runtime.turn import Deps, button, keyboard, url_button
-from .actions import CLAIM, CLOSE, HAND_OVER, NOTE, REFER, VIEW, Outcome
+from .actions import (
+    ASSIGN,
+    BLOCK,
+    CANNED,
+    CLAIM,
+    CLOSE,
+    FLAG,
+    HAND_OVER,
+    NOTE,
+    REFER,
+    VIEW,
+    Outcome,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +48,47 @@ OUTCOME_LABELS = {
 URL_CHANNELS = {"web": "🌐", "chat": "💬", "whatsapp": "🟢", "telegram": "✈️"}
 
 
-def staff_hours_of(deps: Deps) -> StaffHours:
+TEAMS = "cases.teams"
+
+
+def teams_of(deps: Deps) -> list[Team]:
+    """The teams with a configured chat (TEAM_CHATS), then the fallback team (STAFF_CHAT_ID,
+    DEFAULT_LANGUAGE, TIMEZONE, STAFF_HOURS); built once per application."""
+    teams = deps.extras.get(TEAMS)
+    if teams is None:
+        settings = deps.settings
+        teams = build_teams(
+            deps.content.teams,
+            chats=settings.team_chats,
+            fallback_chat=settings.staff_chat_id,
+            fallback_language=settings.default_language,
+            fallback_hours=_fallback_hours(deps),
+        )
+        deps.extras[TEAMS] = teams
+    return teams
+
+
+def team_of(deps: Deps, case: Case | None) -> Team:
+    """The team of a case (the fallback team for none, or one no longer configured)."""
+    return team_named(teams_of(deps), case.team if case is not None else None)
+
+
+def team_at(deps: Deps, country: str | None, region: str | None) -> Team:
+    """The team that answers people from this place."""
+    return team_for(teams_of(deps), country=country, region=region)
+
+
+def staff_language(deps: Deps, case: Case | None = None) -> str:
+    """The language of the staff chat that has the case (the fallback team's without one)."""
+    return team_of(deps, case).language
+
+
+def staff_hours_of(deps: Deps, team: Team | None = None) -> StaffHours:
+    """The team's hours; without a team, STAFF_HOURS in TIMEZONE (the fallback team's)."""
+    return team.hours if team is not None else teams_of(deps)[-1].hours
+
+
+def _fallback_hours(deps: Deps) -> StaffHours:
     """STAFF_HOURS in TIMEZONE; a malformed value means "always" (and is logged)."""
     settings = deps.settings
     try:
@@ -136,8 +189,9 @@ AGE_NOT_GIVEN = N_("Age: not given")
 
 def render_case_card(case: Case, deps: Deps) -> str:
     """The case card: number, topic, urgency, place, language, status. Never who it is."""
-    translator = deps.catalogs.get(deps.settings.default_language)
-    zone = staff_hours_of(deps).zone
+    team = team_of(deps, case)
+    translator = deps.catalogs.get(team.language)
+    zone = team.hours.zone
     lines = [
         (_("🚨 URGENT · Case {number}") if case.urgent else _("Case {number}")).format(
             number=case.number
@@ -154,12 +208,20 @@ def render_case_card(case: Case, deps: Deps) -> str:
         ),
         _("Status: {status}").format(status=render_status(case)),
     ]
+    if team.name:
+        lines.insert(4, _("Team: {team}").format(team=team.name))
+    if case.assigned_to is not None and case.claimed_by == case.assigned_to:
+        lines.append(_("Assigned by name to a colleague (see the topic)."))
     return "\n".join(lines)
 
 
 def build_case_keyboard(case: Case) -> InlineKeyboardMarkup:
+    flag_row = [
+        button(pgettext("button", "🚩 Flag"), FLAG(case.id)),
+        button(pgettext("button", "⛔ Block"), BLOCK(case.id)),
+    ]
     if case.status not in case_service.ACTIVE:
-        return keyboard(button(pgettext("button", "📄 History"), VIEW(case.id)))
+        return keyboard(button(pgettext("button", "📄 History"), VIEW(case.id)), flag_row)
     first = [button(pgettext("button", "📄 History"), VIEW(case.id))]
     if case.status == case_service.CaseStatus.OPEN:
         first.insert(0, button(pgettext("button", "✋ Claim"), CLAIM(case.id)))
@@ -173,6 +235,11 @@ def build_case_keyboard(case: Case) -> InlineKeyboardMarkup:
             button(pgettext("button", "🔁 Hand over"), HAND_OVER(case.id)),
             button(pgettext("button", "✅ Close"), CLOSE(case.id)),
         ],
+        [
+            button(pgettext("button", "💬 Canned reply"), CANNED(case.id)),
+            button(pgettext("button", "👤 Assign"), ASSIGN(case.id)),
+        ],
+        flag_row,
     )
 
 

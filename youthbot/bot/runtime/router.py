@@ -188,12 +188,12 @@ def chat_matches(update: Update, chats: str, settings: Settings) -> bool:
     if chats == PRIVATE:
         return chat.type == ChatType.PRIVATE
     if chats == STAFF:
-        return settings.staff_chat_id is not None and chat.id == settings.staff_chat_id
+        return chat.id in settings.staff_chat_ids
     if chats == GROUP:
         return chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
     if chats == PUBLIC_GROUP:
         return chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and (
-            chat.id != settings.staff_chat_id
+            chat.id not in settings.staff_chat_ids
         )
     return True
 
@@ -202,7 +202,7 @@ def command_filter(chats: str, settings: Settings) -> filters.BaseFilter:
     """The PTB filter of a command route's chats, so routes sharing a name in different chats
     each get their own updates (PTB runs only the first matching handler of a group). Only
     new messages: a message edited into "/borrar" is not a request."""
-    staff = filters.Chat(settings.staff_chat_id) if settings.staff_chat_id else filters.Chat()
+    staff = filters.Chat(settings.staff_chat_ids)
     where = {
         PRIVATE: filters.ChatType.PRIVATE,
         GROUP: filters.ChatType.GROUPS,

@@ -161,6 +161,7 @@ async def open_case(
     now: datetime,
     realert: timedelta,
     age_band: str | None = None,
+    team: str | None = None,
 ) -> Case:
     """A new case waiting for a moderator; CaseAlreadyOpen when the person has one."""
     existing = await find_open_case(session, user_id)
@@ -180,6 +181,7 @@ async def open_case(
         next_alert_at=now + realert,
         alerts_sent=0,
         age_band=age_band,
+        team=team,
     )
     session.add(case)
     await session.flush()

@@ -194,3 +194,36 @@ async def close_case(
     audit(
         session, actor_id=moderator_id, action="case.close", target=case.number, detail=outcome
     )
+
+
+async def assign_case(
+    session: AsyncSession,
+    *,
+    case: Case,
+    moderator_id: int,
+    assignee_id: int,
+    is_admin: bool,
+    now: datetime,
+) -> bool:
+    """Give the case to a named colleague, who then holds the claim (the one who may write to
+    the person). Who may: anyone on an unclaimed case, its claimant, or an admin. False when
+    the colleague already has it."""
+    check_may_close(case, moderator_id, is_admin=is_admin)
+    if case.status == CaseStatus.CLAIMED and case.claimed_by == assignee_id:
+        return False
+    case.status, case.claimed_by, case.claimed_at = CaseStatus.CLAIMED, assignee_id, now
+    case.assigned_to = assignee_id
+    case.next_alert_at = None
+    await count_claimed(session, case, now=now)
+    add_event(session, case, "assigned", now=now, author_id=moderator_id)
+    audit(session, actor_id=moderator_id, action="case.assign", target=case.number)
+    return True
+
+
+def record_canned(
+    session: AsyncSession, *, case: Case, moderator_id: int, reply_id: str, now: datetime
+) -> None:
+    """Which canned reply was sent (its text is kept as the staff message itself)."""
+    add_event(session, case, "canned", now=now, author_id=moderator_id, detail=reply_id)
+    audit(session, actor_id=moderator_id, action="case.canned", target=case.number,
+          detail=reply_id)

@@ -26,6 +26,7 @@ TIME_BUCKETS = (
 OVER = "over"  # longer than the last bucket
 CLAIM, REPLY, CLOSE = "claim", "reply", "close"
 NOT_SAID = "-"
+FALLBACK_TEAM = "main"  # core/cases/teams.FALLBACK (not imported: teams imports help)
 
 
 def month_of(moment: datetime) -> date:
@@ -73,6 +74,24 @@ async def add_counts(
     )
 
 
+TEAM_PREFIX = "t:"  # a team's own copy of a measure: value "team/value" (see _add_for)
+
+
+def team_measure(measure: str) -> str:
+    return TEAM_PREFIX + measure
+
+
+async def _add_for(session: AsyncSession, case: Case, counts: list[tuple[str, str, int]]) -> None:
+    """Count for the month the case opened; a case of a team (other than the fallback) is
+    counted again under its team ("t:topic", "peru/violence_home"), for /casestats there."""
+    if case.team and case.team != FALLBACK_TEAM:
+        counts = counts + [
+            (team_measure(measure), f"{case.team}/{value}", delta)
+            for measure, value, delta in counts
+        ]
+    await add_counts(session, month_of(case.opened_at), counts)
+
+
 def _urgency(urgent: bool) -> str:
     return "urgent" if urgent else "normal"
 
@@ -83,9 +102,9 @@ async def count_opened(session: AsyncSession, case: Case) -> None:
     band = await session.scalar(select(User.age_band).where(User.id == case.user_id))
     country = case.country or NOT_SAID
     region = f"{country}/{case.region}" if case.region else f"{country}/{NOT_SAID}"
-    await add_counts(
+    await _add_for(
         session,
-        month_of(case.opened_at),
+        case,
         [
             ("cases", "all", 1),
             ("topic", case.topic, 1),
@@ -100,8 +119,8 @@ async def count_opened(session: AsyncSession, case: Case) -> None:
 
 async def count_urgent(session: AsyncSession, case: Case) -> None:
     """The case became urgent after it opened: it moves from normal to urgent."""
-    await add_counts(
-        session, month_of(case.opened_at), [("urgency", "normal", -1), ("urgency", "urgent", 1)]
+    await _add_for(
+        session, case, [("urgency", "normal", -1), ("urgency", "urgent", 1)]
     )
 
 
@@ -110,7 +129,7 @@ async def count_claimed(session: AsyncSession, case: Case, *, now: datetime) -> 
     if case.first_claimed_at is not None:
         return
     case.first_claimed_at = now
-    await add_counts(session, month_of(case.opened_at), [(CLAIM, bucket(case.opened_at, now), 1)])
+    await _add_for(session, case, [(CLAIM, bucket(case.opened_at, now), 1)])
 
 
 async def count_reply(session: AsyncSession, case: Case, *, now: datetime) -> None:
@@ -118,7 +137,7 @@ async def count_reply(session: AsyncSession, case: Case, *, now: datetime) -> No
     if case.first_reply_at is not None:
         return
     case.first_reply_at = now
-    await add_counts(session, month_of(case.opened_at), [(REPLY, bucket(case.opened_at, now), 1)])
+    await _add_for(session, case, [(REPLY, bucket(case.opened_at, now), 1)])
 
 
 async def count_finished(session: AsyncSession, case: Case, *, sign: int = 1) -> None:
@@ -127,7 +146,7 @@ async def count_finished(session: AsyncSession, case: Case, *, sign: int = 1) ->
     counts = [("outcome", case.outcome or case.status, sign)]
     if case.outcome and case.closed_at is not None:
         counts.append((CLOSE, bucket(case.opened_at, case.closed_at), sign))
-    await add_counts(session, month_of(case.opened_at), counts)
+    await _add_for(session, case, counts)
 
 
 async def count_feedback(session: AsyncSession, case: Case, *, answer: str) -> None:
@@ -137,4 +156,4 @@ async def count_feedback(session: AsyncSession, case: Case, *, answer: str) -> N
     counts = [("feedback", answer, 1)]
     if case.feedback:
         counts.append(("feedback", case.feedback, -1))
-    await add_counts(session, month_of(case.opened_at), counts)
+    await _add_for(session, case, counts)

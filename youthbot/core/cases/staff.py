@@ -3,12 +3,13 @@ read (its history, the open list), whom and when to alert, and where each case l
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ...db.models import Case, CaseMessage, CaseStaffPost, User
+from ...db.models import Case, CaseMessage, CaseStaffPost, StaffMember, User
 from ..people.roles import Role
 from . import ACTIVE, CaseNotFound, CaseStatus
 
@@ -52,13 +53,64 @@ async def case_history(session: AsyncSession, case_id: int) -> list[CaseMessage]
     return list(rows)
 
 
-async def on_duty_moderators(session: AsyncSession) -> list[int]:
-    """Moderators (and admins with a stored role) to mention when a case is urgent."""
-    rows = await session.scalars(
+async def on_duty_moderators(session: AsyncSession, *, team: str | None = None) -> list[int]:
+    """Moderators (and admins with a stored role) to mention when a case is urgent: those
+    known to the case's `team` when it has any, else all of them."""
+    query = (
         select(User.id)
         .where(User.role.in_([Role.MODERATOR, Role.ADMIN]))
         .order_by(User.id)
         .limit(MAX_MENTIONS)
+    )
+    if team is not None:
+        members = query.join(StaffMember, StaffMember.user_id == User.id).where(
+            StaffMember.team == team
+        )
+        found = list(await session.scalars(members))
+        if found:
+            return found
+    return list(await session.scalars(query))
+
+
+async def team_members(
+    session: AsyncSession, team: str, *, admin_ids: Iterable[int] = ()
+) -> list[tuple[int, str]]:
+    """The team's moderators and admins (still holding the role, or named in ADMIN_IDS) and
+    their handles."""
+    staff = User.role.in_([Role.MODERATOR, Role.ADMIN])
+    if admin_ids:
+        staff = staff | StaffMember.user_id.in_(list(admin_ids))
+    rows = await session.execute(
+        select(StaffMember.user_id, StaffMember.handle)
+        .outerjoin(User, User.id == StaffMember.user_id)
+        .where(StaffMember.team == team, staff)
+        .order_by(StaffMember.handle)
+        .limit(30)
+    )
+    return [(user_id, handle) for user_id, handle in rows]
+
+
+async def note_member(
+    session: AsyncSession, *, user_id: int, team: str, handle: str, now: datetime
+) -> None:
+    """Remember how a moderator appears to their team (refreshed when they act there)."""
+    member = await session.get(StaffMember, (user_id, team))
+    if member is None:
+        session.add(StaffMember(user_id=user_id, team=team, handle=handle[:64], seen_at=now))
+    elif member.handle != handle[:64] or now - member.seen_at > timedelta(hours=1):
+        member.handle, member.seen_at = handle[:64], now
+
+
+async def active_cases_of_team(session: AsyncSession, team: str, *, fallback: bool) -> list[Case]:
+    """Open and claimed cases of one team (the fallback team's include those without one)."""
+    where = Case.team == team
+    if fallback:
+        where = where | Case.team.is_(None)
+    rows = await session.scalars(
+        select(Case)
+        .where(Case.status.in_(ACTIVE), where)
+        .order_by(Case.urgent.desc(), Case.opened_at)
+        .limit(50)
     )
     return list(rows)
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...db.models import CaseFigure
 from ...i18n import N_
-from .counts import CLAIM, CLOSE, OVER, REPLY
+from .counts import CLAIM, CLOSE, OVER, REPLY, TEAM_PREFIX
 
 MIN_CASES = 5
 SMALL = "<5"
@@ -127,13 +127,27 @@ def month_range(start: date | None, end: date | None, *, today: date) -> tuple[d
     return first, last
 
 
-async def case_figures(session: AsyncSession, *, first: date, last: date) -> CaseFigures:
-    """Every figure of the months `first`..`last`, from the counters (one query)."""
+async def case_figures(
+    session: AsyncSession, *, first: date, last: date, team: str | None = None
+) -> CaseFigures:
+    """Every figure of the months `first`..`last`, from the counters (one query): of every
+    case, or of one `team`'s (counted apart since teams exist, see case_counts._add_for)."""
+    if team is None:
+        scope = ~CaseFigure.measure.startswith(TEAM_PREFIX, autoescape=True)
+    else:
+        scope = CaseFigure.measure.startswith(TEAM_PREFIX, autoescape=True) & (
+            CaseFigure.value.startswith(f"{team}/", autoescape=True)
+        )
     rows = await session.execute(
         select(CaseFigure.month, CaseFigure.measure, CaseFigure.value, func.sum(CaseFigure.count))
-        .where(CaseFigure.month >= first, CaseFigure.month <= last)
+        .where(CaseFigure.month >= first, CaseFigure.month <= last, scope)
         .group_by(CaseFigure.month, CaseFigure.measure, CaseFigure.value)
     )
+    if team is not None:
+        rows = [
+            (month, measure.removeprefix(TEAM_PREFIX), value.removeprefix(f"{team}/"), count)
+            for month, measure, value, count in rows
+        ]
     figures = CaseFigures(first=first, last=last)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_month: dict[str, dict[date, dict[str, int]]] = defaultdict(

@@ -5,7 +5,17 @@ from .announce import Announcement, AnnouncementDelivery
 from .base import Base
 from .campaigns import Campaign
 from .case_figures import CaseFigure
-from .cases import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
+from .cases import (
+    AccountBlock,
+    AccountFlag,
+    CannedOverride,
+    Case,
+    CaseMessage,
+    CaseStaffPost,
+    OpenCase,
+    ServiceOverride,
+    StaffMember,
+)
 from .help import ServiceAlert, ServiceReview
 from .hold import HeldMessage
 from .people import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
@@ -21,6 +31,10 @@ from .quiz import (
 from .safety import DangerNotice, TrackedMessage
 
 __all__ = [
+    "AccountBlock",
+    "AccountFlag",
+    "CannedOverride",
+    "StaffMember",
     "Activity",
     "ActivityJoin",
     "ActivityReport",

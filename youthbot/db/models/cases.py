@@ -48,6 +48,10 @@ class Case(Base):
     # The person's age group when the case opened (users.AGE_BANDS), shown to staff on the
     # card: never who it is, and kept with the case as a figure.
     age_band: Mapped[str | None] = mapped_column(String(8))
+    # The team whose staff group has the case (config teams; None: the fallback team), and the
+    # colleague it was assigned to by name (who then holds the claim).
+    team: Mapped[str | None] = mapped_column(String(24))
+    assigned_to: Mapped[int | None] = mapped_column(BigInteger, info=person(NULLIFY))
 
 
 class OpenCase(Base):
@@ -107,3 +111,58 @@ class ServiceOverride(Base):
     status: Mapped[str] = mapped_column(String(12))
     set_by: Mapped[int | None] = mapped_column(BigInteger, info=person(NULLIFY))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AccountFlag(Base):
+    """A moderator's flag on the account behind a case (prank, abusive, adult posing as a
+    child): for admins to decide on a block. Staff see the case number, never who it is."""
+
+    __tablename__ = "account_flags"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True, info=person(DELETE))
+    case_number: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(String(12))
+    flagged_by: Mapped[int | None] = mapped_column(BigInteger, info=person(NULLIFY))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AccountBlock(Base):
+    """A blocked account: its case messages stop reaching staff and it cannot open cases.
+    Emergency numbers, the directory and danger-word replies are never blocked."""
+
+    __tablename__ = "account_blocks"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False, info=person(DELETE)
+    )
+    case_number: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(String(12))
+    blocked_by: Mapped[int | None] = mapped_column(BigInteger, info=person(NULLIFY))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CannedOverride(Base):
+    """An admin's wording of a canned reply in one language, winning over the file."""
+
+    __tablename__ = "canned_overrides"
+
+    reply_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    set_by: Mapped[int | None] = mapped_column(BigInteger, info=person(NULLIFY))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StaffMember(Base):
+    """A moderator or admin as their colleagues know them in a team's staff group: the handle
+    Telegram shows there (staff only; a young person never sees it), noted when they act."""
+
+    __tablename__ = "staff_members"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False, info=person(DELETE)
+    )
+    team: Mapped[str] = mapped_column(String(24), primary_key=True)
+    handle: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,6 +1,6 @@
 """campaign links: a code, a name, what the link opens and two anonymous counters
 
-Revision ID: 0012_campaign
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-04
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-04
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_campaign"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
