@@ -16,6 +16,7 @@ from ...core.activities import Status, Step
 from ...core.activities import leaders as activity_leaders
 from ...core.activities import reports as reports
 from ...core.activities import reviews as activity_reviews
+from ...core.activities.reports import ReportStep
 from ...core.people.roles import LEADERS, STAFF
 from ...db.models import Activity, ActivityReport
 from ...i18n import _, pgettext, speaking
@@ -36,6 +37,7 @@ from .actions import (
     NEW,
     OPEN,
     REPORT,
+    REPORT_GO,
     REVIEW_LIST,
     SUBMIT,
 )
@@ -225,6 +227,8 @@ def build_own_keyboard(
     reported = report is not None and report.submitted_at is not None
     if reports.can_report(activity, turn.now) and not reported:
         rows.append(button(pgettext("button", "📝 Report how it went"), REPORT(activity.id)))
+        rows.append(button(pgettext("button", "🚫 It did not take place"),
+                           REPORT_GO(activity.id, ReportStep.NOT_HELD)))
     if editable:
         rows.append(button(pgettext("button", "🚫 Cancel activity"), CANCEL(activity.id)))
     return keyboard(*rows, back_button(MINE()))
