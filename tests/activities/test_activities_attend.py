@@ -192,3 +192,5 @@ async def test_joining_late_gets_the_reminder_at_once_and_never_the_day_before(b
     assert shown[1] == HOUR_REMINDER[lang]
     assert await send_due_reminders(bot.app) == 0  # nothing repeated by the job
     assert texts(bot.api.calls, PERSONAS[lang].id) == shown
+    calls = await young.press_data(callbacks.pack("act.join", online))  # an old button again
+    assert HOUR_REMINDER[lang] not in texts(calls)

@@ -71,6 +71,8 @@ def render_link_note(turn: Turn, activity: Activity, *, may_see: bool) -> str | 
         return None
     if may_see and joins.link_is_open(activity, turn.now):
         return render_link(activity)
+    if turn.anonymous:  # their note below says when the link appears
+        return None
     if may_see:
         return _("🔗 The link to take part appears here from one hour before the start.")
     return _("🔗 Join to get the link to take part: it appears from one hour before the start.")
@@ -201,7 +203,9 @@ async def see_activity(turn: Turn, activity_id: int) -> None:
 async def join_activity(turn: Turn, activity_id: int) -> None:
     """Join, for the reminder (not for anonymous people)."""
     try:
-        await joins.join(turn.session, activity_id=activity_id, user=turn.user, now=turn.now)
+        new = await joins.join(
+            turn.session, activity_id=activity_id, user=turn.user, now=turn.now
+        )
     except NotAllowed:
         tell(turn, render_anonymous_join())
         return
@@ -211,10 +215,10 @@ async def join_activity(turn: Turn, activity_id: int) -> None:
     turn.answer(_("You have joined!"))
     await see_activity(turn, activity_id)
     activity = await joins.get_upcoming(turn.session, activity_id=activity_id, now=turn.now)
-    if activity.starts_at - turn.now <= joins.SOON_BEFORE and turn.user.notify_reminders:
+    left = activity.starts_at - turn.now
+    if new and timedelta(0) < left <= joins.SOON_BEFORE and turn.user.notify_reminders:
         # Joining within the hour: the reminder at once, as it would have come.
-        turn.reply(*render_join_reminder(turn.deps, turn.translator, activity, soon=True,
-                                         now=turn.now))
+        turn.reply(*render_join_reminder(turn.deps, turn.translator, activity, soon=True))
 
 
 async def leave_activity(turn: Turn, activity_id: int) -> None:

@@ -9,7 +9,6 @@ reminder. `send_due_reminders` is the job's body, callable directly (tests, a cr
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from telegram.ext import Application
 
@@ -48,7 +47,7 @@ async def send_due_reminders(application: Application) -> int:
     async with deps.db.session() as session:
         joiners = await joins.claim_join_reminders(session, now=now)
         leaders = await reports.claim_report_reminders(session, now=now)
-        messages = [render_reminder(deps, r, now) for r in joiners]
+        messages = [render_reminder(deps, r) for r in joiners]
         messages += [render_report_reminder(deps, r) for r in leaders]
     delivered = 0
     for chat_id, text, markup in messages:
@@ -60,12 +59,10 @@ async def send_due_reminders(application: Application) -> int:
     return delivered
 
 
-def render_reminder(
-    deps: Deps, reminder: joins.Reminder, now: datetime
-) -> tuple[int, str, Markup]:
+def render_reminder(deps: Deps, reminder: joins.Reminder) -> tuple[int, str, Markup]:
     with speaking(deps.catalogs, reminder.language) as translator:
         text, markup = render_join_reminder(
-            deps, translator, reminder.activity, soon=reminder.soon, now=now
+            deps, translator, reminder.activity, soon=reminder.soon
         )
     return reminder.user_id, text, markup
 

@@ -307,7 +307,7 @@ def render_counts(report: ActivityReport, translator: Translator) -> str:
 
 
 def render_join_reminder(
-    deps: Deps, translator: Translator, activity: Activity, *, soon: bool, now
+    deps: Deps, translator: Translator, activity: Activity, *, soon: bool
 ) -> tuple[str, Markup]:
     """A reminder to someone who joined (in the current language): the day before, or an hour
     before — with the meeting point, or the link of an online activity once it may be shown."""

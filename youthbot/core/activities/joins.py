@@ -102,13 +102,14 @@ async def is_joined(session: AsyncSession, *, activity_id: int, user_id: int) ->
     return await session.get(ActivityJoin, (activity_id, user_id)) is not None
 
 
-async def join(session: AsyncSession, *, activity_id: int, user: User, now: datetime) -> None:
-    """Join an approved upcoming activity (again: nothing changes). Anonymous: NotAllowed."""
+async def join(session: AsyncSession, *, activity_id: int, user: User, now: datetime) -> bool:
+    """Join an approved activity that is not over; True when newly joined (again: nothing
+    changes, False). Anonymous: NotAllowed."""
     if users.is_anonymous(user):
         raise NotAllowed(activity_id)
     activity = await get_upcoming(session, activity_id=activity_id, now=now)
     if await is_joined(session, activity_id=activity_id, user_id=user.id):
-        return
+        return False
     # Joining late: a reminder that is already due would only repeat what they see now.
     left = activity.starts_at - now
     session.add(
@@ -118,6 +119,7 @@ async def join(session: AsyncSession, *, activity_id: int, user: User, now: date
             soon_reminded_at=now if left <= SOON_BEFORE else None,
         )
     )
+    return True
 
 
 async def leave(session: AsyncSession, *, activity_id: int, user_id: int) -> bool:
