@@ -76,7 +76,7 @@ def field_rows(activity: Activity) -> list[list[InlineKeyboardButton]]:
     labels = {
         Step.TITLE: pgettext("button", "✏️ Title"),
         Step.KIND: pgettext("button", "✏️ Type"),
-        Step.PATHWAY: pgettext("button", "✏️ Pathway"),
+        Step.PATHWAY: pgettext("button", "✏️ What it is about"),
         Step.WHEN: pgettext("button", "✏️ Date and time"),
         Step.END: pgettext("button", "✏️ End"),
         Step.PLACE: pgettext("button", "✏️ Place"),
