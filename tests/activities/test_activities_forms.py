@@ -65,6 +65,11 @@ async def test_an_activity_that_did_not_take_place_is_reported_with_a_reason(bot
     assert all(getattr(report, column) == 0 for column in COUNT_COLUMNS)
     calls = await leader.press_data(callbacks.pack("act.rep", aid))  # final
     assert [c.method for c in calls] == ["answerCallbackQuery"]
+    calls = await leader.press_data(callbacks.pack("act.open", aid))
+    assert {"es": "No se realizó: Llovió muy fuerte y el local estaba cerrado.",
+            "en": "It did not take place: Llovió muy fuerte y el local estaba cerrado."}[lang] in (
+        texts(calls)[0])
+    assert NOT_HELD[lang] not in labels(calls)
 
 
 async def test_not_held_is_offered_on_the_first_report_step_too(bot):

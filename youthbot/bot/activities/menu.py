@@ -205,7 +205,9 @@ def render_own(
     if activity.status == Status.RETURNED and activity.review_note:
         parts.append(_("Moderator's note: {reason}").format(reason=activity.review_note))
     parts.append(render_joined(joined, turn.translator))
-    if report is not None and report.submitted_at is not None:
+    if report is not None and report.not_held:
+        parts.append(_("It did not take place: {reason}").format(reason=report.not_held_reason))
+    elif report is not None and report.submitted_at is not None:
         parts.append(_("Report sent on {date}. Thank you!").format(
             date=turn.translator.format_date(
                 report.submitted_at.astimezone(zone(turn.deps)).date(), "long"
