@@ -74,10 +74,17 @@ async def joins(bot: BotHarness) -> list[tuple[int, int]]:
         return sorted(tuple(r) for r in rows)
 
 
-async def start_registration(person: Person, bot: BotHarness) -> int:
+async def start_registration(
+    person: Person, bot: BotHarness, *, title: str | None = "Taller de prevención en el colegio"
+) -> int | None:
+    """Register → the title (the draft exists from the title on); the draft's id. With
+    `title` None only the question is asked: there is no draft yet."""
     await person.send("/menu")
     await person.press(action="act.menu")
     await person.press(action="act.new")
+    if title is None:
+        return None
+    await person.send(title)
     return (await draft_of(bot, person.id)).id
 
 
@@ -91,20 +98,29 @@ async def register_activity(
     when: str = "25/12/2026 16:00",
     place: tuple[str, str] | None = ("PE", "lima"),
     district: int = 0,
+    hours: int = 2,
+    venue: str = "Plaza de Armas, entrada de la municipalidad",
+    link: str = "https://meet.example.org/taller-prevencion",
+    description: str = "Aprendemos a reconocer ofertas engañosas y dónde pedir ayuda.",
+    group: str = "Red de Jóvenes de San Juan",
     expected: str = "40",
     submit: bool = True,
 ) -> int:
     """Walk the whole registration with valid answers; the activity's id."""
-    activity_id = await start_registration(person, bot)
-    await person.send(title)
+    activity_id = await start_registration(person, bot, title=title)
     await tap(person, "act.kind", activity_id, kind)
     await tap(person, "act.path", activity_id, pathway)
     await person.send(when)
+    await tap(person, "act.endin", activity_id, hours)
     if place is None:
         await tap(person, "act.online", activity_id)
+        await person.send(link)
     else:
         await tap(person, "act.region", activity_id, *place)
         await tap(person, "act.district", activity_id, district)
+        await person.send(venue)
+    await person.send(description)
+    await person.send(group)
     await person.send(expected)
     if submit:
         await tap(person, "act.submit", activity_id)

@@ -45,6 +45,10 @@ ERRORS = {
         "expected_number": "Escribe el número solo con cifras, por ejemplo 25.",
         "expected_whole": "Escribe un número entero, sin decimales, por ejemplo 25.",
         "expected_range": "El número de personas debe estar entre 1 y 5.000.",
+        "end_before": "Tiene que terminar después de empezar.",
+        "venue_short": "Escribe dónde se encuentran (al menos 3 caracteres).",
+        "about_short": "Cuéntales un poco más (al menos 10 caracteres).",
+        "group_short": "Escribe el nombre de tu grupo (al menos 2 letras).",
     },
     "en": {
         "title_short": "The title is too short. Please write at least 3 characters.",
@@ -61,14 +65,22 @@ ERRORS = {
         "expected_number": "Please write the number with digits only, for example 25.",
         "expected_whole": "Please write a whole number, without decimals, for example 25.",
         "expected_range": "The number of people must be between 1 and 5,000.",
+        "end_before": "It must end after it starts.",
+        "venue_short": "Please write where to meet (at least 3 characters).",
+        "about_short": "Please tell people a little more (at least 10 characters).",
+        "group_short": "Please write the name of your group (at least 2 letters).",
     },
 }
 PROMPTS = {
     "es": {
         "title": "¿Cómo se llama la actividad?",
         "kind": "¿Qué tipo de actividad es?",
-        "pathway": "¿A qué eje del programa aporta?",
+        "pathway": "¿De qué trata principalmente?",
         "when": "¿Cuándo es?",
+        "end": "¿A qué hora termina?",
+        "venue": "¿Dónde exactamente se encuentran?",
+        "description": "En una o dos frases: ¿qué va a pasar",
+        "group": "¿Qué grupo juvenil u organización la organiza?",
         "place": "¿Dónde es? Elige la región en Perú",
         "district": "¿En qué distrito de Lima Metropolitana?",
         "expected": "¿Cuántas personas esperas?",
@@ -77,8 +89,12 @@ PROMPTS = {
     "en": {
         "title": "What is the activity called?",
         "kind": "What kind of activity is it?",
-        "pathway": "Which part of the programme does it serve?",
+        "pathway": "What is it mainly about?",
         "when": "When is it?",
+        "end": "When does it end?",
+        "venue": "Where exactly do people meet?",
+        "description": "In one or two sentences: what will happen",
+        "group": "Which youth group or organisation runs it?",
         "place": "Where is it? Choose the region in Peru",
         "district": "Which district in Lima Metropolitana?",
         "expected": "How many people do you expect?",
@@ -105,7 +121,7 @@ async def expect_error(bot, person, text: str, message: str, *, step: str, field
     shown = texts(calls)
     assert len(shown) == 1 and shown[0].startswith(message), shown
     after = await draft_of(bot, person.id)
-    assert getattr(after, field) == getattr(before, field)
+    assert getattr(after, field, None) == getattr(before, field, None)
     assert await state_of(bot, person.id) == ("activity", step)
 
 
@@ -119,12 +135,13 @@ async def test_the_whole_registration_with_every_validation_error(bot, lang):
     assert len(labels(calls)) == 6  # browse, joined, register, mine, menu, help
     calls = await leader.press(action="act.new")
     assert texts(calls)[0].startswith(prompts["title"])
-    draft = await draft_of(bot, leader.id)
-    aid = draft.id
+    assert await draft_of(bot, leader.id) is None  # no draft until the first answer
 
     await expect_error(bot, leader, "ab", errors["title_short"], step="title", field="title")
     await expect_error(bot, leader, "x" * 81, errors["title_long"], step="title", field="title")
+    assert await draft_of(bot, leader.id) is None
     calls = await leader.send("  Taller   de prevención  ")
+    aid = (await draft_of(bot, leader.id)).id
     assert texts(calls)[0].startswith(prompts["kind"])
     assert len(labels(calls)) == 7 + 2  # seven types, back, cancel
 
@@ -141,8 +158,12 @@ async def test_the_whole_registration_with_every_validation_error(bot, lang):
     ]:  # fmt: skip
         await expect_error(bot, leader, text, errors[kind], step="when", field="starts_at")
     calls = await leader.send(WHEN[lang])
-    assert texts(calls)[0].startswith(prompts["place"])
+    assert texts(calls)[0].startswith(prompts["end"])
     assert (await draft_of(bot, leader.id)).starts_at == datetime(2026, 12, 25, 21, 0, tzinfo=UTC)
+    await expect_error(bot, leader, "15:00", errors["end_before"], step="end", field="ends_at")
+    calls = await leader.send("18:30")
+    assert texts(calls)[0].startswith(prompts["place"])
+    assert (await draft_of(bot, leader.id)).ends_at == datetime(2026, 12, 25, 23, 30, tzinfo=UTC)
 
     calls = await tap(leader, "act.region", aid, "PE", "lima")
     assert texts(calls)[0].startswith(prompts["district"])
@@ -151,6 +172,17 @@ async def test_the_whole_registration_with_every_validation_error(bot, lang):
     await expect_error(bot, leader, "d" * 61, errors["district_long"], step="district",
                        field="district")
     calls = await leader.send("Rímac")
+    assert texts(calls)[0].startswith(prompts["venue"])
+    assert "private home" in texts(calls)[0] or "casa particular" in texts(calls)[0]
+    await expect_error(bot, leader, "ab", errors["venue_short"], step="venue", field="venue")
+    calls = await leader.send("Parque Central, junto a la pileta")
+    assert texts(calls)[0].startswith(prompts["description"])
+    await expect_error(bot, leader, "corto", errors["about_short"], step="description",
+                       field="description")
+    calls = await leader.send("Juegos y charlas para reconocer engaños en internet.")
+    assert texts(calls)[0].startswith(prompts["group"])
+    await expect_error(bot, leader, "A", errors["group_short"], step="group", field="group_name")
+    calls = await leader.send("Red de Jóvenes del Rímac")
     assert texts(calls)[0].startswith(prompts["expected"])
 
     for text, kind in [("veinte", "expected_number"), ("2.5", "expected_whole"),
@@ -160,7 +192,9 @@ async def test_the_whole_registration_with_every_validation_error(bot, lang):
     calls = await leader.send("40")
     summary = texts(calls)[0]
     assert summary.startswith(prompts["summary"])
-    for part in ("Taller de prevención", SHOWN_DATE[lang], "Rímac, Lima Metropolitana", "40"):
+    for part in ("Taller de prevención", SHOWN_DATE[lang], "18:30", "Rímac, Lima Metropolitana",
+                 "40", "Parque Central, junto a la pileta", "Red de Jóvenes del Rímac",
+                 "Juegos y charlas para reconocer engaños en internet."):
         assert part in summary
 
     calls = await tap(leader, "act.submit", aid)
@@ -178,8 +212,7 @@ async def test_the_whole_registration_with_every_validation_error(bot, lang):
 async def test_picking_the_date_with_buttons_and_an_online_place(bot):
     clock = set_clock(bot)
     leader = await as_role(bot, LEADER, Role.LEADER)
-    aid = await start_registration(leader, bot)
-    await leader.send("Campaña en redes")
+    aid = await start_registration(leader, bot, title="Campaña en redes")
     await tap(leader, "act.kind", aid, "campaign")
     await tap(leader, "act.path", aid, "children")
     today = clock.now.astimezone(ZoneInfo("America/Lima")).date()
@@ -188,18 +221,31 @@ async def test_picking_the_date_with_buttons_and_an_online_place(bot):
     hours = [label for label in labels(calls) if ":" in label]
     assert hours[0] == "11:00" and hours[-1] == "21:00"
     calls = await tap(leader, "act.hour", aid, "20261203", 18)
+    assert texts(calls)[0].startswith(PROMPTS["es"]["end"])
+    calls = await tap(leader, "act.endin", aid, 2)
     assert "¿Dónde es?" in texts(calls)[0]
-    # after a picked day, typing only the time is enough
+    # after a picked day, typing only the time is enough; the end moves with the start
     await tap(leader, "act.go", aid, "when")
     await tap(leader, "act.day", aid, "20261204")
     calls = await leader.send("17:30")
     assert "¿Dónde es?" in texts(calls)[0]
-    assert (await draft_of(bot, leader.id)).starts_at == datetime(2026, 12, 4, 22, 30, tzinfo=UTC)
+    draft = await draft_of(bot, leader.id)
+    assert draft.starts_at == datetime(2026, 12, 4, 22, 30, tzinfo=UTC)
+    assert draft.ends_at == datetime(2026, 12, 5, 0, 30, tzinfo=UTC)
     calls = await tap(leader, "act.online", aid)
-    assert texts(calls)[0].startswith("¿Cuántas personas esperas?")
+    assert texts(calls)[0].startswith("¿Cuál es el enlace para participar")
+    for bad in ("meet.example.org/x", "http://meet.example.org/x", "https://", "https://x y.org",
+                "javascript:alert(1)"):
+        calls = await leader.send(bad)
+        assert texts(calls)[0].startswith("Eso no parece un enlace seguro."), bad
+    assert (await draft_of(bot, leader.id)).online_link is None
+    await leader.send("https://meet.example.org/campana")
+    await leader.send("Hacemos videos cortos para compartir en redes.")
+    await leader.send("Colectivo Voces")
     await tap(leader, "act.exp", aid, 30)
     draft = await draft_of(bot, leader.id)
     assert (draft.online, draft.region, draft.expected) == (True, None, 30)
+    assert draft.online_link == "https://meet.example.org/campana"
     # forged picker data: a day beyond the picker, an hour outside it, a region that is not one
     for data in (callbacks.pack("act.day", aid, "20270101"),
                  callbacks.pack("act.hour", aid, "20261203", 3),
@@ -213,8 +259,7 @@ async def test_picking_the_date_with_buttons_and_an_online_place(bot):
 async def test_back_cancel_and_resume_or_discard_the_draft(bot):
     set_clock(bot)
     leader = await as_role(bot, LEADER, Role.LEADER)
-    aid = await start_registration(leader, bot)
-    await leader.send("Diálogo con el municipio")
+    aid = await start_registration(leader, bot, title="Diálogo con el municipio")
     await tap(leader, "act.kind", aid, "dialogue")
     calls = await leader.press("⬅️ Volver")
     assert texts(calls)[0].startswith("¿Qué tipo de actividad es?")
@@ -228,20 +273,20 @@ async def test_back_cancel_and_resume_or_discard_the_draft(bot):
     calls = await leader.press(action="act.new")
     assert "Tienes una actividad sin terminar: “Diálogo con el municipio”" in texts(calls)[0]
     calls = await leader.press("▶️ Continuar")
-    assert texts(calls)[0].startswith("¿A qué eje del programa aporta?")
+    assert texts(calls)[0].startswith(PROMPTS["es"]["pathway"])
 
-    # /cancel and /menu clear the conversation, never the draft
-    await leader.send("/cancel")
+    # /cancel and /menu clear the conversation, never the draft (and /cancel says so)
+    calls = await leader.send("/cancel")
+    assert texts(calls)[0].startswith("Cancelado. Lo que ingresaste hasta ahora quedó guardado")
     assert await state_of(bot, leader.id) is None
     await leader.send("/menu")
     await leader.press(action="act.menu")
     await leader.press(action="act.new")
     calls = await leader.press("🗑 Descartar y empezar de nuevo")
     assert texts(calls)[0].startswith("¿Cómo se llama la actividad?")
-    async with bot.db.session() as session:
-        drafts = (await session.scalars(select(Activity))).all()
-    assert [d.id for d in drafts] != [aid] and len(drafts) == 1 and drafts[0].title is None
-
+    async with bot.db.session() as session:  # no empty draft: the next one starts with a title
+        assert await session.scalar(select(func.count()).select_from(Activity)) == 0
+    await leader.send("Mural en la plaza")
     await leader.press("✖️ Cancelar")
     calls = await leader.press("🗑 Descartar borrador")
     assert texts(calls)[0] == "El borrador se descartó."
@@ -252,8 +297,7 @@ async def test_back_cancel_and_resume_or_discard_the_draft(bot):
 async def test_a_draft_survives_a_restart_and_is_resumed(bot, settings):
     set_clock(bot)
     leader = await as_role(bot, LEADER, Role.LEADER)
-    aid = await start_registration(leader, bot)
-    await leader.send("Feria comunitaria")
+    aid = await start_registration(leader, bot, title="Feria comunitaria")
     await tap(leader, "act.kind", aid, "community")
     await tap(leader, "act.path", aid, "community")
 
@@ -263,6 +307,8 @@ async def test_a_draft_survives_a_restart_and_is_resumed(bot, settings):
         same = again.person(LEADER)
         # the conversation state survived: the typed date goes to the date step
         calls = await same.send("25/12/2026 16:00")
+        assert texts(calls)[0].startswith(PROMPTS["es"]["end"])
+        calls = await same.send("19:00")
         assert texts(calls)[0].startswith("¿Dónde es? Elige la región en Perú")
         # and after /menu, "register" offers the draft, which resumes where it was left
         await same.send("/menu")
@@ -273,6 +319,9 @@ async def test_a_draft_survives_a_restart_and_is_resumed(bot, settings):
         assert texts(calls)[0].startswith("¿Dónde es? Elige la región en Perú")
         await tap(same, "act.region", aid, "PE", "puno")
         await tap(same, "act.district", aid, 1)
+        await same.send("Coliseo municipal")
+        await same.send("Una feria con juegos y música sobre los derechos.")
+        await same.send("Jóvenes de Juliaca")
         await same.send("120")
         await tap(same, "act.submit", aid)
     finally:
@@ -292,12 +341,13 @@ FORM_LEFT = (
 async def test_text_half_a_day_after_a_form_was_left_is_not_taken_as_its_answer(bot):
     clock = set_clock(bot)
     leader = await as_role(bot, LEADER, Role.LEADER)
-    aid = await start_registration(leader, bot)
+    await start_registration(leader, bot, title=None)
     # Within 12 hours typed text still answers; every answer, even a wrong one, restarts them.
     clock.now += timedelta(hours=11)
     await expect_error(bot, leader, "ab", ERRORS["es"]["title_short"], step="title", field="title")
     clock.now += timedelta(hours=11)
     await leader.send("Feria comunitaria")
+    aid = (await draft_of(bot, leader.id)).id
     await tap(leader, "act.kind", aid, "community")
     await tap(leader, "act.path", aid, "community")
     assert await state_of(bot, leader.id) == ("activity", "when")
@@ -319,7 +369,7 @@ async def test_text_half_a_day_after_a_form_was_left_is_not_taken_as_its_answer(
     assert "“Feria comunitaria”" in texts(calls)[0]
     await leader.press("▶️ Continuar")
     calls = await leader.send("25/12/2026 16:00")
-    assert texts(calls)[0].startswith(PROMPTS["es"]["place"])
+    assert texts(calls)[0].startswith(PROMPTS["es"]["end"])
 
 
 async def test_moderators_send_back_and_approve_and_leaders_are_told_in_their_language(bot):

@@ -29,20 +29,29 @@ from youthbot.db.models import User
 
 DETAILS = {
     "es": ["📌 Taller de prevención en el colegio", "Tipo: Taller",
-           "Eje: Niñas, niños y adolescentes", "📅 viernes, 25 de diciembre de 2026, 16:00",
-           "📍 Cercado de Lima, Lima Metropolitana, Perú"],
+           "De qué trata: chicas y chicos que alzan su voz",
+           "📅 viernes, 25 de diciembre de 2026, 16:00 a 18:00",
+           "📍 Cercado de Lima, Lima Metropolitana, Perú",
+           "🚩 Punto de encuentro: Plaza de Armas, entrada de la municipalidad",
+           "👥 Organiza: Red de Jóvenes de San Juan",
+           "Aprendemos a reconocer ofertas engañosas y dónde pedir ayuda."],
     "en": ["📌 Taller de prevención en el colegio", "Type: Workshop",
-           "Pathway: Children and adolescents", "📅 Friday, December 25, 2026, 16:00",
-           "📍 Cercado de Lima, Lima Metropolitana, Peru"],
+           "What it is about: young people speaking out",
+           "📅 Friday, December 25, 2026, 16:00 to 18:00",
+           "📍 Cercado de Lima, Lima Metropolitana, Peru",
+           "🚩 Meeting point: Plaza de Armas, entrada de la municipalidad",
+           "👥 Organised by: Red de Jóvenes de San Juan",
+           "Aprendemos a reconocer ofertas engañosas y dónde pedir ayuda."],
 }  # fmt: skip
-JOINED = {"es": "✅ Te uniste. Te lo recordaré el día anterior.",
-          "en": "✅ You have joined. I will remind you the day before."}
+JOINED = {"es": "✅ Te uniste. Te lo recordaré el día anterior y una hora antes.",
+          "en": "✅ You have joined. I will remind you the day before and one hour before."}
 REMINDER = {
     "es": "⏰ Recordatorio: “Taller de prevención en el colegio” es el viernes, 25 de "
-          "diciembre de 2026, 16:00, en Cercado de Lima, Lima Metropolitana, Perú. ¡Nos vemos "
-          "ahí!",
+          "diciembre de 2026, 16:00 a 18:00, en Cercado de Lima, Lima Metropolitana, Perú. "
+          "¡Nos vemos ahí!\n\n🚩 Punto de encuentro: Plaza de Armas, entrada de la municipalidad",
     "en": "⏰ Reminder: “Taller de prevención en el colegio” is coming up on Friday, December "
-          "25, 2026, 16:00, at Cercado de Lima, Lima Metropolitana, Peru. See you there!",
+          "25, 2026, 16:00 to 18:00, at Cercado de Lima, Lima Metropolitana, Peru. See you "
+          "there!\n\n🚩 Meeting point: Plaza de Armas, entrada de la municipalidad",
 }
 
 

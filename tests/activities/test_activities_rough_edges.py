@@ -19,11 +19,11 @@ PERU = {"es": "Perú", "en": "Peru"}
 async def to_the_place_step(bot, lang):
     set_clock(bot)
     leader = await as_role(bot, LEADERS[lang], Role.LEADER)
-    aid = await start_registration(leader, bot)
-    await leader.send("Taller de prevención")
+    aid = await start_registration(leader, bot, title="Taller de prevención")
     await tap(leader, "act.kind", aid, "workshop")
     await tap(leader, "act.path", aid, "children")
-    calls = await leader.send("25/12/2026 16:00")
+    await leader.send("25/12/2026 16:00")
+    calls = await tap(leader, "act.endin", aid, 2)
     assert texts(calls)[0].startswith(WHERE[lang])
     return leader, aid, calls
 

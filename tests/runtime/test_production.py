@@ -300,8 +300,12 @@ async def test_two_applications_on_one_database_carry_an_activity_draft(replicas
         lambda: tap(leader, "act.kind", draft["id"], "community"),
         lambda: tap(leader, "act.path", draft["id"], "community"),
         lambda: leader.send("25/12/2026 16:00"),
+        lambda: leader.send("18:00"),
         lambda: tap(leader, "act.region", draft["id"], "PE", "puno"),
         lambda: tap(leader, "act.district", draft["id"], 1),
+        lambda: leader.send("Coliseo municipal"),
+        lambda: leader.send("Una feria con juegos y música sobre los derechos."),
+        lambda: leader.send("Jóvenes de Juliaca"),
         lambda: leader.send("120"),
         lambda: tap(leader, "act.submit", draft["id"]),
     ]
@@ -309,7 +313,7 @@ async def test_two_applications_on_one_database_carry_an_activity_draft(replicas
     for index, step in enumerate(steps):
         replicas.switch(leader)
         await step()
-        if index == 2:
+        if index == 3:  # the draft exists from its title on
             async with database.session() as session:
                 draft["id"] = await session.scalar(
                     select(Activity.id).where(Activity.leader_id == LEADER.id)

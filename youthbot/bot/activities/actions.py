@@ -55,6 +55,8 @@ REGION = Action("act.region", activity=int, country=str, region=str)
 ONLINE = Action("act.online", activity=int)
 DISTRICT = Action("act.district", activity=int, index=int)
 EXPECTED = Action("act.exp", activity=int, expected=int)
+END_AFTER = Action("act.endin", activity=int, hours=int)
+SAME_GROUP = Action("act.group", activity=int)
 
 # The report after an activity.
 REPORT = Action("act.rep", activity=int)
@@ -63,6 +65,7 @@ REPORT_ZERO = Action("act.rzero", activity=int, step=ReportStep)
 REPORT_CONSENT = Action("act.rconsent", activity=int, agreed=YesNo)
 REPORT_SEND = Action("act.rsend", activity=int)
 REPORT_STOP = Action("act.rstop", activity=int)
+REPORT_CONFIRM = Action("act.rsure", activity=int)
 
 # Staff review.
 REVIEW_LIST = Action("act.review")

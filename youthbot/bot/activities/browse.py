@@ -7,6 +7,8 @@ kindly that they can simply go, or ask their group leader.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ...core.activities import joins as joins
 from ...core.errors import NotAllowed, NotFound
 from ...db.models import Activity
@@ -15,18 +17,65 @@ from ..runtime.paging import is_page, paged_rows
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
 from .actions import AREA, AREAS, BROWSE, JOIN, JOINED, LEAVE, MENU, SEE
-from .views import back_button, find_country, region_name, render_details, short_when, tell
+from .views import (
+    back_button,
+    find_country,
+    region_name,
+    render_details,
+    render_join_reminder,
+    render_link,
+    short_when,
+    tell,
+    zone,
+)
 
 PAGE = 8
 ONLINE = "-"
 
 
-def render_anonymous_join() -> str:
+def render_anonymous_join(activity: Activity | None = None) -> str:
+    """Why there is no join button, and how to take part anyway (online: the link here)."""
+    if activity is not None and activity.online:
+        return _(
+            "To join through the bot we would need to keep a note that you joined, and we "
+            "keep nothing about you (because you are under 14, or chose not to share data). "
+            "You can still take part: the link appears here from one hour before the start. "
+            "Ask your group leader or an adult you trust if you have questions."
+        )
     return _(
         "To join through the bot we would need to keep a note that you joined, and we keep "
         "nothing about you (because you are under 14, or chose not to share data). You can "
         "still go: just turn up, or ask your group leader."
     )
+
+
+def render_joined_note(turn: Turn, activity: Activity) -> str:
+    """What a person who joined is told: which reminders are still to come."""
+    if not turn.user.notify_reminders:
+        return _("✅ You have joined. (Reminders are off in your settings.)")
+    left = activity.starts_at - turn.now
+    if left <= timedelta(0):
+        return _("✅ You have joined. It has already started.")
+    if left <= joins.SOON_BEFORE:
+        return _("✅ You have joined. It starts very soon, at {time}.").format(
+            time=turn.translator.format_datetime(activity.starts_at, "HH:mm",
+                                                 tzinfo=zone(turn.deps)))
+    if left <= joins.REMINDER_BEFORE:
+        return _("✅ You have joined. I will remind you one hour before.")
+    return _("✅ You have joined. I will remind you the day before and one hour before.")
+
+
+def render_link_note(turn: Turn, activity: Activity, *, may_see: bool) -> str | None:
+    """An online activity's link, only near the start and only for those who may see it."""
+    if not activity.online:
+        return None
+    if may_see and joins.link_is_open(activity, turn.now):
+        return render_link(activity)
+    if turn.anonymous:  # their note below says when the link appears
+        return None
+    if may_see:
+        return _("🔗 The link to take part appears here from one hour before the start.")
+    return _("🔗 Join to get the link to take part: it appears from one hour before the start.")
 
 
 def render_closed() -> str:
@@ -67,19 +116,20 @@ async def show_activity(turn: Turn, activity: Activity) -> None:
     """An activity as a young person sees it, with join or leave."""
     parts = [render_details(turn.deps, turn.translator, activity)]
     rows = []
+    joined = not turn.anonymous and await joins.is_joined(
+        turn.session, activity_id=activity.id, user_id=turn.user_id
+    )
+    parts.append(render_link_note(turn, activity, may_see=turn.anonymous or joined))
     if turn.anonymous:
-        parts.append(render_anonymous_join())
-    elif await joins.is_joined(turn.session, activity_id=activity.id, user_id=turn.user_id):
-        if turn.user.notify_reminders:
-            parts.append(_("✅ You have joined. I will remind you the day before."))
-        else:
-            parts.append(_("✅ You have joined. (Reminders are off in your settings.)"))
+        parts.append(render_anonymous_join(activity))
+    elif joined:
+        parts.append(render_joined_note(turn, activity))
         # Not "leave"/"exit": it sits near 🚪 Quick exit in people's minds, and does another thing.
         rows.append(button(pgettext("button", "I'm not going any more"), LEAVE(activity.id)))
     else:
         rows.append(button(pgettext("button", "✅ Join"), JOIN(activity.id)))
     rows.append(back_button(AREA(*area_args(activity), 0)))
-    turn.edit("\n\n".join(parts), keyboard(*rows))
+    turn.edit("\n\n".join(p for p in parts if p), keyboard(*rows))
 
 
 async def browse(turn: Turn) -> None:
@@ -153,7 +203,9 @@ async def see_activity(turn: Turn, activity_id: int) -> None:
 async def join_activity(turn: Turn, activity_id: int) -> None:
     """Join, for the reminder (not for anonymous people)."""
     try:
-        await joins.join(turn.session, activity_id=activity_id, user=turn.user, now=turn.now)
+        new = await joins.join(
+            turn.session, activity_id=activity_id, user=turn.user, now=turn.now
+        )
     except NotAllowed:
         tell(turn, render_anonymous_join())
         return
@@ -162,6 +214,11 @@ async def join_activity(turn: Turn, activity_id: int) -> None:
         return
     turn.answer(_("You have joined!"))
     await see_activity(turn, activity_id)
+    activity = await joins.get_upcoming(turn.session, activity_id=activity_id, now=turn.now)
+    left = activity.starts_at - turn.now
+    if new and timedelta(0) < left <= joins.SOON_BEFORE and turn.user.notify_reminders:
+        # Joining within the hour: the reminder at once, as it would have come.
+        turn.reply(*render_join_reminder(turn.deps, turn.translator, activity, soon=True))
 
 
 async def leave_activity(turn: Turn, activity_id: int) -> None:

@@ -3,6 +3,8 @@ expected participants. Button data is checked again before anything is stored.""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ...core import activities as acts
 from ...core.activities import Step
 from ...core.activities import leaders as activity_leaders
@@ -11,9 +13,22 @@ from ...core.people.roles import LEADERS
 from ..runtime.paging import is_page
 from ..runtime.router import Router
 from ..runtime.turn import Turn
-from .actions import COUNTRY, DAY, DISTRICT, EXPECTED, HOUR, KIND, ONLINE, PATHWAY, PLACES, REGION
+from .actions import (
+    COUNTRY,
+    DAY,
+    DISTRICT,
+    END_AFTER,
+    EXPECTED,
+    HOUR,
+    KIND,
+    ONLINE,
+    PATHWAY,
+    PLACES,
+    REGION,
+    SAME_GROUP,
+)
 from .flow import advance, load_own, show_step
-from .steps import PICK_HOURS, picked_day
+from .steps import PICK_HOURS, QUICK_LENGTHS, picked_day
 from .views import default_country, error_text, find_country, tell
 
 
@@ -52,8 +67,32 @@ async def choose_hour(turn: Turn, activity_id: int, token: str, hour: int) -> No
         tell(turn, error_text(DateInvalid("past")))
         return
     if activity := await load_own(turn, activity_id):
-        activity.starts_at = starts_at
+        acts.move_start(activity, starts_at)
         await advance(turn, activity, Step.WHEN)
+
+
+async def choose_length(turn: Turn, activity_id: int, hours: int) -> None:
+    """How long it lasts, from the quick buttons: the end."""
+    if hours not in QUICK_LENGTHS:
+        turn.stale(alert=True)
+    elif (activity := await load_own(turn, activity_id)) and activity.starts_at is not None:
+        activity.ends_at = activity.starts_at + timedelta(hours=hours)
+        await advance(turn, activity, Step.END)
+    elif activity is not None:
+        await show_step(turn, activity, Step.WHEN)
+
+
+async def choose_same_group(turn: Turn, activity_id: int) -> None:
+    """The organising group of the leader's last activity, again."""
+    activity = await load_own(turn, activity_id)
+    if activity is None:
+        return
+    group = await activity_leaders.last_group(turn.session, leader_id=turn.user_id)
+    if group is None:
+        turn.stale(alert=True)
+        return
+    activity.group_name = group
+    await advance(turn, activity, Step.GROUP)
 
 
 async def choose_country(turn: Turn, activity_id: int, country_id: str) -> None:
@@ -128,3 +167,5 @@ def register_choices(router: Router) -> None:
     router.button(ONLINE, roles=LEADERS)(choose_online)
     router.button(DISTRICT, roles=LEADERS)(choose_district)
     router.button(EXPECTED, roles=LEADERS)(choose_expected)
+    router.button(END_AFTER, roles=LEADERS)(choose_length)
+    router.button(SAME_GROUP, roles=LEADERS)(choose_same_group)

@@ -81,7 +81,10 @@ async def show_step(
     if day is not None:
         data["day"] = day.isoformat()
     await turn.set_state(FLOW, step, **data)
-    text, rows = prompt(turn, activity, step, day=day, country=country, page=page)
+    group = None
+    if step is Step.GROUP and activity.leader_id is not None:
+        group = await activity_leaders.last_group(turn.session, leader_id=activity.leader_id)
+    text, rows = prompt(turn, activity, step, day=day, country=country, page=page, group=group)
     turn.edit(text, keyboard(*rows, footer(activity, step)))
 
 
@@ -101,6 +104,9 @@ async def show_edit(turn: Turn, activity: Activity, *, note: str | None = None) 
     ]
     if note:
         parts.insert(0, note)
+    if activity.status == Status.APPROVED:
+        parts.append(_("Changing what young people see sends it back for review; the expected "
+                       "number does not."))
     rows = field_rows(activity)
     if activity.status == Status.RETURNED:
         again = button(pgettext("button", "📤 Send for review again"), SUBMIT(activity.id))
@@ -112,11 +118,15 @@ async def advance(turn: Turn, activity: Activity, done: Step) -> None:
     """After a step: the district after a region; the next empty step of a draft; or, when
     editing, the activity again (an approved one goes back to review)."""
     activity.updated_at = turn.now
-    if activity.status != Status.DRAFT and activity_leaders.changed(activity, now=turn.now):
+    seen = done not in acts.UNSEEN
+    if activity.status != Status.DRAFT and activity_leaders.changed(
+        activity, now=turn.now, seen=seen
+    ):
         alert_staff(turn, activity, changed=True)
     if done is Step.PLACE and not activity.online:
         await show_step(turn, activity, Step.DISTRICT)
-    elif activity.status == Status.DRAFT:
+    elif activity.status == Status.DRAFT or acts.next_step(activity) is not Step.SUMMARY:
+        # an edit that leaves a part empty (a new place needs its meeting point) asks it next
         await show_step(turn, activity, acts.next_step(activity))
     else:
         await show_edit(turn, activity, note=render_saved(activity))

@@ -20,6 +20,7 @@ class ReportFormStep(StrEnum):
     PHOTO = "report.photo"
     CONSENT = "report.consent"
     SUMMARY = "report.summary"
+    NOT_HELD = "report.not_held"
 
     @classmethod
     def at(cls, step: ReportStep) -> ReportFormStep:

@@ -16,6 +16,7 @@ from ...core.activities import Status, Step
 from ...core.activities import leaders as activity_leaders
 from ...core.activities import reports as reports
 from ...core.activities import reviews as activity_reviews
+from ...core.activities.reports import ReportStep
 from ...core.people.roles import LEADERS, STAFF
 from ...db.models import Activity, ActivityReport
 from ...i18n import _, pgettext, speaking
@@ -37,6 +38,7 @@ from .actions import (
     NEW,
     OPEN,
     REPORT,
+    REPORT_GO,
     REVIEW_LIST,
     SUBMIT,
 )
@@ -204,7 +206,9 @@ def render_own(
     if activity.status == Status.RETURNED and activity.review_note:
         parts.append(_("Moderator's note: {reason}").format(reason=activity.review_note))
     parts.append(render_joined(joined, turn.translator))
-    if report is not None and report.submitted_at is not None:
+    if report is not None and report.not_held:
+        parts.append(_("It did not take place: {reason}").format(reason=report.not_held_reason))
+    elif report is not None and report.submitted_at is not None:
         parts.append(_("Report sent on {date}. Thank you!").format(
             date=turn.translator.format_date(
                 report.submitted_at.astimezone(zone(turn.deps)).date(), "long"
@@ -226,6 +230,8 @@ def build_own_keyboard(
     reported = report is not None and report.submitted_at is not None
     if reports.can_report(activity, turn.now) and not reported:
         rows.append(button(pgettext("button", "📝 Report how it went"), REPORT(activity.id)))
+        rows.append(button(pgettext("button", "🚫 It did not take place"),
+                           REPORT_GO(activity.id, ReportStep.NOT_HELD)))
     if activity.status == Status.APPROVED and activity.starts_at and activity.starts_at > turn.now:
         rows.append(poster_button(activity.id))
     if editable:

@@ -15,6 +15,7 @@ from ...core.activities import Status, Step
 from ...core.activities import leaders as activity_leaders
 from ...core.activities.dates import DateInvalid, parse_start
 from ...core.people.roles import LEADERS
+from ...db.models import Activity
 from ...i18n import N_, _, pgettext
 from ..people.views import menu_button
 from ..runtime.router import Router
@@ -22,14 +23,25 @@ from ..runtime.turn import Turn, button, keyboard
 from . import choices as activity_choices
 from .actions import DISCARD, EDIT, GO, MENU, MINE, NEW, RESUME, STOP, SUBMIT, YesNo
 from .flow import advance, alert_staff, load_own, reprompt, show_edit, show_step
-from .views import FLOW, activities_button, back_button, default_country, error_text
+from .views import (
+    FLOW,
+    activities_button,
+    back_button,
+    default_country,
+    error_text,
+    zone,
+)
 
 # Typed answers -------------------------------------------------------------------------
 
 
 async def typed_answer(turn: Turn, step: Step, data: dict) -> None:
     """Typed text at a registration step: validate, store, go on — or explain and stay."""
-    activity = await load_own(turn, int(data.get("activity_id", 0)))
+    activity_id = int(data.get("activity_id", 0))
+    if activity_id == 0 and step is Step.TITLE:
+        await first_title(turn)
+        return
+    activity = await load_own(turn, activity_id)
     if activity is None:
         await turn.clear_state()
         return
@@ -38,10 +50,20 @@ async def typed_answer(turn: Turn, step: Step, data: dict) -> None:
         if step is Step.TITLE:
             activity.title = acts.clean_title(turn.text)
         elif step in (Step.WHEN, Step.HOUR):
-            activity.starts_at = read_start(turn, day)
+            acts.move_start(activity, read_start(turn, day))
             step = Step.WHEN
+        elif step is Step.END:
+            activity.ends_at = acts.check_end(activity, read_end(turn, activity))
         elif step is Step.DISTRICT:
             activity.district = acts.clean_district(turn.text)
+        elif step is Step.VENUE and activity.online:
+            activity.online_link = acts.clean_link(turn.text)
+        elif step is Step.VENUE:
+            activity.venue = acts.clean_venue(turn.text)
+        elif step is Step.DESCRIPTION:
+            activity.description = acts.clean_about(turn.text)
+        elif step is Step.GROUP:
+            activity.group_name = acts.clean_group(turn.text)
         elif step is Step.EXPECTED:
             activity.expected = acts.parse_expected(turn.text)
         else:
@@ -50,7 +72,35 @@ async def typed_answer(turn: Turn, step: Step, data: dict) -> None:
     except (acts.InvalidInput, DateInvalid) as error:
         reprompt(turn, activity, step, error_text(error), day)
         return
+    except acts.Incomplete:  # an end before any start (an edit of an old activity)
+        await show_step(turn, activity, Step.WHEN)
+        return
     await advance(turn, activity, step)
+
+
+async def first_title(turn: Turn) -> None:
+    """The first answer of a new registration: only now is the draft created, so pressing
+    Register and then Back (or /cancel) leaves nothing behind."""
+    empty = Activity(id=0, status=Status.DRAFT, online=False)
+    try:
+        title = acts.clean_title(turn.text)
+    except acts.InvalidInput as error:
+        reprompt(turn, empty, Step.TITLE, error_text(error), None)
+        return
+    draft = await activity_leaders.start_draft(
+        turn.session, leader_id=turn.user_id,
+        country=default_country(turn.deps, turn.country), now=turn.now,
+    )
+    draft.title = title
+    await advance(turn, draft, Step.TITLE)
+
+
+def read_end(turn: Turn, activity: Activity) -> datetime:
+    """The typed end: a time alone is on the day the activity starts."""
+    if activity.starts_at is None:
+        raise acts.Incomplete(Step.WHEN)
+    day = activity.starts_at.astimezone(zone(turn.deps)).date()
+    return read_start(turn, day)
 
 
 def read_start(turn: Turn, day: date | None) -> datetime:
@@ -70,6 +120,9 @@ def read_start(turn: Turn, day: date | None) -> datetime:
 async def register_activity(turn: Turn) -> None:
     """Start a new draft, or offer to continue (or discard) the one already there."""
     draft = await activity_leaders.find_draft(turn.session, leader_id=turn.user_id)
+    if draft is not None and draft.title is None:  # an empty draft of an older version
+        await activity_leaders.discard(turn.session, draft)
+        draft = None
     if draft is not None:
         title = draft.title or _("(no title yet)")
         turn.edit(
@@ -85,11 +138,12 @@ async def register_activity(turn: Turn) -> None:
             ),
         )
         return
-    country = default_country(turn.deps, turn.country)
-    draft = await activity_leaders.start_draft(
-        turn.session, leader_id=turn.user_id, country=country, now=turn.now
-    )
-    await show_step(turn, draft, Step.TITLE)
+    await ask_first_title(turn)
+
+
+async def ask_first_title(turn: Turn) -> None:
+    """The title of a new activity; the draft is created with the answer (first_title)."""
+    await show_step(turn, Activity(id=0, status=Status.DRAFT, online=False), Step.TITLE)
 
 
 async def resume_draft(turn: Turn, activity_id: int) -> None:
@@ -113,10 +167,7 @@ async def discard_draft(turn: Turn, activity_id: int, restart: YesNo) -> None:
         return
     await turn.clear_state()
     if restart is YesNo.YES:
-        draft = await activity_leaders.start_draft(
-            turn.session, leader_id=turn.user_id, country=activity.country, now=turn.now
-        )
-        await show_step(turn, draft, Step.TITLE)
+        await ask_first_title(turn)
         return
     turn.edit(_("The draft was discarded."), keyboard([activities_button(), menu_button()]))
 
@@ -171,6 +222,10 @@ async def submit_activity(turn: Turn, activity_id: int) -> None:
 async def stop_registration(turn: Turn, activity_id: int) -> None:
     """Cancel during registration: the draft is kept until discarded."""
     await turn.clear_state()
+    if activity_id == 0:  # nothing typed yet: there is no draft
+        turn.edit(_("Stopped. Nothing was saved."),
+                  keyboard([activities_button(), menu_button()]))
+        return
     turn.edit(
         _("Stopped. Your draft is saved: press “Register an activity” to continue it, or "
           "discard it now."),

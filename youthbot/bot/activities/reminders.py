@@ -1,4 +1,5 @@
-"""Reminders: the day before an activity to those who joined, the day after to its leader.
+"""Reminders: the day before and an hour before an activity to those who joined (the hour one
+carries an online activity's link), the day after to its leader.
 
 Nothing is scheduled in memory: a periodic job asks the database what is due, marks it sent
 in one UPDATE and then sends it, so a restart (or another replica) neither loses nor repeats a
@@ -14,14 +15,15 @@ from telegram.ext import Application
 from ...core.activities import joins as joins
 from ...core.activities import reports as reports
 from ...i18n import _, pgettext, speaking
+from ..runtime import notify
 from ..runtime.turn import Deps, Markup, button, deps_of, keyboard
-from .actions import REPORT, SEE
-from .views import deliver, place_text, when_text
+from .actions import REPORT
+from .views import render_join_reminder
 
 logger = logging.getLogger(__name__)
 
 JOB_NAME = "activity-reminders"
-INTERVAL_SECONDS = 600
+INTERVAL_SECONDS = 300  # the hour-before reminder goes out 55 to 60 minutes before
 
 
 async def schedule(application: Application) -> None:
@@ -45,27 +47,23 @@ async def send_due_reminders(application: Application) -> int:
     async with deps.db.session() as session:
         joiners = await joins.claim_join_reminders(session, now=now)
         leaders = await reports.claim_report_reminders(session, now=now)
-        messages = [render_join_reminder(deps, r) for r in joiners]
+        messages = [render_reminder(deps, r) for r in joiners]
         messages += [render_report_reminder(deps, r) for r in leaders]
     delivered = 0
     for chat_id, text, markup in messages:
         # a reminder for someone who used quick exit is dropped, not kept
-        delivered += await deliver(deps, application.bot, chat_id, text, markup, keep=False)
+        outcome = await notify.deliver(deps, application.bot, chat_id, text, markup, keep=False)
+        delivered += outcome is notify.Outcome.SENT
     if messages:
         logger.info("activity reminders: %s due, %s delivered", len(messages), delivered)
     return delivered
 
 
-def render_join_reminder(deps: Deps, reminder: joins.Reminder) -> tuple[int, str, Markup]:
-    activity = reminder.activity
+def render_reminder(deps: Deps, reminder: joins.Reminder) -> tuple[int, str, Markup]:
     with speaking(deps.catalogs, reminder.language) as translator:
-        text = _("⏰ Reminder: “{title}” is coming up on {when}, at {place}. See you there!")
-        text = text.format(
-            title=activity.title,
-            when=when_text(deps, translator, activity),
-            place=place_text(deps, activity),
+        text, markup = render_join_reminder(
+            deps, translator, reminder.activity, soon=reminder.soon
         )
-        markup = keyboard(button(pgettext("button", "See the activity"), SEE(activity.id)))
     return reminder.user_id, text, markup
 
 

@@ -21,6 +21,7 @@ from .actions import (
     MINE,
     OPEN,
     REPORT,
+    REPORT_CONFIRM,
     REPORT_CONSENT,
     REPORT_GO,
     REPORT_SEND,
@@ -63,7 +64,16 @@ def report_prompt(
             "girls/women, boys/men, other or not said. For example: 5 3 0"
         ).format(title=activity.title, number=BANDS.index(step) + 1, band=_(BAND_LABELS[step]))
         zero = button(pgettext("button", "Nobody of this age (0 0 0)"), REPORT_ZERO(aid, step))
+        if step is ReportStep.UNDER12:
+            not_held = button(pgettext("button", "🚫 It did not take place"),
+                              REPORT_GO(aid, ReportStep.NOT_HELD))
+            return text, [[zero], [not_held]]
         return text, [[zero]]
+    if step is ReportStep.NOT_HELD:
+        return _(
+            "Sorry it did not work out. Why did “{title}” not take place? A few words are "
+            "enough, for example “heavy rain, nobody could come” or “the school was closed”."
+        ).format(title=activity.title), []
     if step is ReportStep.DESCRIPTION:
         text = _("In a few words, what happened and what came out of it? "
                  "(up to {maximum} characters)")
@@ -134,6 +144,11 @@ async def typed_report(turn: Turn, step: ReportStep, data: dict) -> None:
             reports.set_band(report, step, reports.parse_counts(turn.text))
         elif step is ReportStep.DESCRIPTION:
             report.description = reports.clean_description(turn.text)
+        elif step is ReportStep.NOT_HELD:
+            reports.report_not_held(report, reason=turn.text, now=turn.now)
+            await turn.clear_state()
+            show_not_held(turn, activity)
+            return
         elif step is ReportStep.PHOTO and turn.update.effective_message.photo:
             reports.keep_photo(report, turn.update.effective_message.photo[-1].file_id)
         else:
@@ -204,12 +219,52 @@ def register(router: Router) -> None:
     register_endings(router)
 
 
+def show_not_held(turn: Turn, activity: Activity) -> None:
+    turn.reply(
+        _("Thank you for telling us. “{title}” is recorded as not having taken place, with "
+          "your reason.").format(title=activity.title),
+        keyboard([button(pgettext("button", "🗂 My activities"), MINE()), menu_button()]),
+    )
+
+
+def ask_surprising(turn: Turn, activity: Activity, report: ActivityReport) -> None:
+    """Far more people than expected: ask before sending, with confirm and correct."""
+    count = reports.total(report)
+    # the total is at least SURPRISE_MARGIN, so never one person
+    text = _("Did {total} people take part? You expected {expected}.").format(
+        total=turn.translator.format_number(count),
+        expected=turn.translator.format_number(activity.expected),
+    )
+    turn.edit(
+        text,
+        keyboard(
+            button(pgettext("button", "✅ Yes, {total} is right").format(
+                total=turn.translator.format_number(count)), REPORT_CONFIRM(activity.id)),
+            button(pgettext("button", "✏️ No, correct the numbers"),
+                   REPORT_GO(activity.id, ReportStep.UNDER12)),
+        ),
+    )
+
+
 async def send_report(turn: Turn, activity_id: int) -> None:
+    """Send the report, unless its total is surprising: then ask first."""
+    await finish_report(turn, activity_id, confirmed=False)
+
+
+async def send_confirmed_report(turn: Turn, activity_id: int) -> None:
+    """The leader confirmed a surprising total: send the report."""
+    await finish_report(turn, activity_id, confirmed=True)
+
+
+async def finish_report(turn: Turn, activity_id: int, *, confirmed: bool) -> None:
     """Send the report; from now on it counts in the figures."""
     loaded = await load_report(turn, activity_id)
     if loaded is None:
         return
     activity, report = loaded
+    if not confirmed and reports.is_surprising(report, activity.expected):
+        ask_surprising(turn, activity, report)
+        return
     try:
         reports.submit_report(report, now=turn.now)
     except InvalidInput as error:
@@ -241,4 +296,5 @@ async def stop_report(turn: Turn, activity_id: int) -> None:
 def register_endings(router: Router) -> None:
     """Sending the report, or stopping for now."""
     router.button(REPORT_SEND, roles=LEADERS)(send_report)
+    router.button(REPORT_CONFIRM, roles=LEADERS)(send_confirmed_report)
     router.button(REPORT_STOP, roles=LEADERS)(stop_report)

@@ -14,7 +14,7 @@ from ...core import activities as acts
 from ...core.activities import Status, Step
 from ...core.activities.dates import combine_day
 from ...db.models import Activity
-from ...i18n import _, pgettext
+from ...i18n import _, ngettext, pgettext
 from ..runtime.paging import paged_rows
 from ..runtime.turn import Turn, button
 from .actions import (
@@ -22,6 +22,7 @@ from .actions import (
     DAY,
     DISTRICT,
     EDIT,
+    END_AFTER,
     EXPECTED,
     GO,
     HOUR,
@@ -31,6 +32,7 @@ from .actions import (
     OPEN,
     PATHWAY,
     REGION,
+    SAME_GROUP,
     STOP,
     SUBMIT,
 )
@@ -38,6 +40,7 @@ from .views import back_button, cancel_button, default_country, find_country, re
 
 PICK_DAYS = 14
 PICK_HOURS = range(7, 22)
+QUICK_LENGTHS = (1, 2, 3, 4)  # hours, for the end
 QUICK_EXPECTED = (10, 20, 30, 50, 100)
 
 
@@ -73,9 +76,14 @@ def field_rows(activity: Activity) -> list[list[InlineKeyboardButton]]:
     labels = {
         Step.TITLE: pgettext("button", "✏️ Title"),
         Step.KIND: pgettext("button", "✏️ Type"),
-        Step.PATHWAY: pgettext("button", "✏️ Pathway"),
+        Step.PATHWAY: pgettext("button", "✏️ What it is about"),
         Step.WHEN: pgettext("button", "✏️ Date and time"),
+        Step.END: pgettext("button", "✏️ End"),
         Step.PLACE: pgettext("button", "✏️ Place"),
+        Step.VENUE: pgettext("button", "✏️ Link") if activity.online
+        else pgettext("button", "✏️ Meeting point"),
+        Step.DESCRIPTION: pgettext("button", "✏️ Description"),
+        Step.GROUP: pgettext("button", "✏️ Group"),
         Step.EXPECTED: pgettext("button", "✏️ Expected participants"),
     }
     buttons = [button(label, GO(activity.id, step)) for step, label in labels.items()]
@@ -90,8 +98,10 @@ def prompt(
     day: date | None = None,
     country: str = "",
     page: int = 0,
+    group: str | None = None,
 ) -> tuple[str, list]:
-    """The question of `step` and its buttons (without the footer)."""
+    """The question of `step` and its buttons (without the footer); `group` is the leader's
+    last organising group, offered as a button."""
     aid = activity.id
     if step is Step.TITLE:
         text = _("What is the activity called? Write a short title (up to {maximum} characters).")
@@ -110,6 +120,27 @@ def prompt(
         return text.format(day=turn.translator.format_date(day, "full")), hour_rows(
             turn, aid, day
         )
+    if step is Step.END:
+        text = _("When does it end? Pick how long it lasts, or write the end time, for "
+                 "example 18:00.")
+        lengths = [
+            button(ngettext("{count} hour", "{count} hours", n).format(count=n),
+                   END_AFTER(aid, n))
+            for n in QUICK_LENGTHS
+        ]
+        return text, [lengths]
+    if step is Step.VENUE:
+        return render_venue_question(activity), []
+    if step is Step.DESCRIPTION:
+        text = _("In one or two sentences: what will happen, and what will people do or "
+                 "learn? Young people will read it. ({minimum} to {maximum} characters)")
+        return text.format(minimum=acts.ABOUT_MIN, maximum=acts.ABOUT_MAX), []
+    if step is Step.GROUP:
+        text = _("Which youth group or organisation runs it? Write its name.")
+        if group:
+            same = pgettext("button", "👥 {group}").format(group=group)
+            return text, [[button(same, SAME_GROUP(aid))]]
+        return text, []
     if step is Step.PLACE:
         return place_prompt(turn, activity, country, page)
     if step is Step.COUNTRY:  # "Another country": not the one whose regions were offered
@@ -131,12 +162,26 @@ def prompt(
 
 def render_pathway_question() -> str:
     return _(
-        "Which part of the programme does it serve?\n\n"
+        "What is it mainly about?\n\n"
         "• Children and adolescents: young people organise and speak out against sexual "
         "exploitation.\n"
         "• Community: families and neighbours prevent it, protect children and report it.\n"
         "• Government: authorities and public services act against it.\n"
         "• Private sector: businesses such as hotels, transport and mining protect children."
+    )
+
+
+def render_venue_question(activity: Activity) -> str:
+    if activity.online:
+        return _(
+            "What is the link to take part (a video call or a live stream)? Send the whole "
+            "link, starting with https://.\n\nPeople who joined see it only from one hour "
+            "before the start until the end."
+        )
+    return _(
+        "Where exactly do people meet? For example “Main entrance of the Plaza de Armas” or "
+        "“Community centre, Av. Los Olivos 123”.\n\nOnly a public place, such as a school, a "
+        "community centre, a park or a library: never a private home. Young people will see it."
     )
 
 

@@ -18,9 +18,9 @@ from ...db.models import Activity, ActivityReport
 from ...i18n import N_, Translator, _, current, ngettext, pgettext
 from ...logsafe import who
 from ..runtime.callbacks import Packed
-from ..runtime.turn import Deps, Markup, Turn, button
+from ..runtime.turn import Deps, Markup, Turn, button, keyboard
 from ..safety.hold import held_back
-from .actions import MENU
+from .actions import MENU, SEE
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,33 @@ ERRORS = {
     "expected_number": N_("Please write the number with digits only, for example 25."),
     "expected_whole": N_("Please write a whole number, without decimals, for example 25."),
     "expected_range": N_("The number of people must be between {minimum} and {maximum}."),
+    "venue_short": N_("Please write where to meet (at least {minimum} characters)."),
+    "venue_long": N_(
+        "That is too long ({length} characters). Please keep it to {maximum} characters."
+    ),
+    "link_invalid": N_(
+        "That does not look like a safe link. Please send the whole link, starting with "
+        "https://, for example https://meet.example.org/taller"
+    ),
+    "link_long": N_(
+        "That link is too long ({length} characters). Please keep it to {maximum} characters."
+    ),
+    "about_short": N_("Please tell people a little more (at least {minimum} characters)."),
+    "about_long": N_(
+        "That is too long ({length} characters). Please keep it to {maximum} characters."
+    ),
+    "group_short": N_("Please write the name of your group (at least {minimum} letters)."),
+    "group_long": N_(
+        "That name is too long ({length} characters). Please keep it to {maximum} characters."
+    ),
+    "end_before": N_("It must end after it starts. Please check the time."),
+    "end_far": N_("That is more than three days after the start. Please check the date."),
+    "not_held_short": N_(
+        "Please say in a few words why it did not take place (at least {minimum} characters)."
+    ),
+    "not_held_long": N_(
+        "That is too long ({length} characters). Please keep it to {maximum} characters."
+    ),
     "reason_short": N_(
         "Please write a reason the leader can act on (at least {minimum} characters)."
     ),
@@ -96,6 +123,19 @@ def error_text(error: acts.InvalidInput | DateInvalid) -> str:
     return _(ERRORS[error.kind]).format(**params)
 
 
+def render_cancelled(step: str, data: dict) -> str | None:
+    """What /cancel says when it leaves an activity form: what was kept (None: not one)."""
+    if step in {s.value for s in acts.Step}:
+        if not data.get("activity_id"):
+            return _("Cancelled. Nothing was saved.")
+        return _("Cancelled. What you entered so far is saved: open 📅 Activities → "
+                 "“Register an activity” to continue a draft or discard it.")
+    if step.startswith("report."):
+        return _("Cancelled. Your report so far is saved: press “Report how it went” on the "
+                 "activity to continue.")
+    return None
+
+
 def tell(turn: Turn, text: str) -> None:
     """An alert on the pressed button, or a message when the person typed."""
     if turn.update.callback_query is not None:
@@ -148,6 +188,11 @@ def pathway_label(pathway: str | None) -> str:
     return _(acts.PATHWAY_LABELS[acts.Pathway(pathway)]) if pathway else "—"
 
 
+def pathway_words(pathway: str | None) -> str:
+    """The pathway as young people would say it ("young people speaking out")."""
+    return _(acts.PATHWAY_YOUTH_LABELS[acts.Pathway(pathway)]) if pathway else "—"
+
+
 def status_label(status: str) -> str:
     return _(acts.STATUS_LABELS[acts.Status(status)])
 
@@ -175,7 +220,15 @@ def when_text(deps: Deps, translator: Translator, activity: Activity) -> str:
     if activity.starts_at is None:
         return "—"
     pattern = get_date_format("full", locale=translator.locale).pattern + ", HH:mm"
-    return translator.format_datetime(activity.starts_at, pattern, tzinfo=zone(deps))
+    start = translator.format_datetime(activity.starts_at, pattern, tzinfo=zone(deps))
+    if activity.ends_at is None:
+        return start
+    same_day = (activity.starts_at.astimezone(zone(deps)).date()
+                == activity.ends_at.astimezone(zone(deps)).date())
+    end = translator.format_datetime(
+        activity.ends_at, "HH:mm" if same_day else pattern, tzinfo=zone(deps)
+    )
+    return _("{start} to {end}").format(start=start, end=end)
 
 
 def short_when(deps: Deps, translator: Translator, activity: Activity) -> str:
@@ -195,25 +248,38 @@ def place_text(deps: Deps, activity: Activity) -> str:
 
 
 def render_details(deps: Deps, translator: Translator, activity: Activity) -> str:
-    """What anyone may see about an activity (no leader, no joiners)."""
-    return _("📌 {title}\nType: {kind}\nPathway: {pathway}\n📅 {when}\n📍 {place}").format(
-        title=activity.title or "—",
-        kind=kind_label(activity.kind),
-        pathway=pathway_label(activity.pathway),
-        when=when_text(deps, translator, activity),
-        place=place_text(deps, activity),
-    )
+    """What anyone may see about an activity (no leader, no joiners, no online link)."""
+    lines = [
+        _("📌 {title}\nType: {kind}\nWhat it is about: {pathway}\n📅 {when}\n📍 {place}").format(
+            title=activity.title or "—",
+            kind=kind_label(activity.kind),
+            pathway=pathway_words(activity.pathway),
+            when=when_text(deps, translator, activity),
+            place=place_text(deps, activity),
+        )
+    ]
+    if activity.venue and not activity.online:
+        lines.append(_("🚩 Meeting point: {venue}").format(venue=activity.venue))
+    if activity.group_name:
+        lines.append(_("👥 Organised by: {group}").format(group=activity.group_name))
+    if activity.description:
+        lines.append(f"\n{activity.description}")
+    return "\n".join(lines)
+
+
+def render_link(activity: Activity) -> str:
+    return _("🔗 Link to take part: {link}").format(link=activity.online_link)
 
 
 def render_summary(deps: Deps, translator: Translator, activity: Activity) -> str:
-    """The details plus what only the leader and moderators see."""
+    """The details plus what only the leader and moderators see (the link, the number)."""
     expected = translator.format_number(activity.expected) if activity.expected else "—"
-    return "\n".join(
-        [
-            render_details(deps, translator, activity),
-            _("Expected participants: {expected}").format(expected=expected),
-        ]
-    )
+    lines = [render_details(deps, translator, activity), ""]
+    if activity.online:
+        lines.append(render_link(activity) if activity.online_link
+                     else _("🔗 Link to take part: —"))
+    lines.append(_("Expected participants: {expected}").format(expected=expected))
+    return "\n".join(lines)
 
 
 def render_joined(count: int, translator: Translator) -> str:
@@ -238,6 +304,31 @@ def render_counts(report: ActivityReport, translator: Translator) -> str:
         )
     lines.append(_("Total: {total}").format(total=translator.format_number(total(report))))
     return "\n".join(lines)
+
+
+def render_join_reminder(
+    deps: Deps, translator: Translator, activity: Activity, *, soon: bool
+) -> tuple[str, Markup]:
+    """A reminder to someone who joined (in the current language): the day before, or an hour
+    before — with the meeting point, or the link of an online activity once it may be shown."""
+    values = {
+        "title": activity.title,
+        "when": when_text(deps, translator, activity),
+        "place": place_text(deps, activity),
+    }
+    if soon:
+        lines = [_("⏰ “{title}” starts in less than an hour: {when}, {place}.").format(**values)]
+    else:
+        lines = [_("⏰ Reminder: “{title}” is coming up on {when}, at {place}. See you "
+                   "there!").format(**values)]
+    if activity.venue and not activity.online:
+        lines.append(_("🚩 Meeting point: {venue}").format(venue=activity.venue))
+    if activity.online and soon and activity.online_link:
+        lines.append(render_link(activity))
+    elif activity.online:
+        lines.append(_("🔗 The link to take part comes in my reminder one hour before."))
+    markup = keyboard(button(pgettext("button", "See the activity"), SEE(activity.id)))
+    return "\n\n".join(lines), markup
 
 
 # Buttons ---------------------------------------------------------------------------------

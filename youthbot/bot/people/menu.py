@@ -8,6 +8,7 @@ from ...core.errors import InviteInvalid
 from ...core.people import users
 from ...core.people.users import AgeBand
 from ...i18n import _, pgettext
+from ..activities import views as activity_views
 from ..activities.actions import MENU as ACTIVITIES_MENU
 from ..quiz.actions import LIST as QUIZ_LIST
 from ..runtime.callbacks import Action
@@ -211,12 +212,16 @@ async def press_menu(turn: Turn) -> None:
 
 
 async def cancel(turn: Turn) -> None:
-    """Leave whatever was going on; nothing half-typed is kept."""
-    had_state = turn.state is not None
+    """Leave whatever was going on; says truthfully what was kept (an activity's draft)."""
+    state = turn.state
     await turn.clear_state()
     if not turn.is_private:
         return
-    turn.reply(_("Cancelled.") if had_state else _("There was nothing to cancel."))
+    note = None
+    if state is not None and state.flow == activity_views.FLOW:
+        note = activity_views.render_cancelled(state.step, dict(state.data or {}))
+    turn.reply(note or (_("Cancelled.") if state is not None else
+                        _("There was nothing to cancel.")))
     show_main_menu(turn)
 
 

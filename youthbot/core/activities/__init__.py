@@ -9,7 +9,9 @@ activity_joins, reports in activity_reports.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from ...db.models import Activity
 from ...i18n import N_
@@ -19,6 +21,11 @@ TITLE_MIN, TITLE_MAX = 3, 80
 DISTRICT_MAX = 60
 EXPECTED_MAX = 5000
 REASON_MIN, REASON_MAX = 3, 300
+VENUE_MIN, VENUE_MAX = 3, 120
+LINK_MAX = 300
+ABOUT_MIN, ABOUT_MAX = 10, 300
+GROUP_MIN, GROUP_MAX = 2, 80
+LONGEST = timedelta(days=3)  # an end later than this after the start is a typo
 
 
 class Kind(StrEnum):
@@ -49,16 +56,21 @@ class Status(StrEnum):
 
 
 class Step(StrEnum):
-    """The registration steps, in order; HOUR and COUNTRY are sub-steps of WHEN and PLACE."""
+    """The registration steps, in order; HOUR and COUNTRY are sub-steps of WHEN and PLACE.
+    VENUE is the meeting point, or the link of an online activity."""
 
     TITLE = "title"
     KIND = "kind"
     PATHWAY = "pathway"
     WHEN = "when"
     HOUR = "hour"
+    END = "end"
     PLACE = "place"
     COUNTRY = "country"
     DISTRICT = "district"
+    VENUE = "venue"
+    DESCRIPTION = "description"
+    GROUP = "group"
     EXPECTED = "expected"
     SUMMARY = "summary"
 
@@ -78,6 +90,14 @@ PATHWAY_LABELS = {
     Pathway.GOVERNMENT: N_("Government"),
     Pathway.PRIVATE_SECTOR: N_("Private sector"),
 }
+# The pathway in the words young people use (the labels above are the programme's words, for
+# leaders' buttons, staff and exports).
+PATHWAY_YOUTH_LABELS = {
+    Pathway.CHILDREN: N_("young people speaking out"),
+    Pathway.COMMUNITY: N_("families and neighbours protecting children"),
+    Pathway.GOVERNMENT: N_("getting the authorities to act"),
+    Pathway.PRIVATE_SECTOR: N_("businesses protecting children"),
+}
 STATUS_LABELS = {
     Status.DRAFT: N_("draft"),
     Status.PENDING: N_("waiting for review"),
@@ -86,7 +106,12 @@ STATUS_LABELS = {
     Status.CANCELLED: N_("cancelled"),
 }
 # The order a fresh draft walks through; `next_step` skips what is already filled.
-ORDER = (Step.TITLE, Step.KIND, Step.PATHWAY, Step.WHEN, Step.PLACE, Step.EXPECTED)
+ORDER = (
+    Step.TITLE, Step.KIND, Step.PATHWAY, Step.WHEN, Step.END, Step.PLACE, Step.VENUE,
+    Step.DESCRIPTION, Step.GROUP, Step.EXPECTED,
+)  # fmt: skip
+# What young people never see: changing only these keeps an approved activity published.
+UNSEEN = (Step.EXPECTED,)
 EDITABLE = (Status.DRAFT, Status.PENDING, Status.RETURNED, Status.APPROVED)
 
 
@@ -144,9 +169,21 @@ def clean_district(text: str) -> str:
     return district
 
 
+# 1.000, 1,000, 1 000 (a space, a no-break or a thin space): how people write thousands.
+THOUSANDS = re.compile(r"\d{1,3}(?:([.,\s\u00a0\u202f])\d{3})(?:\1\d{3})*")
+
+
+def without_thousands(value: str) -> str:
+    """`1.000` → `1000`; anything else unchanged (so `1.5` stays a decimal)."""
+    if THOUSANDS.fullmatch(value):
+        return re.sub(r"[.,\s\u00a0\u202f]", "", value)
+    return value
+
+
 def parse_whole_number(text: str, *, minimum: int, maximum: int, kind: str) -> int:
-    """A whole number in [minimum, maximum], else InvalidInput(`kind`_…)."""
-    value = (text or "").strip()
+    """A whole number in [minimum, maximum], else InvalidInput(`kind`_…); thousands may be
+    separated (1.000, 1,000, 1 000)."""
+    value = without_thousands((text or "").strip())
     if re.fullmatch(r"-\s*\d+", value):
         raise InvalidInput(f"{kind}_range", minimum=minimum, maximum=maximum)
     if re.fullmatch(r"\d+[.,]\d+", value):
@@ -161,6 +198,66 @@ def parse_whole_number(text: str, *, minimum: int, maximum: int, kind: str) -> i
 
 def parse_expected(text: str) -> int:
     return parse_whole_number(text, minimum=1, maximum=EXPECTED_MAX, kind="expected")
+
+
+def clean_venue(text: str) -> str:
+    venue = _one_line(text)
+    if len(venue) < VENUE_MIN:
+        raise InvalidInput("venue_short", minimum=VENUE_MIN)
+    if len(venue) > VENUE_MAX:
+        raise InvalidInput("venue_long", maximum=VENUE_MAX, length=len(venue))
+    return venue
+
+
+def clean_link(text: str) -> str:
+    """An https link with a real host name, nothing else around it."""
+    link = (text or "").strip()
+    if len(link) > LINK_MAX:
+        raise InvalidInput("link_long", maximum=LINK_MAX, length=len(link))
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        raise InvalidInput("link_invalid") from None
+    host = parts.hostname or ""
+    if parts.scheme.lower() != "https" or re.search(r"\s", link) or "." not in host or (
+        not re.fullmatch(r"[a-z0-9.-]+", host) or host.startswith(".") or host.endswith(".")
+    ):
+        raise InvalidInput("link_invalid")
+    return link
+
+
+def clean_about(text: str) -> str:
+    about = (text or "").strip()
+    if len(about) < ABOUT_MIN:
+        raise InvalidInput("about_short", minimum=ABOUT_MIN)
+    if len(about) > ABOUT_MAX:
+        raise InvalidInput("about_long", maximum=ABOUT_MAX, length=len(about))
+    return about
+
+
+def clean_group(text: str) -> str:
+    group = _one_line(text)
+    if len(group) < GROUP_MIN:
+        raise InvalidInput("group_short", minimum=GROUP_MIN)
+    if len(group) > GROUP_MAX:
+        raise InvalidInput("group_long", maximum=GROUP_MAX, length=len(group))
+    return group
+
+
+def check_end(activity: Activity, ends_at: datetime) -> datetime:
+    """The end must come after the start, within three days."""
+    if activity.starts_at is not None and ends_at <= activity.starts_at:
+        raise InvalidInput("end_before")
+    if activity.starts_at is not None and ends_at - activity.starts_at > LONGEST:
+        raise InvalidInput("end_far")
+    return ends_at
+
+
+def move_start(activity: Activity, starts_at: datetime) -> None:
+    """A new start; the end moves with it, keeping how long the activity lasts."""
+    if activity.starts_at is not None and activity.ends_at is not None:
+        activity.ends_at = starts_at + (activity.ends_at - activity.starts_at)
+    activity.starts_at = starts_at
 
 
 def clean_reason(text: str) -> str:
@@ -184,8 +281,16 @@ def is_filled(activity: Activity, step: Step) -> bool:
         return activity.pathway is not None
     if step is Step.WHEN:
         return activity.starts_at is not None
+    if step is Step.END:
+        return activity.ends_at is not None
     if step is Step.PLACE:
         return activity.online or activity.region is not None
+    if step is Step.VENUE:
+        return (activity.online_link if activity.online else activity.venue) is not None
+    if step is Step.DESCRIPTION:
+        return activity.description is not None
+    if step is Step.GROUP:
+        return activity.group_name is not None
     if step is Step.EXPECTED:
         return activity.expected is not None
     return True

@@ -71,10 +71,11 @@ def is_editable(activity: Activity, now: datetime) -> bool:
     )
 
 
-def changed(activity: Activity, *, now: datetime) -> bool:
-    """Record an edit; an approved activity goes back to review. True when it did."""
+def changed(activity: Activity, *, now: datetime, seen: bool = True) -> bool:
+    """Record an edit; an approved activity goes back to review, unless the change is one
+    young people never see (`seen` False: the expected number). True when it went back."""
     activity.updated_at = now
-    if activity.status == Status.APPROVED:
+    if activity.status == Status.APPROVED and seen:
         activity.status = Status.PENDING
         activity.submitted_at = now
         return True
@@ -84,6 +85,8 @@ def changed(activity: Activity, *, now: datetime) -> bool:
 def set_place(
     activity: Activity, *, country: str, region: str | None, online: bool
 ) -> None:
+    if activity.online != online:  # a meeting point is no link, and the other way round
+        activity.venue = activity.online_link = None
     activity.country, activity.region, activity.online = country, region, online
     activity.district = None
 
@@ -95,6 +98,8 @@ async def submit(session: AsyncSession, activity: Activity, *, now: datetime) ->
         raise Incomplete(missing)
     if activity.starts_at <= now:
         raise Incomplete(Step.WHEN)
+    if activity.ends_at <= activity.starts_at:
+        raise Incomplete(Step.END)
     if activity.status not in (Status.DRAFT, Status.RETURNED):
         raise ActivityNotEditable(activity.id)
     activity.status = Status.PENDING
@@ -107,6 +112,16 @@ async def discard(session: AsyncSession, activity: Activity) -> None:
     if activity.status != Status.DRAFT:
         raise NotADraft(activity.id)
     await session.delete(activity)
+
+
+async def last_group(session: AsyncSession, *, leader_id: int) -> str | None:
+    """The organising group of the leader's latest activity, to offer it again."""
+    return await session.scalar(
+        select(Activity.group_name)
+        .where(Activity.leader_id == leader_id, Activity.group_name.is_not(None))
+        .order_by(Activity.updated_at.desc(), Activity.id.desc())
+        .limit(1)
+    )
 
 
 async def list_own(session: AsyncSession, *, leader_id: int, limit: int = 20) -> list[Activity]:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ...db.models import Activity, ActivityReport
 from ...i18n import N_
 from ..errors import DomainError
-from . import InvalidInput, Status
+from . import REASON_MAX, REASON_MIN, InvalidInput, Status, without_thousands
 from .joins import Reminder, load_reminders
 
 COUNT_MAX = 5000
@@ -55,9 +55,13 @@ class ReportStep(StrEnum):
     PHOTO = "photo"
     CONSENT = "consent"
     SUMMARY = "summary"
+    NOT_HELD = "not_held"  # the reason, instead of everything else
 
 
-REPORT_ORDER = tuple(ReportStep)
+REPORT_ORDER = tuple(step for step in ReportStep if step is not ReportStep.NOT_HELD)
+# A total this many times the expected number (and at least SURPRISE_MARGIN more) is asked
+# about before the report is sent: "Did 89 people take part? You expected 30."
+SURPRISE_FACTOR, SURPRISE_MARGIN = 2, 10
 
 
 class NotReportable(DomainError):
@@ -71,6 +75,7 @@ def parse_counts(text: str) -> tuple[int, int, int]:
         raise InvalidInput("counts_three", given=len(parts))
     counts = []
     for part in parts:
+        part = without_thousands(part)  # 1.000 (commas and spaces separate the three numbers)
         if re.fullmatch(r"-\d+", part):
             raise InvalidInput("counts_range", maximum=COUNT_MAX)
         if re.fullmatch(r"\d+[.]\d+", part):
@@ -144,6 +149,8 @@ def total(report: ActivityReport) -> int:
 
 
 def previous_report_step(step: ReportStep) -> ReportStep | None:
+    if step is ReportStep.NOT_HELD:
+        return ReportStep.UNDER12
     if step is ReportStep.SUMMARY:
         return ReportStep.PHOTO
     index = REPORT_ORDER.index(step)
@@ -172,6 +179,31 @@ def submit_report(report: ActivityReport, *, now: datetime) -> None:
         raise InvalidInput("description_short", minimum=DESCRIPTION_MIN)
     if report.photo_file_id and not report.photo_consent:
         report.photo_file_id = None
+    report.submitted_at = report.updated_at = now
+    report.step = None
+
+
+def is_surprising(report: ActivityReport, expected: int | None) -> bool:
+    """Far more people than the leader expected: worth a question before sending."""
+    if not expected:
+        return False
+    count = total(report)
+    return count >= expected * SURPRISE_FACTOR and count - expected >= SURPRISE_MARGIN
+
+
+def report_not_held(report: ActivityReport, *, reason: str, now: datetime) -> None:
+    """Send the report of an activity that did not take place: nobody, and why."""
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN:
+        raise InvalidInput("not_held_short", minimum=REASON_MIN)
+    if len(reason) > REASON_MAX:
+        raise InvalidInput("not_held_long", maximum=REASON_MAX, length=len(reason))
+    report.not_held_reason = reason
+    report.not_held = True
+    for column in COUNT_COLUMNS:
+        setattr(report, column, 0)
+    report.description = None
+    report.photo_file_id, report.photo_consent = None, False
     report.submitted_at = report.updated_at = now
     report.step = None
 

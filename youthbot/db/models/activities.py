@@ -40,6 +40,12 @@ class Activity(Base):
     district: Mapped[str | None] = mapped_column(String(60))
     online: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     expected: Mapped[int | None] = mapped_column(Integer)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where to meet (a public place) or, online, the https link: shown near the start only.
+    venue: Mapped[str | None] = mapped_column(String(120))
+    online_link: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(String(300))
+    group_name: Mapped[str | None] = mapped_column(String(80))
     review_note: Mapped[str | None] = mapped_column(String(300))
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger, info=person(NULLIFY))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -80,6 +86,9 @@ class ActivityReport(Base):
     photo_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # "It did not take place": all counts 0, and the leader's reason.
+    not_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    not_held_reason: Mapped[str | None] = mapped_column(String(300))
 
 
 class ActivityJoin(Base):
@@ -95,4 +104,5 @@ class ActivityJoin(Base):
     )
     user_id: Mapped[int] = owned_by_person(primary_key=True, autoincrement=False, index=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the day before
+    soon_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an hour before
