@@ -7,6 +7,7 @@ from .case_figures import CaseFigure
 from .cases import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
 from .help import ServiceAlert, ServiceReview
 from .hold import HeldMessage
+from .polls import Poll, PollCount, PollResponder
 from .people import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
 from .quiz import (
     QuizAnswer,
@@ -36,6 +37,9 @@ __all__ = [
     "HeldMessage",
     "InviteCode",
     "OpenCase",
+    "Poll",
+    "PollCount",
+    "PollResponder",
     "ProcessedUpdate",
     "QuizAnswer",
     "QuizAttempt",
