@@ -20,6 +20,7 @@ from . import activities as activities_cli
 from . import announce as announce_cli
 from . import cases as case_stats_cli
 from . import danger as danger_cli
+from . import poll as poll_cli
 from . import quiz as quiz_cli
 
 
@@ -140,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     quiz_cli.add_stats_command(stats_sub)
     case_stats_cli.add_stats_command(stats_sub)
     announce_cli.add_announce_command(sub)
+    poll_cli.add_poll_command(sub)
     export_sub = activities_cli.add_export_parser(sub)
     case_stats_cli.add_export_command(export_sub)
     danger_cli.add_danger_command(sub)

@@ -7,8 +7,8 @@ from .case_figures import CaseFigure
 from .cases import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
 from .help import ServiceAlert, ServiceReview
 from .hold import HeldMessage
-from .polls import Poll, PollCount, PollResponder
 from .people import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
+from .polls import Poll, PollCount, PollResponder
 from .quiz import (
     QuizAnswer,
     QuizAttempt,
