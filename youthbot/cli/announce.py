@@ -185,7 +185,7 @@ async def queue(
             queued = await announce.start_sending(
                 session, announcement_id=draft.id, actor_id=None, now=utcnow()
             )
-        print(f"announcement {draft.id}: {queued} people queued")
+        print(f"announcement {draft.id}: {shown_count(queued)} people queued")
         return 0
     finally:
         await db.dispose()
