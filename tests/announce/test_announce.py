@@ -123,7 +123,7 @@ async def test_an_admin_writes_previews_confirms_and_sees_progress(bot):
     assert "\nEspañol: <5 personas\nInglés: <5 personas\n" in shown[4]
     assert "English" not in shown[4]
     assert shown[4].endswith("En total: <5 personas.")
-    assert labels(calls)[-3:] == ["📣 Enviar", "🕒 Programar", "Cancelar"]
+    assert labels(calls)[:3] == ["📣 Enviar", "🕒 Programar", "Cancelar"]
 
     summary, _ = admin.find_button("📣 Enviar")
     calls = await admin.press("📣 Enviar")

@@ -121,12 +121,13 @@ async def show_audience(turn: Turn, draft, *, edit: bool) -> None:
     text = render_audience(
         turn.deps, turn.translator, audience, counts, with_text=set(draft.texts)
     )
-    rows = build_audience_rows(turn.deps, audience, actions.AUDIENCE, draft.id)
-    rows.append([
+    # Send first: "1" in the console, as before targeting existed; then the choices.
+    rows = [[
         button(pgettext("button", "📣 Send"), actions.SEND(draft.id)),
         schedule_button(actions.SCHEDULE, draft.id),
-    ])  # fmt: skip
-    rows.append([button(pgettext("button", "Cancel"), actions.CANCEL(draft.id))])
+        button(pgettext("button", "Cancel"), actions.CANCEL(draft.id)),
+    ]]  # fmt: skip
+    rows += build_audience_rows(turn.deps, audience, actions.AUDIENCE, draft.id)
     (turn.edit if edit else turn.reply)(text, keyboard(*rows))
 
 
