@@ -112,6 +112,10 @@ def render_audience(
     )
 
 
+def capitalized(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
 def _mark(label: str, chosen: bool) -> str:
     return f"✓ {label}" if chosen else label
 
@@ -144,7 +148,7 @@ def build_audience_rows(
         for band in TARGET_AGE_BANDS
     ])  # fmt: skip
     rows.append([
-        button(_mark(language_label(lang), lang in audience.languages),
+        button(_mark(capitalized(language_label(lang)), lang in audience.languages),
                toggle(target, Kind.LANGUAGE, lang))
         for lang in deps.catalogs.languages
     ])  # fmt: skip
