@@ -75,7 +75,7 @@ def render_share_back(
     lines = [f"📊 {text_in(poll.question, language)}", head]
     for index, votes in enumerate(results.by_option()):
         label = text_in(poll.options[index], language)
-        if 0 < votes < SMALL or not total:
+        if votes < SMALL or not total:
             lines.append(f"• {label}: {shown(votes, number)}")
         else:
             lines.append(f"• {label}: {round(100 * votes / total)} % ({number(votes)})")
@@ -113,13 +113,16 @@ def render_poll_chart(poll: Poll, results: Results, *, language: str, axis_label
     drawn = [0 if 0 < t < SMALL else t for t in totals]
     positions = list(range(len(labels)))[::-1]
     axes.barh(positions, drawn, color="#2a7ab0")
-    box = max(1.0, 0.04 * max(drawn + [0]))
+    top = max(drawn + [SMALL]) * 1.2
+    box = 0.06 * top  # a fixed small box: a "<5" is never drawn at its height
     for y, votes, height in zip(positions, totals, drawn, strict=True):
         if 0 < votes < SMALL:
             axes.barh(y, box, color="white", edgecolor="#555555", hatch="///")
             axes.text(box * 1.2, y, "<5", va="center")
         else:
-            axes.text(height + box * 0.2, y, str(votes), va="center")
+            axes.text(height + top * 0.01, y, str(votes), va="center")
+    axes.set_xlim(0, top)
+    axes.xaxis.get_major_locator().set_params(integer=True)
     axes.set_yticks(positions, labels)
     axes.set_xlabel(axis_label)
     axes.set_title(text_in(poll.question, language))
