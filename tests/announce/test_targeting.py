@@ -144,6 +144,12 @@ async def test_scheduled_is_released_when_due_once_and_listed_until_then(bot, la
     clock.now = datetime(2026, 12, 3, 23, 0, tzinfo=UTC)  # 18:00 in Lima
     await sender(bot).run(until_idle=True)
     assert received_by(bot, "Mañana hay feria") == {801, 802, 803}
+    card = [c for c in bot.api.calls if c.method == "editMessageText" and c.chat_id == ADMIN.id]
+    # the card with the choices became the progress (in the first text's language, as
+    # every announcement's progress)
+    assert card[-1].text == (
+        "El anuncio n.º 1 ya se entregó.\nEnviados: 3 · No entregados: 0 · Faltan: 0"
+    )
     async with bot.db.session() as session:
         assert await announce.release_due(session, now=clock.now + timedelta(days=1)) == []
         (status,) = (await session.scalars(select(Announcement.status))).all()

@@ -157,7 +157,11 @@ async def ask_when(turn: Turn, announcement_id: int) -> None:
     if draft is None or draft.status != DRAFT:
         turn.answer(_("This announcement was already sent or cancelled."), alert=True)
         return
-    await turn.set_state(FLOW, Step.WHEN, announcement=announcement_id)
+    query_message = turn.update.callback_query.message
+    await turn.set_state(
+        FLOW, Step.WHEN, announcement=announcement_id,
+        message=query_message.message_id if query_message else None,
+    )  # fmt: skip
     turn.reply(
         _("When should it go out? Write the date and time in {zone} time, for example "
           "“24/12 18:00”. /cancel keeps it as a draft.").format(zone=turn.settings.timezone)
@@ -174,23 +178,25 @@ async def write_when(turn: Turn) -> None:
               "({zone} time).").format(zone=turn.settings.timezone)
         )
         return
-    announcement_id = turn.state.data["announcement"]
+    announcement_id, card = turn.state.data["announcement"], turn.state.data.get("message")
     await turn.clear_state()
     try:
         await announce.schedule(
             turn.session, announcement_id=announcement_id, at=moment, actor_id=turn.user_id,
-            now=turn.now,
-        )
+            now=turn.now, progress_message_id=card,
+        )  # fmt: skip
     except announce.AnnouncementNotEditable:
         turn.reply(_("This announcement was already sent or cancelled."))
         return
-    turn.reply(
-        _("Announcement #{id} is scheduled for {when}. It goes to the people chosen who want "
-          "news then. /scheduled lists what is waiting.").format(
-            id=announcement_id, when=when_label(turn.deps, turn.translator, moment)
-        ),
-        keyboard(button(pgettext("button", "Cancel it"), actions.CANCEL(announcement_id))),
+    text = _("Announcement #{id} is scheduled for {when}. It goes to the people chosen who "
+             "want news then. /scheduled lists what is waiting.").format(
+        id=announcement_id, when=when_label(turn.deps, turn.translator, moment)
     )
+    markup = keyboard(button(pgettext("button", "Cancel it"), actions.CANCEL(announcement_id)))
+    turn.reply(text, markup)
+    if card is not None:  # the card with the choices: its progress once it goes out
+        bot, chat_id = turn.bot, turn.chat_id
+        turn.later(lambda: bot.edit_text(chat_id, card, text))
 
 
 async def list_scheduled(turn: Turn) -> None:
