@@ -19,10 +19,9 @@ from . import actions
 from .actions import Kind, Step
 from .outbox import progress_keyboard, render_progress
 from .views import (
-    build_audience_rows,
+    build_draft_keyboard,
     describe_audience,
     render_audience,
-    schedule_button,
     valid_choice,
     when_label,
 )
@@ -121,14 +120,7 @@ async def show_audience(turn: Turn, draft, *, edit: bool) -> None:
     text = render_audience(
         turn.deps, turn.translator, audience, counts, with_text=set(draft.texts)
     )
-    # Send first: "1" in the console, as before targeting existed; then the choices.
-    rows = [[
-        button(pgettext("button", "📣 Send"), actions.SEND(draft.id)),
-        schedule_button(actions.SCHEDULE, draft.id),
-        button(pgettext("button", "Cancel"), actions.CANCEL(draft.id)),
-    ]]  # fmt: skip
-    rows += build_audience_rows(turn.deps, audience, actions.AUDIENCE, draft.id)
-    (turn.edit if edit else turn.reply)(text, keyboard(*rows))
+    (turn.edit if edit else turn.reply)(text, build_draft_keyboard(turn.deps, draft))
 
 
 async def choose_audience(turn: Turn, announcement_id: int, kind: Kind, value: str) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from ...core.announce.audience import TARGET_AGE_BANDS, Audience
 from ...i18n import Translator, _, current, language_label, ngettext, pgettext
 from ..runtime.callbacks import Action
-from ..runtime.turn import Deps, button
-from .actions import Kind
+from ..runtime.turn import Deps, button, keyboard
+from .actions import AUDIENCE, CANCEL, SCHEDULE, SEND, Kind
 
 AGE_LABELS = {"14-17": "14 to 17", "18-25": "18 to 25", "26+": "26 or older"}
 SMALL = 5  # counts from 1 to 4 are shown as "<5" (the project's rule for every figure)
@@ -177,5 +177,15 @@ def when_label(deps: Deps, translator: Translator, moment: datetime) -> str:
     return f"{shown} ({zone})"
 
 
-def schedule_button(action: Action, target: int) -> InlineKeyboardButton:
-    return button(pgettext("button", "🕒 Schedule"), action(target))
+def build_draft_keyboard(deps: Deps, draft) -> InlineKeyboardMarkup:
+    """Send now, schedule, cancel; then the recipient choices (an announcement's or a
+    poll's draft: both are announcements)."""
+    # Send first: "1" in the console, as before targeting existed; then the choices.
+    rows = [[
+        button(pgettext("button", "📣 Send"), SEND(draft.id)),
+        button(pgettext("button", "🕒 Schedule"), SCHEDULE(draft.id)),
+        button(pgettext("button", "Cancel"), CANCEL(draft.id)),
+    ]]  # fmt: skip
+    audience = Audience.from_json(draft.audience)
+    rows += build_audience_rows(deps, audience, AUDIENCE, draft.id)
+    return keyboard(*rows)

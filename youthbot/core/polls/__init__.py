@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...db.dialects import insert_for
-from ...db.models import AnnouncementDelivery, User
+from ...db.models import Announcement, AnnouncementDelivery, User
 from ...db.models.polls import CLOSED, OPEN, Poll, PollCount, PollResponder
 from .. import announce
 from ..announce.audience import Audience, region_key
@@ -55,6 +55,26 @@ async def create_poll(
     return poll
 
 
+async def prepare(
+    session: AsyncSession,
+    poll: Poll,
+    *,
+    language: str,
+    buttons: dict[str, list],
+    now: datetime,
+    admin_chat_id: int | None = None,
+):
+    """The announcement draft that will ask the poll (its question, its option buttons, its
+    audience): sent like any announcement, through the outbox."""
+    draft = await announce.create_draft(
+        session, created_by=poll.created_by, admin_chat_id=admin_chat_id, language=language,
+        texts=poll.question, now=now, audience=Audience.from_json(poll.audience),
+        buttons=buttons,
+    )  # fmt: skip
+    poll.announcement_id = draft.id
+    return draft
+
+
 async def ask(
     session: AsyncSession,
     poll: Poll,
@@ -66,12 +86,7 @@ async def ask(
 ) -> int:
     """Send the poll through the announcement outbox (durable, paced, once each, quick-exit
     holds respected), now or `at`; the announcement's id."""
-    draft = await announce.create_draft(
-        session, created_by=poll.created_by, admin_chat_id=None, language=language,
-        texts=poll.question, now=now, audience=Audience.from_json(poll.audience),
-        buttons=buttons,
-    )  # fmt: skip
-    poll.announcement_id = draft.id
+    draft = await prepare(session, poll, language=language, buttons=buttons, now=now)
     if at is None:
         await announce.start_sending(session, announcement_id=draft.id, actor_id=None, now=now)
     else:
@@ -131,6 +146,10 @@ async def close(session: AsyncSession, *, poll_id: int, now: datetime) -> Poll:
     if poll.status != OPEN:
         raise PollClosed(str(poll_id))
     poll.status, poll.closed_at = CLOSED, now
+    if poll.announcement_id is not None:  # chosen on the draft's screen, maybe after creation
+        asked = await session.get(Announcement, poll.announcement_id)
+        if asked is not None and asked.audience is not None:
+            poll.audience = dict(asked.audience)
     return poll
 
 
