@@ -237,3 +237,12 @@ def test_the_command_line_creates_a_targeted_poll_and_writes_csv_and_chart(
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert main(["poll", "close", "1"]) == 0
     assert main(["poll", "close", "1"]) == 1  # closed already
+
+
+async def test_a_person_in_the_quiet_after_a_quick_exit_is_not_asked(bot):
+    await live_in_puno(bot, YOUNG, YOUNG_EN)
+    async with bot.db.session() as session:
+        await session.execute(update(User).where(User.id == YOUNG.id).values(held_since=utcnow()))
+    await ask_poll(bot)
+    assert received(bot, QUESTION["es"]) == {}
+    assert received(bot, QUESTION["en"]) == {YOUNG_EN.id: 1}
