@@ -20,7 +20,18 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from . import logsafe
-from .bot import activities, announce, campaigns, cases, help, people, privacy, quiz, safety
+from .bot import (
+    activities,
+    announce,
+    campaigns,
+    cases,
+    help,
+    people,
+    polls,
+    privacy,
+    quiz,
+    safety,
+)
 from .bot.runtime import error_alerts, errors
 from .bot.runtime.router import (
     Router,
@@ -73,6 +84,7 @@ def build_router() -> Router:
     quiz.register(router)
     activities.register(router)
     announce.register(router)
+    polls.register(router)
     campaigns.register(router)
     error_alerts.register(router)
     return router

@@ -57,12 +57,13 @@ async def deliver_announcements(application: Application) -> bool:
     from .core import announce
 
     deps = deps_of(application)
-    async with deps.db.session() as session:
-        if not await announce.any_sending(session):
-            return False
     sender = AnnouncementSender(
         application, gap_seconds=0, poll_seconds=0.2, progress_seconds=1.0
     )
+    await sender.release_due()  # a scheduled one whose time came: as the running bot
+    async with deps.db.session() as session:
+        if not await announce.any_sending(session):
+            return False
     await sender.run(until_idle=True)
     return True
 

@@ -119,10 +119,11 @@ async def test_an_admin_writes_previews_confirms_and_sees_progress(bot):
         "Vista previa en inglés:",
         "Hi! There is a workshop in Puno on Saturday.",
     ]
-    assert "Español: 1 persona" in shown[4] and "Inglés: 1 persona" in shown[4]
+    # two people: an operational count, still shown "<5" like every figure under five
+    assert "\nEspañol: <5 personas\nInglés: <5 personas\n" in shown[4]
     assert "English" not in shown[4]
-    assert shown[4].endswith("¿Enviarlo ahora a 2 personas?")
-    assert labels(calls) == ["📣 Enviar", "Cancelar"]
+    assert shown[4].endswith("En total: <5 personas.")
+    assert labels(calls)[:3] == ["📣 Enviar", "🕒 Programar", "Cancelar"]
 
     summary, _ = admin.find_button("📣 Enviar")
     calls = await admin.press("📣 Enviar")
@@ -154,7 +155,7 @@ async def test_a_skipped_language_gets_the_first_languages_text(bot):
     await admin.send("/anuncio")
     await admin.send("Solo en español")
     calls = await admin.press("Saltar este idioma")
-    assert "Inglés: 1 persona (recibe el texto en español)" in texts(calls)[-1]
+    assert "Inglés: <5 personas (reciben el texto en español)" in texts(calls)[-1]
     await admin.press("📣 Enviar")
     await sender(bot).run(until_idle=True)
     assert received(bot, "Solo en español") == {YOUNG_EN.id: 1}
@@ -432,8 +433,8 @@ def test_the_command_line_queues_and_reports(tmp_path: Path, sqlite_template: Pa
     assert main(["announce", str(news)]) == 2  # not a terminal and no --yes
     assert main(["announce", str(news), "--yes"]) == 0
     out = capsys.readouterr().out
-    assert "es: 1 person\n" in out and "en: 1 person\n" in out and "1 people" not in out
-    assert "announcement 1: 2 people queued" in out
+    assert "es: <5 people\n" in out and "en: <5 people\n" in out and "1 people" not in out
+    assert "announcement 1: <5 people queued" in out
     assert main(["announce", "--status"]) == 0
     assert "1\tsending" in capsys.readouterr().out
     assert main(["announce", "--cancel", "1"]) == 0

@@ -93,3 +93,46 @@ async def test_an_announcement_is_delivered_in_the_console(tmp_path, lang):
     announcements, deliveries = await read_all(tmp_path, Announcement, Delivery)
     assert [a.status for a in announcements] == ["done"]
     assert [(d.user_id, d.status) for d in deliveries] == [(10001, "sent")]
+
+
+SCHEDULE_WORDS = {
+    "es": ["/anuncio", "Feria en Puno", "Saltar este idioma", "🕒 Programar"],
+    "en": ["/announce", "Feria en Puno", "Skip this language", "🕒 Schedule"],
+}
+
+
+@LANGUAGES
+async def test_a_scheduled_announcement_is_delivered_by_the_console_when_due(tmp_path, lang):
+    """Scheduled in one console session; when its time has come (moved into the past here,
+    as time passing would), the next session delivers it, as the running bot's worker does."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from youthbot.db.types import utcnow
+
+    when = (utcnow() + timedelta(days=3)).strftime("%d/%m %H:%M")
+    shown = await console(
+        tmp_path, lang, ["4", "2", *SCHEDULE_WORDS[lang], when],
+        settings={"admin_ids": frozenset({10001})},
+    )
+    assert {"es": "está programado para el", "en": "is scheduled for"}[lang] in shown
+    assert "(announcements: delivering" not in shown
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/console.sqlite3")
+    async with db.session() as session:
+        await session.execute(
+            update(Announcement).values(scheduled_for=utcnow() - timedelta(minutes=1))
+        )
+    await db.dispose()
+    out = io.StringIO()
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/console.sqlite3",
+        admin_ids=frozenset({10001}),
+    )
+    await run_console(settings, user_id=10001, language_code=lang, send_start=False,
+                      stdin=io.StringIO(""), out=out)  # fmt: skip
+    delivered = out.getvalue().split("(announcements: delivering, as the running bot does)\n")
+    assert delivered[1].startswith("bot: Feria en Puno\n")
+    announcements, deliveries = await read_all(tmp_path, Announcement, Delivery)
+    assert [a.status for a in announcements] == ["done"]
+    assert [(d.user_id, d.status) for d in deliveries] == [(10001, "sent")]

@@ -32,6 +32,7 @@ def test_settings_buttons_turn_hooks_and_start_up_keep_their_order():
         "youthbot.bot.privacy.data.build_reminders_button",
         "youthbot.bot.privacy.data.build_delete_button",
         "youthbot.bot.safety.clear_guide.build_guide_button",
+        "youthbot.bot.announce.place.build_place_button",
     ]
     assert names(router.turn_hooks) == [
         "youthbot.bot.runtime.router._close_revoked_form_on_button",
@@ -57,3 +58,10 @@ def test_start_in_groups_comes_before_start_in_private_and_no_command_is_taken_t
     assert starts == ["youthbot.bot.safety.danger", "youthbot.bot.people.menu"]
     others = [name for route in router.commands for name in route.names if name != "start"]
     assert len(others) == len(set(others))
+
+
+def test_polls_register_after_announcements_whose_outbox_sends_them():
+    router = build_router()
+    features = [route.fn.__module__.split(".")[2] for route in router.commands]
+    assert features.index("polls") > features.index("announce")
+    assert {"poll.ans", "poll.res", "poll.close"} <= set(router.routes)

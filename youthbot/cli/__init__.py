@@ -21,6 +21,7 @@ from . import announce as announce_cli
 from . import campaigns as campaigns_cli
 from . import cases as case_stats_cli
 from . import danger as danger_cli
+from . import poll as poll_cli
 from . import quiz as quiz_cli
 
 
@@ -149,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     campaigns_cli.add_stats_command(stats_sub)
     campaigns_cli.add_campaign_command(sub)
     announce_cli.add_announce_command(sub)
+    poll_cli.add_poll_command(sub)
     export_sub = activities_cli.add_export_parser(sub)
     case_stats_cli.add_export_command(export_sub)
     campaigns_cli.add_export_command(export_sub)

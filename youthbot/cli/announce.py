@@ -4,7 +4,9 @@
     youthbot announce news.txt --yes --deliver
     youthbot announce --deliver            # deliver what is queued, then exit
     youthbot announce --status             # the latest announcements and their progress
-    youthbot announce --cancel 12          # stop one
+    youthbot announce --cancel 12          # stop one, or cancel a scheduled one
+    youthbot announce puno.yaml --region PE:puno --age 18-25 --at "2026-12-24 18:00"
+    youthbot announce --scheduled          # what waits for its time
 
 A `.yaml` file maps languages to texts (`es: …`, `en: …`); any other file is one text in the
 default language. People whose language has no text get the default language's.
@@ -24,6 +26,13 @@ import yaml
 from ..bot.runtime.longtext import MAX_MESSAGE_LENGTH, utf16_length
 from ..config import Settings
 from ..i18n import Catalogs, counted
+from .audience import (
+    AudienceError,
+    add_audience_flags,
+    audience_from_args,
+    shown_count,
+    time_from_args,
+)
 
 if TYPE_CHECKING:
     from telegram.request import BaseRequest
@@ -44,6 +53,8 @@ def add_announce_command(sub) -> None:
     )
     parser.add_argument("--status", action="store_true", help="show the latest announcements")
     parser.add_argument("--cancel", type=int, metavar="ID", help="stop announcement ID")
+    parser.add_argument("--scheduled", action="store_true", help="list scheduled announcements")
+    add_audience_flags(parser)
     parser.set_defaults(func=cmd_announce)
 
 
@@ -81,6 +92,8 @@ def cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(show_status(settings))
     if args.cancel is not None:
         return asyncio.run(cancel(settings, args.cancel))
+    if args.scheduled:
+        return asyncio.run(show_scheduled(settings))
     if args.file is None and not args.deliver:
         print("youthbot: give an announcement FILE, or --deliver, --status or --cancel ID")
         return 2
@@ -89,14 +102,20 @@ def cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if args.file is not None:
         catalogs = Catalogs(settings.locales_dir, settings.default_language)
+        from ..db.types import utcnow
+
         try:
             texts = read_texts(
                 args.file, languages=catalogs.languages, default=settings.default_language
             )
-        except AnnouncementFileError as exc:
+            audience = audience_from_args(args, settings, catalogs.languages)
+            at = time_from_args(args, settings, utcnow())
+        except (AnnouncementFileError, AudienceError) as exc:
             print(f"youthbot: {exc}", file=sys.stderr)
             return 1
-        code = asyncio.run(queue(settings, texts, confirm=not args.yes))
+        code = asyncio.run(
+            queue(settings, texts, confirm=not args.yes, audience=audience, at=at)
+        )
         if code or not args.deliver:
             return code
     return asyncio.run(deliver(settings))
@@ -112,26 +131,37 @@ async def _database(settings: Settings):
     return db
 
 
-async def queue(settings: Settings, texts: dict[str, str], *, confirm: bool) -> int:
-    """Preview, count, ask, and queue the announcement."""
+async def queue(
+    settings: Settings,
+    texts: dict[str, str],
+    *,
+    confirm: bool,
+    audience=None,
+    at=None,
+    buttons: dict | None = None,
+) -> int:
+    """Preview, count, ask, and queue the announcement (or schedule it `at`)."""
     from ..core import announce
     from ..db.types import utcnow
 
     db = await _database(settings)
     try:
         async with db.session() as session:
-            counts = await announce.recipients_by_language(session)
+            counts = await announce.recipients_by_language(session, audience)
         for language, text in texts.items():
             print(f"--- {language} ---\n{text}\n")
         for language in sorted(set(counts) | set(texts)):
             note = "" if language in texts else f" (get the {settings.default_language} text)"
-            print(f"{language}: {counted(counts.get(language, 0), 'person', 'people')}{note}")
+            print(f"{language}: {shown_count(counts.get(language, 0))} people{note}")
         total = sum(counts.values())
+        when = f" at {at:%Y-%m-%d %H:%M %Z}" if at else " now"
         if confirm:
             if not sys.stdin.isatty():
                 print("youthbot: not a terminal; add --yes to confirm", file=sys.stderr)
                 return 2
-            answer = await asyncio.to_thread(input, f"Send to {total} people? [y/N] ")
+            answer = await asyncio.to_thread(
+                input, f"Send to {shown_count(total)} people{when}? [y/N] "
+            )
             if answer.strip().lower() not in ("y", "yes"):
                 print("Nothing was sent.")
                 return 1
@@ -143,11 +173,19 @@ async def queue(settings: Settings, texts: dict[str, str], *, confirm: bool) -> 
                 language=settings.default_language,
                 texts=texts,
                 now=utcnow(),
+                audience=audience,
+                buttons=buttons,
             )
+            if at is not None:
+                await announce.schedule(
+                    session, announcement_id=draft.id, at=at, actor_id=None, now=utcnow()
+                )
+                print(f"announcement {draft.id}: scheduled for {at:%Y-%m-%d %H:%M %Z}")
+                return 0
             queued = await announce.start_sending(
                 session, announcement_id=draft.id, actor_id=None, now=utcnow()
             )
-        print(f"announcement {draft.id}: {queued} people queued")
+        print(f"announcement {draft.id}: {shown_count(queued)} people queued")
         return 0
     finally:
         await db.dispose()
@@ -220,6 +258,26 @@ async def show_status(settings: Settings) -> int:
                     f"sent {p.sent}, not delivered {p.not_delivered}, left {p.left}, "
                     f"unconfirmed {p.doubt}"
                 )
+    finally:
+        await db.dispose()
+    return 0
+
+
+async def show_scheduled(settings: Settings) -> int:
+    from zoneinfo import ZoneInfo
+
+    from ..core import announce
+
+    db = await _database(settings)
+    zone = ZoneInfo(settings.timezone)
+    try:
+        async with db.session() as session:
+            waiting = await announce.list_scheduled(session)
+        for item in waiting:
+            print(f"{item.id}\t{item.scheduled_for.astimezone(zone):%Y-%m-%d %H:%M %Z}\t"
+                  f"{item.audience or {}}")
+        if not waiting:
+            print("no announcement is scheduled")
     finally:
         await db.dispose()
     return 0

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
@@ -32,6 +32,7 @@ from ...db.models.announce import (
     DOUBT,
     FAILED,
     PENDING,
+    SCHEDULED,
     SENDING,
     SENT,
     Announcement,
@@ -148,6 +149,7 @@ class AnnouncementSender:
     async def _run(self, until_idle: bool) -> None:
         while not self._stopping.is_set():
             try:
+                await self.release_due()
                 announcement = await self._take()
                 if announcement is not None:
                     await self.deliver(announcement)
@@ -164,6 +166,15 @@ class AnnouncementSender:
                 )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.poll_seconds)
+
+    async def release_due(self) -> list[int]:
+        """Queue the scheduled announcements whose time has come (each once, of all
+        replicas: core/announce.release_due)."""
+        async with self.deps.db.session() as session:
+            released = await announce.release_due(session, now=self.deps.clock())
+        for announcement_id in released:
+            logger.info("announcement %s: its scheduled time came; queued", announcement_id)
+        return released
 
     async def _anything_sending(self) -> bool:
         async with self.deps.db.session() as session:
@@ -244,7 +255,7 @@ class AnnouncementSender:
                 return
             texts = announcement.texts
             text = texts.get(row.language) or texts[announcement.language]
-            status = await self._send(bot, row, text, pacer)
+            status = await self._send(bot, row, text, pacer, buttons_for(announcement, row))
             async with db.session() as session:
                 await announce.record_outcome(
                     session,
@@ -254,10 +265,12 @@ class AnnouncementSender:
                     now=self.deps.clock(),
                 )
 
-    async def _send(self, bot, row: announce.Claimed, text: str, pacer: Pacer) -> str:
+    async def _send(
+        self, bot, row: announce.Claimed, text: str, pacer: Pacer, markup=None
+    ) -> str:
         """Send one message; the outbox status it leads to."""
         try:
-            await bot.send_message(row.user_id, text)
+            await bot.send_message(row.user_id, text, reply_markup=markup)
             return SENT
         except RetryAfter as exc:  # not delivered: back in the queue, everyone waits
             pacer.pause(retry_seconds(exc))
@@ -302,7 +315,9 @@ class AnnouncementSender:
 
 def render_progress(announcement: Announcement, current: announce.Progress, number) -> str:
     """The admin's view of an announcement's delivery, in their language."""
-    if announcement.status == DONE:
+    if announcement.status == SCHEDULED:
+        head = _("Announcement #{id} is scheduled.")
+    elif announcement.status == DONE:
         head = _("Announcement #{id} is delivered.")
     elif announcement.status == CANCELLED:
         head = _("Announcement #{id} was stopped.")
@@ -318,6 +333,17 @@ def render_progress(announcement: Announcement, current: announce.Progress, numb
             "Unconfirmed after a restart (not sent again, to avoid duplicates): {doubt}"
         ).format(doubt=number(current.doubt))
     return text
+
+
+def buttons_for(announcement: Announcement, row: announce.Claimed) -> InlineKeyboardMarkup | None:
+    """The buttons under this person's text (a poll's options), in their language."""
+    buttons = announcement.buttons or {}
+    rows = buttons.get(row.language) or buttons.get(announcement.language)
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data)] for label, data in rows]
+    )
 
 
 def progress_keyboard(announcement: Announcement):

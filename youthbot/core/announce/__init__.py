@@ -29,6 +29,7 @@ from ...db.models.announce import (
     DRAFT,
     FAILED,
     PENDING,
+    SCHEDULED,
     SENDING,
     SENT,
     SKIPPED,
@@ -38,6 +39,7 @@ from ...db.models.announce import (
 )
 from ..errors import NotFound
 from ..people.users import CONSENT_VERSION
+from .audience import Audience
 
 Delivery = AnnouncementDelivery
 FINISHED = (SENT, FAILED, BLOCKED, SKIPPED, DOUBT, STOPPED)
@@ -81,10 +83,13 @@ def _opted_in():
     )
 
 
-async def recipients_by_language(session: AsyncSession) -> dict[str, int]:
+async def recipients_by_language(
+    session: AsyncSession, audience: Audience | None = None
+) -> dict[str, int]:
     """How many people would receive an announcement now, per language."""
+    chosen = _opted_in() & (audience or Audience()).condition()
     rows = await session.execute(
-        select(User.language, func.count()).where(_opted_in()).group_by(User.language)
+        select(User.language, func.count()).where(chosen).group_by(User.language)
     )
     return {language: count for language, count in rows}
 
@@ -97,8 +102,11 @@ async def create_draft(
     language: str,
     texts: dict[str, str],
     now: datetime,
+    audience: Audience | None = None,
+    buttons: dict[str, list] | None = None,
 ) -> Announcement:
-    """A draft with one text per language (at least the admin's `language`)."""
+    """A draft with one text per language (at least the admin's `language`), for `audience`
+    (everyone opted in by default), with `buttons` under each language's text (a poll's)."""
     if not texts.get(language):
         raise ValueError("the announcement needs a text in the admin's language")
     announcement = Announcement(
@@ -109,6 +117,8 @@ async def create_draft(
         admin_chat_id=admin_chat_id,
         language=language,
         total=0,
+        audience=(audience or Audience()).to_json(),
+        buttons=buttons,
     )
     session.add(announcement)
     await session.flush()
@@ -122,6 +132,17 @@ async def get_announcement(session: AsyncSession, announcement_id: int) -> Annou
     return announcement
 
 
+async def set_audience(
+    session: AsyncSession, *, announcement_id: int, audience: Audience
+) -> Announcement:
+    """Change who a draft goes to."""
+    announcement = await session.get(Announcement, announcement_id, with_for_update=True)
+    if announcement is None or announcement.status != DRAFT:
+        raise AnnouncementNotEditable(str(announcement_id))
+    announcement.audience = audience.to_json()
+    return announcement
+
+
 async def start_sending(
     session: AsyncSession,
     *,
@@ -130,12 +151,21 @@ async def start_sending(
     now: datetime,
     progress_message_id: int | None = None,
 ) -> int:
-    """Queue the draft for everyone opted in now (one statement); returns how many."""
+    """Queue the draft for everyone in its audience opted in now; returns how many."""
     announcement = await session.get(Announcement, announcement_id, with_for_update=True)
     if announcement is None or announcement.status != DRAFT:
         raise AnnouncementNotEditable(str(announcement_id))
-    chosen = select(literal(announcement_id), User.id, User.language, literal(PENDING)).where(
-        _opted_in()
+    announcement.progress_message_id = progress_message_id
+    total = await _queue(session, announcement, now)
+    _audit(session, actor_id, "announce.send", announcement_id, str(total))
+    return total
+
+
+async def _queue(session: AsyncSession, announcement: Announcement, now: datetime) -> int:
+    """One row per recipient (one statement); the announcement is then sending, or done."""
+    audience = Audience.from_json(announcement.audience)
+    chosen = select(literal(announcement.id), User.id, User.language, literal(PENDING)).where(
+        _opted_in() & audience.condition()
     )
     result = await session.execute(
         insert(Delivery).from_select(["announcement_id", "user_id", "language", "status"], chosen)
@@ -144,15 +174,67 @@ async def start_sending(
     announcement.status = SENDING if announcement.total else DONE
     announcement.started_at = now
     announcement.finished_at = None if announcement.total else now
-    announcement.progress_message_id = progress_message_id
-    _audit(session, actor_id, "announce.send", announcement_id, str(announcement.total))
     return announcement.total
 
 
-async def cancel(session: AsyncSession, *, announcement_id: int, actor_id: int | None) -> int:
-    """Cancel a draft, or stop a sending announcement; returns how many will not be sent."""
+class NotInTheFuture(Exception):
+    """A scheduled time must be later than now."""
+
+
+async def schedule(
+    session: AsyncSession,
+    *,
+    announcement_id: int,
+    at: datetime,
+    actor_id: int | None,
+    now: datetime,
+    progress_message_id: int | None = None,
+) -> Announcement:
+    """Keep the draft until `at`; the worker queues it then (`release_due`)."""
+    if at <= now:
+        raise NotInTheFuture(str(at))
     announcement = await session.get(Announcement, announcement_id, with_for_update=True)
-    if announcement is None or announcement.status not in (DRAFT, SENDING):
+    if announcement is None or announcement.status != DRAFT:
+        raise AnnouncementNotEditable(str(announcement_id))
+    announcement.status, announcement.scheduled_for = SCHEDULED, at
+    announcement.progress_message_id = progress_message_id
+    _audit(session, actor_id, "announce.schedule", announcement_id, at.isoformat()[:32])
+    return announcement
+
+
+async def release_due(session: AsyncSession, *, now: datetime) -> list[int]:
+    """Queue every scheduled announcement whose time has come; their ids.
+
+    Once across replicas: each row is locked (others skip it) and leaves `scheduled` in the
+    same transaction that queues its recipients."""
+    due = await session.scalars(
+        select(Announcement)
+        .where(Announcement.status == SCHEDULED, Announcement.scheduled_for <= now)
+        .order_by(Announcement.scheduled_for, Announcement.id)
+        .with_for_update(skip_locked=True)
+    )
+    released = []
+    for announcement in due.all():
+        await _queue(session, announcement, now)
+        released.append(announcement.id)
+    return released
+
+
+async def list_scheduled(session: AsyncSession) -> list[Announcement]:
+    """Scheduled announcements, soonest first."""
+    rows = await session.scalars(
+        select(Announcement)
+        .where(Announcement.status == SCHEDULED)
+        .order_by(Announcement.scheduled_for, Announcement.id)
+    )
+    return list(rows)
+
+
+async def cancel(session: AsyncSession, *, announcement_id: int, actor_id: int | None) -> int:
+    """Cancel a draft or a scheduled announcement, or stop a sending one; returns how many
+    will not be sent."""
+    announcement = await session.get(Announcement, announcement_id, with_for_update=True)
+    if announcement is None or announcement.status not in (DRAFT, SCHEDULED, SENDING):
         raise AnnouncementNotEditable(str(announcement_id))
     result = await session.execute(
         update(Delivery)

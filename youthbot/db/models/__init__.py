@@ -19,6 +19,7 @@ from .cases import (
 from .help import ServiceAlert, ServiceReview
 from .hold import HeldMessage
 from .people import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
+from .polls import Poll, PollCount, PollResponder
 from .quiz import (
     QuizAnswer,
     QuizAttempt,
@@ -52,6 +53,9 @@ __all__ = [
     "HeldMessage",
     "InviteCode",
     "OpenCase",
+    "Poll",
+    "PollCount",
+    "PollResponder",
     "ProcessedUpdate",
     "QuizAnswer",
     "QuizAttempt",

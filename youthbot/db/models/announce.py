@@ -19,8 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..types import BigIntPK, UTCDateTime, utcnow
 from .base import NULLIFY, Base, owned_by_person, person
 
-# Announcement status
-DRAFT, SENDING, DONE, CANCELLED = "draft", "sending", "done", "cancelled"
+# Announcement status. `scheduled` waits for `scheduled_for`; the worker then queues it.
+DRAFT, SCHEDULED, SENDING, DONE, CANCELLED = "draft", "scheduled", "sending", "done", "cancelled"
 
 # Delivery status. `sending` is claimed and about to be (or being) sent; after a crash such a
 # row is `doubt`: it may or may not have reached the person, and it is not sent again.
@@ -56,6 +56,12 @@ class Announcement(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who receives it (core/announce/audience.py): countries, regions, age bands, languages;
+    # empty means everyone who opted in. A poll's share-back names the poll instead.
+    audience: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Buttons under the text, per language: [[label, callback data], …] rows (a poll's options).
+    buttons: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class AnnouncementDelivery(Base):
