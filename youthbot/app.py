@@ -126,6 +126,7 @@ def build_application(
         catalogs=Catalogs(settings.locales_dir, settings.default_language),
         content=content or load_content(settings),
         turn_hooks=router.turn_hooks,
+        after_hooks=router.after_hooks,
     )
     application.bot_data["deps"] = deps
     application.bot_data["router"] = router

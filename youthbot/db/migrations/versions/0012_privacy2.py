@@ -1,0 +1,43 @@
+"""privacy2: the notice version last shown to a person; private group quizzes (the run's
+mode, and each poll's anonymous counts)
+
+Revision ID: 0012_privacy2
+Revises: 0011
+Create Date: 2026-12-04
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012_privacy2"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("notice_version", sa.Integer(), nullable=True))
+    # Whoever agreed to a notice has seen it: a newer one is shown to them again.
+    op.execute("UPDATE users SET notice_version = consent_version")
+    with op.batch_alter_table("quiz_group_runs", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("named", sa.Boolean(), server_default="0", nullable=False)
+        )
+    with op.batch_alter_table("quiz_group_polls", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("answers", sa.Integer(), server_default="0", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("correct_answers", sa.Integer(), server_default="0", nullable=False)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("quiz_group_polls", schema=None) as batch_op:
+        batch_op.drop_column("correct_answers")
+        batch_op.drop_column("answers")
+    with op.batch_alter_table("quiz_group_runs", schema=None) as batch_op:
+        batch_op.drop_column("named")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("notice_version")
