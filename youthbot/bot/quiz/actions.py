@@ -10,6 +10,9 @@ LIST = Action("quiz.list")
 OPEN = Action("quiz.open", quiz=str)
 START = Action("quiz.start", quiz=str)
 ANSWER = Action("quiz.ans", attempt=int, index=int, option=int)
+# Anonymous play (under-14s, people who did not agree): nothing is stored, so the question and
+# the score so far travel in the button itself (the score is only ever shown to its player).
+ANON_ANSWER = Action("quiz.anon", quiz=str, index=int, score=int, option=int)
 GROUP_START = Action("quizg.start", quiz=str)
 
 

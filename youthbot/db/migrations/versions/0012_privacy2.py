@@ -20,6 +20,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("notice_version", sa.Integer(), nullable=True))
     # Whoever agreed to a notice has seen it: a newer one is shown to them again.
     op.execute("UPDATE users SET notice_version = consent_version")
+    # Anonymous people's quizzes are no longer stored at all (not even while in progress).
+    op.execute(
+        "DELETE FROM quiz_attempts WHERE user_id IN "
+        "(SELECT id FROM users WHERE age_band = 'u14' OR consent_version IS NULL)"
+    )
     with op.batch_alter_table("quiz_group_runs", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("named", sa.Boolean(), server_default="0", nullable=False)
