@@ -13,7 +13,16 @@ ANSWER = Action("quiz.ans", attempt=int, index=int, option=int)
 # Anonymous play (under-14s, people who did not agree): nothing is stored, so the question and
 # the score so far travel in the button itself (the score is only ever shown to its player).
 ANON_ANSWER = Action("quiz.anon", quiz=str, index=int, score=int, option=int)
-GROUP_START = Action("quizg.start", quiz=str)
+class PlayMode(StrEnum):
+    """How a group plays: private (anonymous polls, counts only) or with names."""
+
+    PRIVATE = "p"
+    NAMED = "n"
+
+
+GROUP_START = Action("quizg.start", quiz=str)  # private play (the default)
+GROUP_START_NAMED = Action("quizg.named", quiz=str)  # play with names, chosen by a leader
+GROUP_MODE = Action("quizg.mode", mode=PlayMode)  # show the quizzes for the other mode
 
 
 class Step(StrEnum):
