@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton
 
 from ...config import Settings
-from ...core.people.users import CONSENT_VERSION
+from ...core.people import users
 from ...core.privacy import INACTIVE_AFTER
 from ...i18n import _, pgettext
 from ..runtime.turn import button
@@ -56,7 +56,7 @@ def render_full_notice(settings: Settings) -> str:
     days = settings.case_retention_days
     return "\n\n".join(
         [
-            _("📄 Privacy notice (version {version})").format(version=CONSENT_VERSION),
+            _("📄 Privacy notice (version {version})").format(version=users.CONSENT_VERSION),
             _("Who runs this bot").upper()
             + "\n"
             + _("{org} runs this bot.").format(org=settings.org_name)
