@@ -81,7 +81,9 @@ def render_full_notice(settings: Settings) -> str:
                 "• Youth group leaders, moderators and admins: their role, and what they "
                 "register, report or review.\n"
                 "• For a short time: the ids of this chat's messages of the last 48 hours (so "
-                "that 🚪 Quick exit can delete them), and where you are in a form."
+                "that 🚪 Quick exit can delete them), that a safety message was shown to you "
+                "(10 minutes, not what you wrote), our team's messages waiting after a quick "
+                "exit, and where you are in a form."
             ),
             _("Who receives what").upper()
             + "\n"

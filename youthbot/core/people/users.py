@@ -94,7 +94,10 @@ def mark_notice_shown(user: User) -> None:
 
 
 def is_anonymous(user: User) -> bool:
-    """Under-14s and people who have not agreed: nothing is kept beyond the language."""
+    """Under-14s and people who have not agreed (to this version of the notice): only their
+    account row and language (an age group if given), and a help case if they ask for one —
+    no quiz answers or progress, region, joined activities or notification choices
+    (core/privacy/mine.py)."""
     return not has_consented(user) or user.age_band == ANONYMOUS_AGE_BAND
 
 
