@@ -53,6 +53,7 @@ PUBLIC_COMMANDS = (
     ("language", N_("Change language")),
     ("cancel", N_("Cancel what you are doing")),
     ("salir", N_("Quick exit: clear this chat")),
+    ("privacy", N_("Privacy: the notice, your data and your choices")),
 )
 
 

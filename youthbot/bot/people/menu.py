@@ -190,7 +190,11 @@ async def choose_age_band(turn: Turn, band: AgeBand) -> None:
     """Record consent with the age group; under-14s are told exactly what is kept."""
     users.record_consent(turn.user, age_band=band, now=turn.now)
     role_data = render_role_data(turn.role)
-    if band == users.ANONYMOUS_AGE_BAND:
+    if band == users.ANONYMOUS_AGE_BAND and role_data:
+        # Their role keeps more (said next): not "only".
+        text = _("Thank you! Because you are under 14, we will not keep your quiz answers, "
+                 "progress or region.")
+    elif band == users.ANONYMOUS_AGE_BAND:
         text = _(
             "Thank you! Because you are under 14, we keep only your Telegram account, your "
             "language and your age group: not your quiz answers, progress or region. If you "
