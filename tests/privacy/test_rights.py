@@ -35,7 +35,7 @@ FULL = {
         "QUIÉN MANEJA ESTE BOT",
         "tu cuenta de Telegram (un número que la identifica, no tu nombre",
         "QUIÉN RECIBE QUÉ",
-        "moderadores, personal capacitado de organizaciones aliadas",
+        "El equipo de moderación, personal capacitado de organizaciones aliadas",
         "Telegram lleva y guarda cada mensaje de este chat en sus propios servidores, fuera del "
         "Perú",
         "se borran {days} días después de que terminan",

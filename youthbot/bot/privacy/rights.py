@@ -402,5 +402,4 @@ def register(router: Router) -> None:
     router.button(REGION)(set_region)
     router.button(ASK_WITHDRAW)(ask_withdraw)
     router.button(WITHDRAW)(withdraw)
-    router.settings_items.append(build_privacy_item)
     router.after_hooks.append(show_changed_notice)
