@@ -114,7 +114,8 @@ def render_full_notice(settings: Settings) -> str:
                 "• Withdraw your agreement without deleting your account: ⚙️ Settings → "
                 "🔒 Privacy. We then delete your quiz answers and the activities you joined.\n"
                 "• Delete everything: /delete_my_data.\n"
-                "• If you think we handled your data wrongly, you can complain to {authority}."
+                "• If you think we handled your data wrongly, you can complain to the data "
+                "protection authority: {authority}."
             ).format(authority=settings.data_authority),
         ]
     )
