@@ -354,3 +354,37 @@ async def test_keeping_the_agreement_changes_nothing(bot):
     assert "No cambiamos nada." in texts(calls)[0]
     assert await rows(bot, QuizAnswer, YOUNG.id) == before
     assert users.has_consented(await read_user(bot, YOUNG.id))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_my_data_shows_a_leaders_registrations_and_counts_notes_without_authors(bot, lang):
+    from harness import MODERATOR
+
+    persona = {"es": LEADER, "en": YOUNG_EN}[lang]
+    await bot.grant(persona, Role.LEADER)
+    person = bot.person(persona)
+    await person.onboard()
+    await person.ask_for_a_person_in_danger()
+    await person.send("Hola")
+    async with bot.db.session() as session:
+        session.add(Activity(leader_id=persona.id, status="pending", title="Feria de derechos"))
+        case = await session.scalar(select(Case).where(Case.user_id == persona.id))
+        session.add(CaseMessage(case_id=case.id, sender="note", author_id=MODERATOR.id,
+                                text="nota interna"))
+        session.add(CaseMessage(case_id=case.id, sender="staff", author_id=MODERATOR.id,
+                                text="Hola, te escucho"))
+        await session.commit()
+    calls = await person.send(MY_DATA[lang])
+    shown = texts(calls)[0]
+    expected = {
+        "es": ["Actividades que registraste:", "Feria de derechos", "Reportes que escribiste: 0",
+               "1 tuyos, 1 del equipo, 1 notas internas del equipo",
+               "Rol: líder de grupo juvenil"],
+        "en": ["Activities you registered:", "Feria de derechos", "Reports you wrote: 0",
+               "1 from you, 1 from the team, 1 internal notes of the team",
+               "Role: youth group leader"],
+    }[lang]
+    for part in expected:
+        assert part in shown, (part, shown)
+    for secret in (str(MODERATOR.id), MODERATOR.first_name, "nota interna", "te escucho"):
+        assert secret not in shown
