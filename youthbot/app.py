@@ -64,6 +64,7 @@ PUBLIC_COMMANDS = (
     ("language", N_("Change language")),
     ("cancel", N_("Cancel what you are doing")),
     ("salir", N_("Quick exit: clear this chat")),
+    ("privacy", N_("Privacy: the notice, your data and your choices")),
 )
 
 
@@ -139,6 +140,7 @@ def build_application(
         catalogs=Catalogs(settings.locales_dir, settings.default_language),
         content=content or load_content(settings),
         turn_hooks=router.turn_hooks,
+        after_hooks=router.after_hooks,
     )
     application.bot_data["deps"] = deps
     application.bot_data["router"] = router

@@ -61,6 +61,20 @@ class Settings(BaseSettings):
     timezone: str = "America/Lima"
     flood_messages_per_minute: int = Field(default=20, ge=1, le=1000)
     announce_rate: float = Field(default=28.0, gt=0, le=1000)
+    # Who runs the bot and how to reach them about personal data: the privacy notice says so.
+    org_name: str = Field(
+        default="Youth Voices for Change (Down to Zero Alliance)", min_length=2, max_length=200
+    )
+    privacy_contact: str | None = Field(default=None, max_length=200)
+    # Where people can complain about how their data is handled (Peru's authority by default).
+    data_authority: str = Field(
+        default=(
+            "Autoridad Nacional de Protección de Datos Personales (Ministerio de Justicia y "
+            "Derechos Humanos, Perú): https://www.gob.pe/anpd"
+        ),
+        min_length=2,
+        max_length=300,
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod

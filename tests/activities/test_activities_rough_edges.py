@@ -151,11 +151,13 @@ async def test_browsing_many_regions_comes_in_pages(bot, lang):
 # What is kept for a person with a role, whatever the age band --------------------------------
 
 KEPT_FOR_LEADER = {
-    "es": "Como eres líder de grupo juvenil, tengas la edad que tengas, guardamos tu número",
-    "en": "Because you are a youth group leader, whatever your age, we keep your Telegram number",
+    "es": "Como eres líder de grupo juvenil, tengas la edad que tengas y aunque no hayas aceptado "
+          "el aviso de privacidad, guardamos tu cuenta de Telegram",
+    "en": "Because you are a youth group leader, whatever your age and even if you did not "
+          "agree to the privacy notice, we keep your Telegram account",
 }
-NOTHING_KEPT = {"es": "no guardaremos tus respuestas ni nada sobre ti",
-                "en": "we will not keep your answers or anything about you"}
+NOTHING_KEPT = {"es": "solo guardamos tu cuenta de Telegram, tu idioma y tu grupo de edad",
+                "en": "we keep only your Telegram account, your language and your age group"}
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
@@ -177,7 +179,7 @@ async def test_a_leader_is_told_what_is_kept_whatever_the_age(bot, lang, band):
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
-async def test_a_young_person_under_14_is_still_told_nothing_is_kept(bot, lang):
+async def test_a_young_person_under_14_is_told_exactly_what_is_kept(bot, lang):
     person = bot.person({"es": YOUNG, "en": YOUNG_EN}[lang])
     await person.send("/start")
     calls = await tap(person, "lang.first", lang)

@@ -423,8 +423,9 @@ def test_the_command_line_queues_and_reports(tmp_path: Path, sqlite_template: Pa
         conn.executemany(
             "INSERT INTO users (id, language, role, notify_announcements, notify_reminders, "
             "blocked, created_on, last_seen_on, consent_version) VALUES (?, ?, 'young', ?, 1, "
-            "0, '2026-01-01', '2026-01-01', 1)",
-            [(1, "es", 1), (2, "en", 1), (3, "es", 0)],
+            "0, '2026-01-01', '2026-01-01', ?)",
+            [(1, "es", 1, CONSENT_VERSION), (2, "en", 1, CONSENT_VERSION),
+             (3, "es", 0, CONSENT_VERSION)],
         )
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{database}")
     monkeypatch.chdir(tmp_path)

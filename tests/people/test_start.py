@@ -7,6 +7,7 @@ from harness import YOUNG, YOUNG_EN, labels, texts
 from sqlalchemy import func, select
 
 from youthbot.bot.runtime import callbacks
+from youthbot.core.people.users import CONSENT_VERSION
 from youthbot.db.models import ChatState, User
 
 GREETING = {"es": "¡Hola! 👋 Soy el bot", "en": "Hello! 👋 I am the"}
@@ -44,7 +45,7 @@ async def test_first_contact_stores_only_language_until_agreement(bot, persona):
     calls = await person.press_data(callbacks.pack("age", "18-25"), message)
     assert labels(calls) == MENU[lang]
     user = await read_user(bot, persona.id)
-    assert (user.consent_version, user.age_band) == (1, "18-25")
+    assert (user.consent_version, user.age_band) == (CONSENT_VERSION, "18-25")
     assert user.consent_at is not None
 
 
@@ -61,13 +62,15 @@ async def test_saying_no_keeps_only_the_language_and_help_stays_open(bot):
     await person.send("/start")
     await person.press("Español")
     calls = await person.press("No, gracias")
-    assert "Solo guardamos tu idioma" in texts(calls)[0]
+    assert "Solo guardamos tu cuenta de Telegram y tu idioma" in texts(calls)[0]
     assert "🆘 Pedir ayuda" in labels(calls)
     user = await read_user(bot, YOUNG.id)
     assert user.consent_version is None and user.age_band is None
-    # the menu keeps showing the notice until they agree
+    # the menu works (the notice is not forced again), and says how to agree later
     calls = await person.send("/menu")
-    assert texts(calls)[0].startswith(NOTICE["es"])
+    assert texts(calls)[0].startswith("¿Qué te gustaría hacer?")
+    assert "⚙️ Ajustes → 🔒 Privacidad" in texts(calls)[0]
+    assert labels(calls) == MENU["es"]
 
 
 async def test_under_14_is_told_nothing_is_kept(bot):

@@ -1,5 +1,6 @@
-"""Group quizzes: a leader starts one, the bot posts native quiz polls, three players answer,
-the leaderboard shows first names only; non-leaders cannot start or stop; /stopquiz."""
+"""Group quizzes: a leader starts one, the bot posts native quiz polls, three players answer;
+played with names (a leader's choice) the leaderboard shows first names only; non-leaders
+cannot start or stop; /stopquiz. Private play (the default): test_quiz_group_private.py."""
 
 from __future__ import annotations
 
@@ -36,13 +37,20 @@ def polls(calls) -> list:
     return [c for c in calls if c.method == "sendPoll"]
 
 
-async def start_group_quiz(bot, quiz_id: str = "csec-basics", *, leader=LEADER) -> list:
-    """The leader sends /quiz in the group and chooses `quiz_id`; the calls of the choice."""
+async def start_group_quiz(
+    bot, quiz_id: str = "csec-basics", *, leader=LEADER, named: bool = True
+) -> list:
+    """The leader sends /quiz in the group and chooses `quiz_id` (with names, unless not
+    `named`); the calls of the choice."""
     person = bot.person(leader)
     calls = await person.send("/quiz", chat_id=GROUP_CHAT_ID)
     assert texts(calls)[0].startswith("¿Qué quiz jugamos en grupo?")
-    message, _ = person.find_button(action="quizg.start", chat_id=GROUP_CHAT_ID)
-    return await person.press_data(callbacks.pack("quizg.start", quiz_id), message)
+    action = "quizg.start"
+    if named:
+        await person.press(action="quizg.mode", chat_id=GROUP_CHAT_ID)
+        action = "quizg.named"
+    message, _ = person.find_button(action=action, chat_id=GROUP_CHAT_ID)
+    return await person.press_data(callbacks.pack(action, quiz_id), message)
 
 
 async def vote(bot, persona, poll_call, option: int) -> list:
@@ -167,6 +175,7 @@ async def test_the_group_quiz_speaks_the_language_of_the_leader(bot):
     assert label in labels(calls)
     calls = await person.press(label, chat_id=GROUP_CHAT_ID)
     assert texts(calls)[0].startswith("🧠 Group quiz: Staying safe online")
+    assert "🙈 Private play" in texts(calls)[0]
     assert polls(calls)[0].params["question"].endswith(quiz.questions[0].text_in("en"))
     calls = await person.send("/stopquiz", chat_id=GROUP_CHAT_ID)
     assert "Nobody answered this time." in texts(calls)[-1]

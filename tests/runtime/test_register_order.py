@@ -30,6 +30,7 @@ def test_settings_buttons_turn_hooks_and_start_up_keep_their_order():
     assert names(router.settings_items) == [
         "youthbot.bot.privacy.data.build_announcements_button",
         "youthbot.bot.privacy.data.build_reminders_button",
+        "youthbot.bot.privacy.rights.build_privacy_item",
         "youthbot.bot.privacy.data.build_delete_button",
         "youthbot.bot.safety.clear_guide.build_guide_button",
         "youthbot.bot.announce.place.build_place_button",
@@ -40,6 +41,7 @@ def test_settings_buttons_turn_hooks_and_start_up_keep_their_order():
         "youthbot.bot.safety.hold.lift_hold",
         "youthbot.bot.cases.assign.note_staff_member",
     ]
+    assert names(router.after_hooks) == ["youthbot.bot.privacy.rights.show_changed_notice"]
     assert names(router.startup) == [
         "youthbot.bot.safety.tracking.schedule_flush",
         "youthbot.bot.privacy.data.offer_quick_exit_on_help",

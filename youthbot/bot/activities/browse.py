@@ -43,9 +43,9 @@ def render_anonymous_join(activity: Activity | None = None) -> str:
             "Ask your group leader or an adult you trust if you have questions."
         )
     return _(
-        "To join through the bot we would need to keep a note that you joined, and we keep "
-        "nothing about you (because you are under 14, or chose not to share data). You can "
-        "still go: just turn up, or ask your group leader."
+        "To join through the bot we would need to keep a note that you joined, and we do not "
+        "keep that for you (because you are under 14, or did not agree to the privacy notice). "
+        "You can still go: just turn up, or ask your group leader."
     )
 
 

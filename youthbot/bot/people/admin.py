@@ -31,16 +31,18 @@ def render_role_data(role: str) -> str | None:
     under-14 leader is otherwise told that nothing about them is kept)."""
     if role == Role.LEADER:
         return _(
-            "Because you are a youth group leader, whatever your age, we keep your Telegram "
-            "number and your role, and the activities you register and report are kept with "
-            "your number as their organiser (young people never see who organises them). We "
-            "keep this while you have the role; /delete_my_data deletes it."
+            "Because you are a youth group leader, whatever your age and even if you did not "
+            "agree to the privacy notice, we keep your Telegram account (a number that "
+            "identifies it) and your role, and the activities you register and report are kept "
+            "with it as their organiser (young people never see who organises them). We keep "
+            "this while you have the role; /delete_my_data deletes it."
         )
     if role in (Role.MODERATOR, Role.ADMIN):
         return _(
-            "Because you are {role}, whatever your age, we keep your Telegram number and your "
-            "role, and the cases you take and the activities you review are recorded with your "
-            "number. We keep this while you have the role; /delete_my_data deletes it."
+            "Because you are {role}, whatever your age and even if you did not agree to the "
+            "privacy notice, we keep your Telegram account (a number that identifies it) and "
+            "your role, and the cases you take and the activities you review are recorded with "
+            "it. We keep this while you have the role; /delete_my_data deletes it."
         ).format(role=role_name(role))
     return None
 

@@ -10,6 +10,7 @@ from ...core.people.users import AgeBand
 from ...i18n import _, pgettext
 from ..activities import views as activity_views
 from ..activities.actions import MENU as ACTIVITIES_MENU
+from ..privacy.views import notice_button, render_short_notice
 from ..quiz.actions import LIST as QUIZ_LIST
 from ..runtime.callbacks import Action
 from ..runtime.router import ANY, Router, router_of
@@ -40,17 +41,23 @@ def build_main_menu_keyboard(turn: Turn) -> InlineKeyboardMarkup:
     )
 
 
-def render_main_menu() -> str:
-    return _("What would you like to do?")
+def render_main_menu(turn: Turn) -> str:
+    text = _("What would you like to do?")
+    if turn.user is not None and not users.has_consented(turn.user):
+        text += "\n\n" + _(
+            "You did not agree to the privacy notice: quizzes, activities and help work, and "
+            "we keep only your account and language. To agree later: ⚙️ Settings → 🔒 Privacy."
+        )
+    return text
 
 
 def show_main_menu(turn: Turn, *, edit: bool = False) -> None:
-    """The main menu, or the privacy notice first for someone who has not agreed yet."""
-    if turn.user is not None and not users.has_consented(turn.user):
+    """The main menu, or the privacy notice first for someone who has not seen this version."""
+    if turn.user is not None and users.needs_notice(turn.user):
         show_privacy_notice(turn, edit=edit)
         return
     send = turn.edit if edit else turn.reply
-    send(render_main_menu(), build_main_menu_keyboard(turn))
+    send(render_main_menu(turn), build_main_menu_keyboard(turn))
 
 
 def build_language_keyboard(turn: Turn, action: Action) -> InlineKeyboardMarkup:
@@ -61,31 +68,30 @@ def build_language_keyboard(turn: Turn, action: Action) -> InlineKeyboardMarkup:
     )
 
 
-def render_privacy_notice() -> str:
-    return _(
-        "Before we start, how we look after you:\n\n"
-        "• We keep only what the bot needs to work for you: your Telegram number (not your "
-        "name), your language, your age group, the region you choose and your quiz answers.\n"
-        "• Nobody else sees them. If you ask for help, the people who answer do not see who "
-        "you are unless you tell them.\n"
-        "• You can delete everything at any time with /delete_my_data.\n\n"
-        "Is that OK with you?"
+def build_notice_keyboard() -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            button(pgettext("button", "✅ I agree"), CONSENT(Agreement.YES)),
+            button(pgettext("button", "No, thanks"), CONSENT(Agreement.NO)),
+        ],
+        notice_button(),
+        help_button(),
     )
 
 
-def show_privacy_notice(turn: Turn, *, edit: bool = False) -> None:
+def show_privacy_notice(turn: Turn, *, edit: bool = False, changed: bool = False) -> None:
+    """The short notice with agree / no, and the complete one a button away; noted as shown."""
+    if turn.user is not None:
+        users.mark_notice_shown(turn.user)
     send = turn.edit if edit else turn.reply
     role_data = render_role_data(turn.role)
-    send(
-        render_privacy_notice() + (f"\n\n{role_data}" if role_data else ""),
-        keyboard(
-            [
-                button(pgettext("button", "✅ I agree"), "consent", 1),
-                button(pgettext("button", "No, thanks"), "consent", 0),
-            ],
-            help_button(),
-        ),
-    )
+    parts = [
+        _("We have changed our privacy notice. Until you agree to the new one, we keep "
+          "nothing new about you.") if changed else "",
+        render_short_notice(turn.settings),
+        role_data or "",
+    ]
+    send("\n\n".join(p for p in parts if p), build_notice_keyboard())
 
 
 async def start(turn: Turn) -> None:
@@ -137,41 +143,44 @@ async def answer_consent(turn: Turn, agreed: Agreement) -> None:
     """Agreement asks for the age group next; a "no" keeps only the language."""
     if agreed is Agreement.YES:
         role_data = render_role_data(turn.role)
+        text = _(
+            "Thank you. How old are you? This helps us keep you safe. If you are under 14, "
+            "we keep only your account, your language and your age group."
+        )
         turn.edit(
-            _("Thank you. How old are you? This helps us keep you safe.") + f"\n\n{role_data}"
-            if role_data
-            else _(
-                "Thank you. How old are you? This helps us keep you safe. If you are "
-                "under 14, we keep nothing about you except your language."
-            ),
-            keyboard(
-                [
-                    button(_("Under 14"), AGE(AgeBand.UNDER_14)),
-                    button(_("14 to 17"), AGE(AgeBand.FROM_14_TO_17)),
-                ],
-                [
-                    button(_("18 to 25"), AGE(AgeBand.FROM_18_TO_25)),
-                    button(_("26 or older"), AGE(AgeBand.FROM_26)),
-                ],
-            ),
+            "\n\n".join(filter(None, [text, role_data])), build_age_keyboard(AGE)
         )
         return
     text = _(
-        "That is fine. We keep only your language. You can still get help at any time. "
-        "To play quizzes and join activities, you need to agree first."
+        "That is fine. We keep only your Telegram account and your language (and, if you ask "
+        "to talk to a person, that conversation). You can play quizzes (nothing is kept), read "
+        "activities and get help at any time. To agree later: ⚙️ Settings → 🔒 Privacy."
     )
     if turn.user is not None and turn.user.consent_version is not None:
         # They agreed to an earlier notice: nothing new is kept, the old stays until asked.
         text = _(
             "That is fine: from now on we keep nothing new about you. What you shared "
-            "before stays until you delete it with /borrar. You can still get help at any "
-            "time."
+            "before stays until you delete it with /delete_my_data, or withdraw your "
+            "agreement in ⚙️ Settings → 🔒 Privacy. You can still get help at any time."
         )
-    turn.edit(
-        text,
-        keyboard(
-            help_button(), button(pgettext("button", "Read the notice again"), CONSENT_AGAIN())
-        ),
+    role_data = render_role_data(turn.role)
+    if role_data:
+        text += "\n\n" + role_data
+    turn.edit(text)
+    show_main_menu(turn)
+
+
+def build_age_keyboard(action: Action) -> InlineKeyboardMarkup:
+    """The four age groups (`action` takes the band: first contact, or a change in Settings)."""
+    return keyboard(
+        [
+            button(_("Under 14"), action(AgeBand.UNDER_14)),
+            button(_("14 to 17"), action(AgeBand.FROM_14_TO_17)),
+        ],
+        [
+            button(_("18 to 25"), action(AgeBand.FROM_18_TO_25)),
+            button(_("26 or older"), action(AgeBand.FROM_26)),
+        ],
     )
 
 
@@ -181,21 +190,23 @@ async def read_notice_again(turn: Turn) -> None:
 
 
 async def choose_age_band(turn: Turn, band: AgeBand) -> None:
-    """Record consent with the age group; under-14s are told they are anonymous."""
+    """Record consent with the age group; under-14s are told exactly what is kept."""
     users.record_consent(turn.user, age_band=band, now=turn.now)
     role_data = render_role_data(turn.role)
     if band == users.ANONYMOUS_AGE_BAND and role_data:
-        turn.edit(_("Thank you! Because you are under 14, we will not keep your quiz "
-                    "answers.") + "\n\n" + role_data)
+        # Their role keeps more (said next): not "only".
+        text = _("Thank you! Because you are under 14, we will not keep your quiz answers, "
+                 "progress or region.")
     elif band == users.ANONYMOUS_AGE_BAND:
-        turn.edit(
-            _(
-                "Thank you! Because you are under 14, we will not keep your answers or "
-                "anything about you, only your language. Everything still works."
-            )
-        )
+        text = _(
+            "Thank you! Because you are under 14, we keep only your Telegram account, your "
+            "language and your age group: not your quiz answers, progress or region. If you "
+            "ask to talk to a person, that conversation is kept until {days} days after it "
+            "ends. Everything still works."
+        ).format(days=turn.settings.case_retention_days)
     else:
-        turn.edit("\n\n".join(filter(None, [_("Thank you! You are all set."), role_data])))
+        text = _("Thank you! You are all set.")
+    turn.edit("\n\n".join(filter(None, [text, role_data])))
     show_main_menu(turn)
 
 

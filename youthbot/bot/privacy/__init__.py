@@ -9,5 +9,6 @@ def register(router: Router) -> None:
     """Register deleting one's data, quick exit and the settings items they add."""
     # Here, not at the top: another feature importing this one's actions or views
     # must not load its handlers (they import other features in turn).
-    from . import data
+    from . import data, rights
+    rights.register(router)
     data.register(router)

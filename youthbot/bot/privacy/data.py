@@ -35,6 +35,7 @@ from .retention import (  # noqa: F401 (run_retention and the purge: tests run t
     run_retention,
     start_retention,
 )
+from .rights import build_privacy_item
 
 logger = logging.getLogger(__name__)
 
@@ -227,6 +228,7 @@ def register(router: Router) -> None:
     router.button(NOTIFY)(toggle_notification)
     router.settings_items.append(build_announcements_button)
     router.settings_items.append(build_reminders_button)
+    router.settings_items.append(build_privacy_item)  # 🔒 Privacy, 📋 My data (rights.py)
     router.settings_items.append(build_delete_button)
     router.on_startup(offer_quick_exit_on_help)
     router.on_startup(start_retention)

@@ -1,6 +1,10 @@
 """Quizzes played together in a group: a leader chooses a quiz, the bot posts its questions as
-native quiz polls one after the other, scores the poll answers, and ends with a leaderboard of
-first names (kept only while the quiz runs).
+native quiz polls one after the other, and ends with how the group did.
+
+Private play (the default): anonymous polls, whose counts Telegram sends as `poll` updates; the
+end shows, per question, how many answered and the share right, then the explanation. Named
+play (a leader's choice, announced before the first question): non-anonymous polls, scored from
+poll answers, and a leaderboard of first names (kept only while the quiz runs).
 
 The next question comes from the JobQueue when a poll's timer ends, or at once when a leader
 sends /next; both go through `advance`, which only moves a run that is still where it was.
@@ -13,25 +17,39 @@ from functools import partial
 
 from telegram import InlineKeyboardMarkup, Poll, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, PollAnswerHandler
+from telegram.ext import Application, PollAnswerHandler, PollHandler
 
 from ...core.people.roles import LEADERS, is_allowed
 from ...core.quiz import find_quiz
 from ...core.quiz import group as groups
 from ...core.quiz.checks import MAX_QUESTION
 from ...core.quiz.content import Quiz
-from ...core.quiz.group import NoQuizRunning, QuizAlreadyRunning, RunView, Step
-from ...i18n import _, pgettext, speaking
+from ...core.quiz.group import (
+    NoQuizRunning,
+    QuestionResult,
+    QuizAlreadyRunning,
+    RunView,
+    Step,
+)
+from ...i18n import _, current, pgettext, speaking
+from ..runtime.longtext import split_text
 from ..runtime.router import ANY, GROUP, Router
 from ..runtime.turn import BotContext, Turn, deps_of, keyboard, url_button
-from .actions import GROUP_START
-from .group_views import build_quiz_choice_keyboard, poll_seconds, render_group_intro
+from .actions import GROUP_MODE, GROUP_START, GROUP_START_NAMED, PlayMode
+from .group_views import (
+    build_quiz_choice_keyboard,
+    poll_seconds,
+    render_group_intro,
+    render_quiz_choice,
+)
 
 logger = logging.getLogger(__name__)
 
 # Telegram closes a poll at the end of its timer; wait a little more before the next one.
 GRACE_SECONDS = 2
 MEDALS = ("🥇", "🥈", "🥉")
+# Counts under this are shown as "<5" (and no share), like every figure of the bot.
+SMALL = 5
 
 
 # Views --------------------------------------------------------------------------------------
@@ -44,7 +62,56 @@ def poll_question(quiz: Quiz, index: int, lang: str) -> str:
     return numbered if len(numbered.encode("utf-16-le")) // 2 <= MAX_QUESTION else text
 
 
+def render_result(quiz: Quiz, result: QuestionResult, lang: str) -> str:
+    """One question of private play: the question, how many answered, the share right, and
+    the explanation."""
+    question = quiz.questions[result.index]
+    if result.answers == 0:
+        counts = _("Nobody answered.")
+    elif result.answers < SMALL:
+        counts = _("<5 answered.")
+    else:
+        counts = _("{count} answered, {share} right.").format(
+            count=result.answers,
+            share=current().format_percent(result.correct / result.answers),
+        )
+    right = question.options_in(lang)[question.correct]
+    return "\n".join(
+        [
+            f"{result.index + 1}. {question.text_in(lang)}",
+            "📊 " + counts,
+            _("✅ {option}").format(option=right),
+            question.explanation_in(lang),
+        ]
+    )
+
+
+def render_private_results(quiz: Quiz, step: Step, *, stopped: bool) -> str:
+    """The end of private play: per question, counts and the explanation; no names."""
+    title = quiz.title_in(step.run.language)
+    if stopped:
+        head = _("🛑 The quiz “{title}” was stopped. How the group did so far:")
+    else:
+        head = _("🏁 The quiz “{title}” is over. How the group did:")
+    results = [r for r in step.results or () if r.index < len(quiz.questions)]
+    lines = [head.format(title=title), ""]
+    if not any(r.answers for r in results):
+        lines.append(_("Nobody answered this time."))
+    else:
+        lines.append("\n\n".join(render_result(quiz, r, step.run.language) for r in results))
+    lines += [
+        "",
+        _(
+            "Thank you for playing! If something in this quiz worried you, you can talk to "
+            "someone in a private chat with me, at any time."
+        ),
+    ]
+    return "\n".join(lines)
+
+
 def render_leaderboard(quiz: Quiz, step: Step, *, stopped: bool) -> str:
+    if not step.run.named:
+        return render_private_results(quiz, step, stopped=stopped)
     title = quiz.title_in(step.run.language)
     total = step.asked if stopped else len(quiz.questions)
     if stopped:
@@ -103,7 +170,7 @@ async def post_question(application: Application, run: RunView, index: int) -> N
         [options[option] for option in order],
         type=Poll.QUIZ,
         correct_option_ids=[shown_correct],
-        is_anonymous=False,
+        is_anonymous=not run.named,
         explanation=question.explanation_in(run.language),
         open_period=seconds,
     )
@@ -172,10 +239,12 @@ async def carry_out(
     if quiz is None:
         return
     with speaking(deps.catalogs, step.run.language):
+        parts = split_text(render_leaderboard(quiz, step, stopped=stopped))
+        markup = build_private_chat_keyboard(application)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
         await application.bot.send_message(
-            step.run.chat_id,
-            render_leaderboard(quiz, step, stopped=stopped),
-            reply_markup=build_private_chat_keyboard(application),
+            step.run.chat_id, part, reply_markup=markup if last else None
         )
 
 
@@ -195,21 +264,42 @@ async def ask_which_quiz(turn: Turn) -> None:
     if await groups.active_run(turn.session, chat_id=turn.chat_id) is not None:
         turn.reply(_("A quiz is already running here. A leader can end it with /stopquiz."))
         return
-    turn.reply(
-        _(
-            "Which quiz shall we play together? Each question is a quiz poll; each quiz shows "
-            "the seconds there are to answer."
-        ),
+    show_quiz_choice(turn, named=False, edit=False)
+
+
+def show_quiz_choice(turn: Turn, *, named: bool, edit: bool) -> None:
+    (turn.edit if edit else turn.reply)(
+        render_quiz_choice(named=named),
         build_quiz_choice_keyboard(
             turn.deps.content.quizzes,
             turn.language,
             partial(poll_seconds, turn.context.application),
+            named=named,
         ),
     )
 
 
+async def choose_play_mode(turn: Turn, mode: PlayMode) -> None:
+    """A leader switched between private play and play with names: the quizzes again."""
+    show_quiz_choice(turn, named=mode is PlayMode.NAMED, edit=True)
+
+
+async def on_poll(update: Update, context: BotContext) -> None:
+    """An anonymous poll's counts changed (private play): keep the latest, no person."""
+    poll = update.poll
+    if poll is None:
+        return
+    async with context.deps.db.session() as session:
+        await groups.record_poll_counts(
+            session,
+            poll_id=poll.id,
+            answers=poll.total_voter_count,
+            votes=[option.voter_count for option in poll.options],
+        )
+
+
 async def on_poll_answer(update: Update, context: BotContext) -> None:
-    """Score one person's answer to one of our quiz polls (names are kept only during the run)."""
+    """Score one person's answer to a named quiz's poll (names are kept only during the run)."""
     answer = update.poll_answer
     if answer is None or answer.user is None or answer.user.is_bot:
         return
@@ -234,7 +324,16 @@ async def resume_running_quizzes(application: Application) -> None:
 
 
 async def start_group_quiz(turn: Turn, quiz_id: str) -> None:
-    """Start the chosen quiz in this group; its first poll follows."""
+    """Start the chosen quiz in private play; the intro says so, its first poll follows."""
+    await start_run(turn, quiz_id, named=False)
+
+
+async def start_named_group_quiz(turn: Turn, quiz_id: str) -> None:
+    """Start the chosen quiz with names; the intro says so, its first poll follows."""
+    await start_run(turn, quiz_id, named=True)
+
+
+async def start_run(turn: Turn, quiz_id: str, *, named: bool) -> None:
     quiz = find_quiz(turn.deps.content.quizzes, quiz_id)
     if quiz is None:
         turn.stale()
@@ -247,12 +346,15 @@ async def start_group_quiz(turn: Turn, quiz_id: str) -> None:
             language=turn.language,
             started_by=turn.user_id,
             now=turn.now,
+            named=named,
         )
     except QuizAlreadyRunning:
         turn.answer(_("A quiz is already running here. A leader can end it with /stopquiz."))
         return
     application = turn.context.application
-    turn.edit(render_group_intro(quiz, turn.language, poll_seconds(application, quiz)))
+    turn.edit(
+        render_group_intro(quiz, turn.language, poll_seconds(application, quiz), named=named)
+    )
     turn.later(lambda: post_question(application, run, 0))
 
 
@@ -299,7 +401,10 @@ async def stop_group_quiz(turn: Turn) -> None:
 def register(router: Router) -> None:
     """Register group play: choosing a quiz, /next, /stopquiz and poll answers."""
     router.button(GROUP_START, roles=LEADERS, chats=GROUP)(start_group_quiz)
+    router.button(GROUP_START_NAMED, roles=LEADERS, chats=GROUP)(start_named_group_quiz)
+    router.button(GROUP_MODE, roles=LEADERS, chats=GROUP)(choose_play_mode)
     router.command("next", "siguiente", roles=LEADERS, chats=ANY)(next_question)
     router.command("stopquiz", "pararquiz", roles=LEADERS, chats=ANY)(stop_group_quiz)
     router.extra_handlers.append(PollAnswerHandler(on_poll_answer))
+    router.extra_handlers.append(PollHandler(on_poll))
     router.on_startup(resume_running_quizzes)

@@ -13,9 +13,11 @@ from ..people.views import help_button, menu_button
 from ..runtime.router import ANY, Router
 from ..runtime.turn import Turn, button, keyboard
 from . import group as quiz_group
-from .actions import ANSWER, LIST, OPEN, START, Step
+from .actions import ANON_ANSWER, ANSWER, LIST, OPEN, START, Step
 
 LETTERS = "ABCDEFGHIJ"
+# The order of options in anonymous play (no attempt to seed it): the same for everyone.
+ANON_SEED = "anon"
 LETTERS_PER_ROW = 5
 # The state while a question waits, so typed text meets a note, not the menu (bot/quiz/typed.py).
 QUIZ_FLOW = "quiz"
@@ -98,12 +100,20 @@ def render_question(quiz: Quiz, index: int, lang: str, order: tuple[int, ...]) -
 
 
 def build_answer_keyboard(
-    attempt_id: int, index: int, order: tuple[int, ...]
+    attempt_id: int, index: int, order: tuple[int, ...], *, anonymous_quiz: str | None = None,
+    score: int = 0,
 ) -> InlineKeyboardMarkup:
     """One letter per option as shown; each button carries the option's number in the file,
-    so the answer is judged (and recorded) on the option the person saw, shuffled or not."""
+    so the answer is judged (and recorded) on the option the person saw, shuffled or not.
+    In anonymous play (`anonymous_quiz`) the button carries the quiz and the score instead of
+    an attempt: nothing about the player is stored."""
     letters = [
-        button(LETTERS[shown], ANSWER(attempt_id, index, option))
+        button(
+            LETTERS[shown],
+            ANON_ANSWER(anonymous_quiz, index, score, option)
+            if anonymous_quiz is not None
+            else ANSWER(attempt_id, index, option),
+        )
         for shown, option in enumerate(order)
     ]
     count = len(letters)
@@ -111,11 +121,11 @@ def build_answer_keyboard(
     return keyboard(*rows, [list_button(), help_button()])
 
 
-def render_answered(result: AnswerResult, lang: str) -> str:
+def render_answered(result: AnswerResult, lang: str, *, seed: object = None) -> str:
     """The question again, the person's answer marked right or wrong, and the explanation."""
     question = result.question
     options = question.options_in(lang)
-    order = result.quiz.option_order(result.index, result.attempt_id)
+    order = result.quiz.option_order(result.index, result.attempt_id if seed is None else seed)
     lines = [
         f"🧠 {result.quiz.title_in(lang)}",
         _("Question {number} of {total}").format(
@@ -184,7 +194,7 @@ async def show_quiz_list(turn: Turn, *, edit: bool = False) -> None:
     """Every quiz with this person's progress on it."""
     quiz_list = turn.deps.content.quizzes
     progress = {}
-    if turn.user is not None:
+    if not turn.anonymous:
         progress = await quizzes.quiz_progress(turn.session, user_id=turn.user_id)
     send = turn.edit if edit else turn.reply
     send(
@@ -221,7 +231,9 @@ async def open_quiz(turn: Turn, quiz_id: str) -> None:
     if quiz is None:
         turn.stale()
         return
-    progress = await quizzes.quiz_progress(turn.session, user_id=turn.user_id)
+    progress = {}
+    if not turn.anonymous:
+        progress = await quizzes.quiz_progress(turn.session, user_id=turn.user_id)
     mine = progress.get(quiz.id)
     if mine is not None and mine.position is not None:
         label = pgettext("button", "▶️ Continue")
@@ -252,6 +264,14 @@ async def start_quiz(turn: Turn, quiz_id: str) -> None:
     quiz = quizzes.find_quiz(turn.deps.content.quizzes, quiz_id)
     if quiz is None:
         turn.stale()
+        return
+    if turn.anonymous:
+        await turn.clear_state()
+        order = quiz.option_order(0, ANON_SEED)
+        turn.edit(
+            render_question(quiz, 0, turn.language, order),
+            build_answer_keyboard(0, 0, order, anonymous_quiz=quiz.id),
+        )
         return
     attempt = await quizzes.start_attempt(
         turn.session, user_id=turn.user_id, quiz=quiz, now=turn.now
@@ -294,6 +314,41 @@ async def answer(turn: Turn, attempt_id: int, index: int, option: int) -> None:
         turn.reply(render_badge())
 
 
+async def answer_anonymously(
+    turn: Turn, quiz_id: str, index: int, score: int, option: int
+) -> None:
+    """Anonymous play: mark the answer and count it in the figures (no person); then the next
+    question or the score. Nothing about the player is written."""
+    quiz = quizzes.find_quiz(turn.deps.content.quizzes, quiz_id)
+    if (
+        quiz is None
+        or not 0 <= index < len(quiz.questions)
+        or not 0 <= option < len(quiz.questions[index].options)
+        or not 0 <= score <= index
+    ):
+        turn.stale()
+        return
+    question = quiz.questions[index]
+    correct = option == question.correct
+    await quizzes.count_answer(
+        turn.session, quiz_id=quiz.id, question_id=question.id, correct=correct,
+        user_id=turn.user_id,
+    )
+    score += 1 if correct else 0
+    finished = index + 1 >= len(quiz.questions)
+    result = AnswerResult(quiz, question, index, option, correct, 0, score, finished, False)
+    turn.answer(_("✅ Right!") if correct else _("❌ Not quite."))
+    turn.edit(render_answered(result, turn.language, seed=ANON_SEED))
+    if not finished:
+        order = quiz.option_order(index + 1, ANON_SEED)
+        turn.reply(
+            render_question(quiz, index + 1, turn.language, order),
+            build_answer_keyboard(0, index + 1, order, anonymous_quiz=quiz.id, score=score),
+        )
+        return
+    turn.reply(render_score(quiz, score, turn.language), build_score_keyboard(quiz))
+
+
 def register(router: Router) -> None:
     """Register the quiz list, private play, and /quiz (which starts group play in a group)."""
     router.command("quiz", "quizzes", chats=ANY)(quiz_command)
@@ -301,3 +356,4 @@ def register(router: Router) -> None:
     router.button(OPEN)(open_quiz)
     router.button(START)(start_quiz)
     router.button(ANSWER)(answer)
+    router.button(ANON_ANSWER)(answer_anonymously)

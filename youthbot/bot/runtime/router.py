@@ -75,6 +75,8 @@ class Router:
         self.arg_types: dict[str, tuple[type, ...]] = {}
         # Run in every turn's transaction before its handler (e.g. noting message ids).
         self.turn_hooks: list[Callable[[Turn], Awaitable[None]]] = []
+        # Run in every turn's transaction after its handler (what it queued is sent first).
+        self.after_hooks: list[Callable[[Turn], Awaitable[None]]] = []
         # PTB handlers for updates that are not messages or buttons (e.g. poll answers).
         self.extra_handlers: list[Any] = []
         # Roles each form needs, by (flow, step) or (flow, None) for all its other steps:

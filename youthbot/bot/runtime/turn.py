@@ -54,6 +54,8 @@ class Deps:
     content: Content
     # Run in every turn's transaction before its handler (the router's turn hooks).
     turn_hooks: list[Callable[[Turn], Awaitable[None]]] = field(default_factory=list)
+    # Run in the same transaction after the handler (e.g. a changed privacy notice shown).
+    after_hooks: list[Callable[[Turn], Awaitable[None]]] = field(default_factory=list)
     clock: Callable[[], datetime] = utcnow
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -368,6 +370,8 @@ async def _transaction(
             else:
                 logger.info("refused %s for role %s", getattr(fn, "__name__", fn), role)
                 refuse(turn)
+            for hook in deps.after_hooks:
+                await hook(turn)
         finally:
             deactivate(token)
     return turn

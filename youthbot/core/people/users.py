@@ -14,8 +14,10 @@ from ...db.models import AuditEntry, ChatState, InviteCode, User
 from ..errors import InviteInvalid, NotFound
 from .roles import Role
 
-# Bump when the privacy notice changes in substance: everyone is asked again.
-CONSENT_VERSION = 1
+# The privacy notice's version. Bump it when the notice changes in substance: everyone who
+# saw an older one is shown the new one at their next message or button, and nothing new is
+# kept about them until they agree to it. 2: the complete notice of issue 17.
+CONSENT_VERSION = 2
 
 
 class AgeBand(StrEnum):
@@ -77,8 +79,25 @@ def has_consented(user: User) -> bool:
     return user.consent_version == CONSENT_VERSION
 
 
+def needs_notice(user: User) -> bool:
+    """They have not been shown the current notice yet (first contact, or it changed)."""
+    return user.notice_version != CONSENT_VERSION
+
+
+def notice_changed(user: User) -> bool:
+    """They saw an earlier version of the notice, not the current one."""
+    return user.notice_version is not None and user.notice_version != CONSENT_VERSION
+
+
+def mark_notice_shown(user: User) -> None:
+    user.notice_version = CONSENT_VERSION
+
+
 def is_anonymous(user: User) -> bool:
-    """Under-14s and people who have not agreed: nothing is kept beyond the language."""
+    """Under-14s and people who have not agreed (to this version of the notice): only their
+    account row and language (an age group if given), and a help case if they ask for one —
+    no quiz answers or progress, region, joined activities or notification choices
+    (core/privacy/mine.py)."""
     return not has_consented(user) or user.age_band == ANONYMOUS_AGE_BAND
 
 
@@ -86,6 +105,7 @@ def record_consent(user: User, *, age_band: str, now: datetime) -> None:
     user.age_band = AgeBand(age_band).value  # a ValueError for a band that does not exist
     user.consent_version = CONSENT_VERSION
     user.consent_at = now
+    user.notice_version = CONSENT_VERSION
 
 
 async def set_state(

@@ -73,6 +73,44 @@ def _count_answer(insert):
 _COUNT_ANSWER = by_dialect(_count_answer)
 
 
+async def add_counts(
+    session: AsyncSession, *, quiz_id: str, question_id: str, answers: int, correct: int
+) -> None:
+    """Add counts known only as totals (an anonymous group poll) to the question's figures."""
+    if answers <= 0:
+        return
+    await session.execute(
+        _ADD_COUNTS(session),
+        {
+            "quiz_id": quiz_id,
+            "question_id": question_id,
+            "shard": 0,
+            "answers": answers,
+            "right": max(0, min(correct, answers)),
+        },
+    )
+
+
+def _add_counts(insert):
+    answers = bindparam("answers", type_=Integer)
+    right = bindparam("right", type_=Integer)
+    stats = QuizQuestionStat.__table__
+    return (
+        insert(stats)
+        .values(
+            quiz_id=bindparam("quiz_id"), question_id=bindparam("question_id"),
+            shard=bindparam("shard", type_=Integer), answers=answers, correct=right,
+        )
+        .on_conflict_do_update(
+            index_elements=["quiz_id", "question_id", "shard"],
+            set_={"answers": stats.c.answers + answers, "correct": stats.c.correct + right},
+        )
+    )
+
+
+_ADD_COUNTS = by_dialect(_add_counts)
+
+
 # Private play -------------------------------------------------------------------------------
 
 

@@ -1,6 +1,9 @@
-"""Quiz play in groups: one run per chat, its polls, the players' scores and the leaderboard.
+"""Quiz play in groups: one run per chat, its polls, and how it ends.
 
-Players' first names live in `quiz_group_players` only while the run lasts.
+Private play (the default): anonymous polls; Telegram sends only each poll's counts, kept on
+the poll's row, and the end shows per question how many answered and the share right. Named
+play (a leader's choice): players' first names and scores live in `quiz_group_players` only
+while the run lasts, for a leaderboard of first names.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ...db.dialects import insert_for
 from ...db.models.quiz import ACTIVE, FINISHED, QuizGroupPlayer, QuizGroupPoll, QuizGroupRun
 from ..errors import DomainError
-from . import count_answer, find_quiz
+from . import add_counts, count_answer, find_quiz
 from .content import Question, Quiz
 
 MAX_FIRST_NAME = 64
@@ -37,6 +40,15 @@ class Standing:
 
 
 @dataclass(frozen=True)
+class QuestionResult:
+    """How a group did on one question of private play: counts only."""
+
+    index: int
+    answers: int
+    correct: int
+
+
+@dataclass(frozen=True)
 class RunView:
     """A group run as plain values, safe to use after the session has closed."""
 
@@ -45,6 +57,7 @@ class RunView:
     quiz_id: str
     language: str
     position: int
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,10 +69,14 @@ class Step:
     next_index: int | None = None
     standings: tuple[Standing, ...] | None = None
     asked: int = 0
+    # Private play: per question asked, how many answered and how many right.
+    results: tuple[QuestionResult, ...] | None = None
 
 
 def _view(run: QuizGroupRun) -> RunView:
-    return RunView(run.id, run.chat_id, run.quiz_id, run.language, run.position)
+    return RunView(
+        run.id, run.chat_id, run.quiz_id, run.language, run.position, bool(run.named)
+    )
 
 
 async def active_run(session: AsyncSession, *, chat_id: int) -> QuizGroupRun | None:
@@ -86,8 +103,10 @@ async def start_run(
     language: str,
     started_by: int,
     now: datetime,
+    named: bool = False,
 ) -> RunView:
-    """Start `quiz` in a group chat at question 1; one run per chat at a time."""
+    """Start `quiz` in a group chat at question 1; one run per chat at a time. Private play
+    unless `named`."""
     if await active_run(session, chat_id=chat_id) is not None:
         raise QuizAlreadyRunning(chat_id)
     run = QuizGroupRun(
@@ -95,6 +114,7 @@ async def start_run(
         quiz_id=quiz.id,
         language=language,
         started_by=started_by,
+        named=named,
         position=0,
         status=ACTIVE,
         started_at=now,
@@ -136,12 +156,17 @@ async def record_poll_answer(
     first_name: str,
     option_ids: Sequence[int],
 ) -> bool:
-    """Score one answer to a running quiz poll; each person counts once per question."""
+    """Score one answer to a running named quiz poll; each person counts once per question.
+    (Private play's polls are anonymous: Telegram sends no answers, and none is taken.)"""
     row = (
         await session.execute(
             select(QuizGroupPoll, QuizGroupRun.quiz_id)
             .join(QuizGroupRun, QuizGroupRun.id == QuizGroupPoll.run_id)
-            .where(QuizGroupPoll.poll_id == poll_id, QuizGroupRun.status == ACTIVE)
+            .where(
+                QuizGroupPoll.poll_id == poll_id,
+                QuizGroupRun.status == ACTIVE,
+                QuizGroupRun.named.is_(True),
+            )
         )
     ).first()
     if row is None or not option_ids:
@@ -176,6 +201,28 @@ async def record_poll_answer(
     await count_answer(
         session, quiz_id=quiz_id, question_id=poll.question_id, correct=correct, user_id=user_id
     )
+    return True
+
+
+async def record_poll_counts(
+    session: AsyncSession, *, poll_id: str, answers: int, votes: Sequence[int]
+) -> bool:
+    """Keep the latest counts of a private run's anonymous poll (`votes`: per option, as
+    posted); counts only go up, so a late or repeated update cannot lower them."""
+    poll = await session.scalar(
+        select(QuizGroupPoll)
+        .join(QuizGroupRun, QuizGroupRun.id == QuizGroupPoll.run_id)
+        .where(
+            QuizGroupPoll.poll_id == poll_id,
+            QuizGroupRun.status == ACTIVE,
+            QuizGroupRun.named.is_(False),
+        )
+        .with_for_update()
+    )
+    if poll is None or not 0 <= poll.correct_option < len(votes):
+        return False
+    poll.answers = max(poll.answers, answers)
+    poll.correct_answers = max(poll.correct_answers, min(votes[poll.correct_option], answers))
     return True
 
 
@@ -216,7 +263,23 @@ async def _poll_message(session: AsyncSession, run: QuizGroupRun) -> int | None:
 async def _finish(
     session: AsyncSession, run: QuizGroupRun, close: int | None, now: datetime
 ) -> Step:
-    """The leaderboard, then forget the players' names and the polls: the run is over."""
+    """The leaderboard (named play) or the counts per question (private play), then forget
+    the players' names and the polls: the run is over."""
+    results = None
+    if not run.named:
+        polls = (
+            await session.execute(
+                select(QuizGroupPoll.question_index, QuizGroupPoll.question_id,
+                       QuizGroupPoll.answers, QuizGroupPoll.correct_answers)
+                .where(QuizGroupPoll.run_id == run.id)
+                .order_by(QuizGroupPoll.question_index)
+            )
+        ).all()
+        results = tuple(QuestionResult(p.question_index, p.answers, p.correct_answers)
+                        for p in polls)
+        for p in polls:
+            await add_counts(session, quiz_id=run.quiz_id, question_id=p.question_id,
+                             answers=p.answers, correct=p.correct_answers)
     players = await session.execute(
         select(QuizGroupPlayer.first_name, QuizGroupPlayer.score)
         .where(QuizGroupPlayer.run_id == run.id)
@@ -232,4 +295,6 @@ async def _finish(
     await session.execute(delete(QuizGroupPoll).where(QuizGroupPoll.run_id == run.id))
     asked = run.position + 1 if close is not None else run.position
     run.status, run.finished_at = FINISHED, now
-    return Step(_view(run), close, standings=tuple(standings), asked=asked)
+    return Step(
+        _view(run), close, standings=tuple(standings), asked=asked, results=results
+    )

@@ -27,6 +27,8 @@ class User(Base):
     age_band: Mapped[str | None] = mapped_column(String(8))
     consent_version: Mapped[int | None] = mapped_column(Integer)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The privacy notice version last shown to them: a newer one is shown again (users.py).
+    notice_version: Mapped[int | None] = mapped_column(Integer)
     notify_announcements: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     notify_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

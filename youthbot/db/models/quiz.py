@@ -89,6 +89,9 @@ class QuizGroupRun(Base):
     quiz_id: Mapped[str] = mapped_column(String(24))
     language: Mapped[str] = mapped_column(String(8))
     started_by: Mapped[int | None] = mapped_column(BigInteger, info=person(NULLIFY))
+    # Named play (chosen by the leader): non-anonymous polls, first names on the leaderboard.
+    # Otherwise polls are anonymous and the end shows only counts per question.
+    named: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     position: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(12), default=ACTIVE, index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -108,6 +111,9 @@ class QuizGroupPoll(Base):
     question_id: Mapped[str] = mapped_column(String(12))
     correct_option: Mapped[int] = mapped_column(Integer)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # An anonymous poll's latest counts (Telegram sends them as `poll` updates): no person.
+    answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    correct_answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class QuizGroupPlayer(Base):
