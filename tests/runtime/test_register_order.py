@@ -37,12 +37,14 @@ def test_settings_buttons_turn_hooks_and_start_up_keep_their_order():
         "youthbot.bot.runtime.router._close_revoked_form_on_button",
         "youthbot.bot.safety.tracking.remember_messages",
         "youthbot.bot.safety.hold.lift_hold",
+        "youthbot.bot.people.admin.remember_handle",
     ]
     assert names(router.startup) == [
         "youthbot.bot.safety.tracking.schedule_flush",
         "youthbot.bot.privacy.data.offer_quick_exit_on_help",
         "youthbot.bot.privacy.retention.start_retention",
         "youthbot.bot.cases.moderation.start_staff_chat",
+        "youthbot.bot.people.commands.set_role_menus",
         "youthbot.bot.help.emergency.schedule",
         "youthbot.bot.quiz.group.resume_running_quizzes",
         "youthbot.bot.activities.reminders.schedule",

@@ -58,10 +58,10 @@ def build_activities_keyboard(turn: Turn, pending: int) -> InlineKeyboardMarkup:
         [button(pgettext("button", "🔎 Browse upcoming activities"), BROWSE())],
         [button(pgettext("button", "⭐ My joined activities"), JOINED())],
     ]
-    if turn.role in LEADERS:
+    if turn.holds(LEADERS):
         rows.append([button(pgettext("button", "➕ Register an activity"), NEW())])
         rows.append([button(pgettext("button", "🗂 My activities"), MINE())])
-    if turn.role in STAFF:
+    if turn.holds(STAFF):
         label = pgettext("button", "🛂 Review pending ({count})").format(count=pending)
         rows.append([button(label, REVIEW_LIST())])
     return keyboard(*rows, [menu_button(), help_button()])
@@ -71,7 +71,7 @@ async def open_activities(turn: Turn) -> None:
     """The activities menu: what each person can do depends on their role."""
     if turn.state is not None and turn.state.flow == FLOW:
         await turn.clear_state()
-    pending = await activity_reviews.count_pending(turn.session) if turn.role in STAFF else 0
+    pending = await activity_reviews.count_pending(turn.session) if turn.holds(STAFF) else 0
     turn.edit(
         _("Youth-led activities: workshops, campaigns, school talks and more, run by youth "
           "groups. What would you like to do?"),

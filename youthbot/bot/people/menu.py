@@ -6,6 +6,7 @@ from telegram import InlineKeyboardMarkup
 
 from ...core.errors import InviteInvalid
 from ...core.people import users
+from ...core.people.roles import Role
 from ...core.people.users import AgeBand
 from ...i18n import _, pgettext
 from ..activities.actions import MENU as ACTIVITIES_MENU
@@ -25,6 +26,7 @@ from .actions import (
     Agreement,
 )
 from .admin import render_role_data, role_name
+from .commands import refresh_menu_later
 from .views import help_button, menu_button
 
 
@@ -286,6 +288,8 @@ async def redeem(turn: Turn, code: str) -> None:
             )
         )
         return
+    refresh_menu_later(turn, user_id=turn.user_id, language=turn.language,
+                       roles=turn.roles - {Role.YOUNG} | {role})
     welcome = _("Welcome! Your new role: {role}.").format(role=role_name(role))
     turn.reply("\n\n".join(filter(None, [welcome, render_role_data(role)])))
     show_main_menu(turn)

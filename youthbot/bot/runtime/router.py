@@ -190,7 +190,7 @@ async def close_revoked_form(turn: Turn) -> bool:
     if state is None or not turn.is_private:
         return False
     needed = router_of(turn.context).roles_of(state.flow, state.step)
-    if needed is None or is_allowed(turn.role, needed.roles):
+    if needed is None or is_allowed(turn.roles, needed.roles):
         return False
     await turn.clear_state()
     logger.info("a form (%s) closed: its role was revoked", state.flow)

@@ -46,6 +46,7 @@ class Status(StrEnum):
     RETURNED = "returned"
     APPROVED = "approved"
     CANCELLED = "cancelled"
+    UNPUBLISHED = "unpublished"  # taken down by an admin after approval, with a reason
 
 
 class Step(StrEnum):
@@ -84,6 +85,7 @@ STATUS_LABELS = {
     Status.RETURNED: N_("sent back for changes"),
     Status.APPROVED: N_("approved"),
     Status.CANCELLED: N_("cancelled"),
+    Status.UNPUBLISHED: N_("unpublished"),
 }
 # The order a fresh draft walks through; `next_step` skips what is already filled.
 ORDER = (Step.TITLE, Step.KIND, Step.PATHWAY, Step.WHEN, Step.PLACE, Step.EXPECTED)

@@ -1,13 +1,21 @@
 """All tables. Each feature keeps its tables in its own module, imported here explicitly."""
 
-from .activities import Activity, ActivityJoin, ActivityReport
+from .activities import Activity, ActivityJoin, ActivityReport, ActivityReviewSnapshot
 from .announce import Announcement, AnnouncementDelivery
 from .base import Base
 from .case_figures import CaseFigure
 from .cases import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
 from .help import ServiceAlert, ServiceReview
 from .hold import HeldMessage
-from .people import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
+from .people import (
+    AuditEntry,
+    ChatState,
+    InviteCode,
+    PersonRole,
+    ProcessedUpdate,
+    StaffHandle,
+    User,
+)
 from .quiz import (
     QuizAnswer,
     QuizAttempt,
@@ -15,6 +23,7 @@ from .quiz import (
     QuizGroupPlayer,
     QuizGroupPoll,
     QuizGroupRun,
+    QuizPeopleStat,
     QuizQuestionStat,
 )
 from .safety import DangerNotice, TrackedMessage
@@ -23,6 +32,7 @@ __all__ = [
     "Activity",
     "ActivityJoin",
     "ActivityReport",
+    "ActivityReviewSnapshot",
     "Announcement",
     "AnnouncementDelivery",
     "AuditEntry",
@@ -36,6 +46,7 @@ __all__ = [
     "HeldMessage",
     "InviteCode",
     "OpenCase",
+    "PersonRole",
     "ProcessedUpdate",
     "QuizAnswer",
     "QuizAttempt",
@@ -43,10 +54,12 @@ __all__ = [
     "QuizGroupPlayer",
     "QuizGroupPoll",
     "QuizGroupRun",
+    "QuizPeopleStat",
     "QuizQuestionStat",
     "ServiceAlert",
     "ServiceOverride",
     "ServiceReview",
+    "StaffHandle",
     "TrackedMessage",
     "User",
 ]
