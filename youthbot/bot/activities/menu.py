@@ -16,7 +16,7 @@ from ...core.activities import Status, Step
 from ...core.activities import leaders as activity_leaders
 from ...core.activities import reports as reports
 from ...core.activities import reviews as activity_reviews
-from ...core.people.roles import LEADERS, STAFF
+from ...core.people.roles import LEADERS, STAFF, Role
 from ...db.models import Activity, ActivityReport
 from ...i18n import _, pgettext, speaking
 from ..people.views import help_button, menu_button
@@ -26,6 +26,7 @@ from . import registration as activity_register
 from . import report as activity_report
 from . import review as activity_review
 from .actions import (
+    ANY_FILTERS,
     BROWSE,
     CANCEL,
     CANCEL_CONFIRMED,
@@ -35,6 +36,7 @@ from .actions import (
     MINE,
     NEW,
     OPEN,
+    OVERVIEW,
     REPORT,
     REVIEW_LIST,
     SUBMIT,
@@ -64,6 +66,8 @@ def build_activities_keyboard(turn: Turn, pending: int) -> InlineKeyboardMarkup:
     if turn.holds(STAFF):
         label = pgettext("button", "🛂 Review pending ({count})").format(count=pending)
         rows.append([button(label, REVIEW_LIST())])
+    if turn.holds({Role.ADMIN}):
+        rows.append([button(pgettext("button", "📋 All activities"), OVERVIEW(*ANY_FILTERS, 0))])
     return keyboard(*rows, [menu_button(), help_button()])
 
 
