@@ -12,8 +12,8 @@ from activities_support import (
     LEADER_EN,
     LEADERS,
     NOW,
-    as_role,
     approve,
+    as_role,
     read_activity,
     register_activity,
     set_clock,
@@ -167,7 +167,8 @@ async def test_the_overview_filters_reports_and_unpublishes(bot):
     assert told.startswith("Your activity “January forum” was unpublished by a coordinator")
     assert "The venue is closed that day." in told
     activity = await read_activity(bot, later)
-    assert (activity.status, activity.review_note) == ("unpublished", "The venue is closed that day.")
+    assert (activity.status, activity.review_note) == (
+        "unpublished", "The venue is closed that day.")
     async with bot.db.session() as session:
         assert "activity.unpublish" in (await session.scalars(select(AuditEntry.action))).all()
     # young people no longer find it
