@@ -65,9 +65,11 @@ async def test_a_retry_counts_apart_and_the_admin_sees_people(bot, lang):
     calls = await admin.send("/quizstats")
     shown = next(t for t in texts(calls) if t.startswith("👥")).replace("\xa0", " ")
     expected = {
-        "es": ("Lo básico: explotación sexual: <5 la primera vez, <5 reintentos, 88 % correctas la primera vez",
+        "es": ("Lo básico: explotación sexual: <5 la primera vez, <5 reintentos, "
+               "88 % correctas la primera vez",
                "Puno: 0 / <5 / 0 / 0 / 0 · total <5"),
-        "en": ("The basics: sexual exploitation: <5 first time, <5 retries, 88% right the first time",
+        "en": ("The basics: sexual exploitation: <5 first time, <5 retries, "
+               "88% right the first time",
                "Puno: 0 / <5 / 0 / 0 / 0 · total <5"),
     }[lang]
     for line in expected:
