@@ -125,3 +125,21 @@ async def test_start_up_goes_on_when_every_menu_is_refused(settings, database, c
     calls = await harness.person(YOUNG).send("/start")
     assert texts(calls)[0].startswith("¡Hola!")
     await application.shutdown()
+
+
+async def test_the_menu_follows_a_change_of_language(bot):
+    from youthbot.bot.runtime import callbacks
+
+    await bot.grant(LEADER, Role.LEADER)
+    leader = bot.person(LEADER)
+    await leader.onboard(age_band="18-25")
+    calls = await leader.press_data(callbacks.pack("lang", "en"))
+    menu = scoped(calls, "setMyCommands", LEADER.id)
+    assert set(menu) == {"en", None}
+    assert {"command": "stopquiz", "description": "Group quiz: stop it"} in menu["en"]
+    assert set(scoped(calls, "deleteMyCommands", LEADER.id)) == {"es"}  # the old language
+    # a young person's language change sets no menu of their own
+    young = bot.person(YOUNG)
+    await young.onboard()
+    calls = await young.press_data(callbacks.pack("lang", "en"))
+    assert scoped(calls, "setMyCommands", YOUNG.id) == {}

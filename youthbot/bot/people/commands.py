@@ -80,7 +80,13 @@ def has_own_menu(roles: Iterable[Role]) -> bool:
 
 
 async def set_person_menu(
-    deps: Deps, bot, *, user_id: int, language: str, roles: Iterable[Role]
+    deps: Deps,
+    bot,
+    *,
+    user_id: int,
+    language: str,
+    roles: Iterable[Role],
+    previous_language: str | None = None,
 ) -> bool:
     """Set (or remove) a person's own command menu: in their chat's scope, once for their
     language and once for any other (Telegram falls back through chat+language, chat, then
@@ -96,6 +102,8 @@ async def set_person_menu(
             commands = commands_for(roles)
         for code in (language, None):
             await bot.set_my_commands(commands, scope=scope, language_code=code)
+        if previous_language and previous_language != language:
+            await bot.delete_my_commands(scope=scope, language_code=previous_language)
     except TelegramError as exc:
         logger.warning("could not set the command menu of %s: %s", who(user_id),
                        type(exc).__name__)  # fmt: skip
@@ -103,12 +111,20 @@ async def set_person_menu(
     return True
 
 
-def refresh_menu_later(turn: Turn, *, user_id: int, language: str, roles: Iterable[Role]) -> None:
-    """After the commit: the person's menu follows their roles."""
+def refresh_menu_later(
+    turn: Turn,
+    *,
+    user_id: int,
+    language: str,
+    roles: Iterable[Role],
+    previous_language: str | None = None,
+) -> None:
+    """After the commit: the person's menu follows their roles (and language)."""
     deps, bot, roles = turn.deps, turn.bot, frozenset(roles)
     turn.later(
-        lambda: set_person_menu(deps, bot, user_id=user_id, language=language, roles=roles)
-    )
+        lambda: set_person_menu(deps, bot, user_id=user_id, language=language, roles=roles,
+                                previous_language=previous_language)
+    )  # fmt: skip
 
 
 async def refresh_after_change(turn: Turn, user_id: int) -> None:

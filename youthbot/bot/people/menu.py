@@ -26,7 +26,7 @@ from .actions import (
     Agreement,
 )
 from .admin import render_role_data, role_name
-from .commands import refresh_menu_later
+from .commands import has_own_menu, refresh_menu_later
 from .views import help_button, menu_button
 
 
@@ -124,10 +124,14 @@ async def ask_language(turn: Turn) -> None:
 
 
 async def choose_language(turn: Turn, language: str) -> None:
-    """Switch language and show the menu in it."""
+    """Switch language and show the menu in it (a role's command menu follows)."""
+    previous = turn.language
     if not turn.switch_language(language):
         turn.stale()
         return
+    if has_own_menu(turn.roles):
+        refresh_menu_later(turn, user_id=turn.user_id, language=turn.language,
+                           roles=turn.roles, previous_language=previous)
     turn.edit(_("Done: I will talk to you in English."))
     show_main_menu(turn)
 
