@@ -26,7 +26,7 @@ users = sa.table(
 )  # fmt: skip
 person_roles = sa.table(
     "person_roles", sa.column("user_id", sa.BigInteger), sa.column("role", sa.String),
-    sa.column("granted_at", sa.DateTime),
+    sa.column("granted_at", sa.DateTime(timezone=True)),
 )  # fmt: skip
 attempts = sa.table(
     "quiz_attempts", sa.column("id", sa.Integer), sa.column("user_id", sa.BigInteger),
