@@ -114,3 +114,13 @@ def test_the_shell_prints_and_writes_people_with_small_cells_hidden(shell, monke
         "<5", "9", "<5", "18")
     puno = next(r for r in rows if r["region"] == "puno")
     assert (puno["age_14-17"], puno["total"]) == ("7", "7")
+    code = main(["export", "quizzes", "--out", "people.xlsx", "--lang", "es"])
+    assert code == 0
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(shell / "people.xlsx")
+    quizzes = [[c.value for c in row] for row in workbook["Quizzes"].iter_rows()]
+    assert quizzes[1][:4] == ["csec-basics", "Lo básico: explotación sexual", 25, "<5"]
+    first = [[c.value for c in row] for row in workbook["First attempts"].iter_rows()]
+    assert first[1][2:] == ["lima", "<5", 9, "<5", 0, 0, 18]
+    assert all(not (isinstance(v, int) and 0 < v < 5) for row in first + quizzes for v in row)

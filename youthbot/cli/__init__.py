@@ -142,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     announce_cli.add_announce_command(sub)
     export_sub = activities_cli.add_export_parser(sub)
     case_stats_cli.add_export_command(export_sub)
+    quiz_cli.add_export_command(export_sub)
     danger_cli.add_danger_command(sub)
     for register in EXTRA_COMMANDS:
         register(sub)

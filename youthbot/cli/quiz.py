@@ -78,3 +78,25 @@ def cmd_stats_quizzes(args: argparse.Namespace, settings: Settings) -> int:
         )
         print(f"chart written to {args.chart}", file=sys.stderr)
     return 0
+
+
+def add_export_command(export_sub: Any) -> None:
+    """Add `quizzes` under `youthbot export`: people per quiz and first attempts by region
+    and age band, as XLSX (small cells as "<5")."""
+    parser = export_sub.add_parser(
+        "quizzes", help="quiz figures by people (first attempts, retries, region × age) as XLSX"
+    )
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE")
+    parser.add_argument("--lang", default=None, help="language of the quiz titles")
+    parser.set_defaults(func=cmd_export_quizzes)
+
+
+def cmd_export_quizzes(args: argparse.Namespace, settings: Settings) -> int:
+    from ..core.quiz.people import write_people_xlsx
+
+    language = args.lang or settings.default_language
+    _answers, people, breakdowns = asyncio.run(_figures(settings, language))
+    with args.out.open("wb") as stream:
+        write_people_xlsx(people, breakdowns, stream)
+    print(f"quiz figures by people written to {args.out}")
+    return 0

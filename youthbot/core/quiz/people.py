@@ -149,3 +149,44 @@ def write_people_csv(breakdowns: Sequence[Breakdown], stream: TextIO) -> None:
     for b in breakdowns:
         for region, shown, total in b.shown():
             writer.writerow([b.quiz_id, b.title, region or "not said", *shown, total])
+
+
+def write_people_xlsx(
+    figures: Sequence[QuizPeople], breakdowns: Sequence[Breakdown], stream
+) -> None:
+    """An XLSX workbook with two sheets: people per quiz, and first attempts by region and
+    age band (small cells as "<5", as everywhere)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def header(sheet, names: list[str]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
+        cells = []
+        for name in names:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
+            cells.append(cell)
+        sheet.freeze_panes = "A2"
+        sheet.append(cells)
+
+    def number(text: str) -> int | str:
+        return text if text == SMALL else int(text)
+
+    quizzes = workbook.create_sheet("Quizzes")
+    header(quizzes, ["quiz_id", "quiz_title", "people_first_attempt", "retries_finished",
+                     "percent_right_first_attempt"])  # fmt: skip
+    for f in figures:
+        quizzes.append([f.quiz_id, f.title, number(suppress([f.first])[0]),
+                        number(suppress([f.retries])[0]), f.percent_first])  # fmt: skip
+    people = workbook.create_sheet("First attempts")
+    header(people, ["quiz_id", "quiz_title", "region",
+                    *[f"age_{band or 'not_said'}" for band in AGE_BANDS], "total"])  # fmt: skip
+    for b in breakdowns:
+        for region, shown, total in b.shown():
+            people.append([b.quiz_id, b.title, region or "not said",
+                           *map(number, shown), number(total)])  # fmt: skip
+    workbook.save(stream)
