@@ -188,3 +188,28 @@ async def test_only_admins_see_the_overview(bot, persona):
     assert texts(calls) == [refused]
     calls = await person.press_data(callbacks.pack("act.ovunpub", 1))
     assert [c.params["text"] for c in calls if c.method == "answerCallbackQuery"] == [refused]
+
+
+async def test_an_english_admin_unpublishes_and_a_spanish_leader_is_told_in_spanish(bot):
+    set_clock(bot)
+    leader = await as_role(bot, LEADERS["es"], Role.LEADER)
+    aid = await register_activity(leader, bot, title="Feria juvenil")
+    await approve(bot, aid)
+    admin = bot.person(ADMIN, language_code="en")
+    await admin.onboard(age_band="26+")
+    calls = await admin.send("/activities")
+    assert "1 activity matches." in texts(calls)[0]
+    calls = await admin.press(labels(calls)[0])
+    assert "Status: approved, no report yet" in texts(calls)[0]
+    assert "Leader: @luis_leader_handle" in texts(calls)[0]
+    calls = await admin.press("🚫 Unpublish")
+    assert texts(calls)[0].startswith("Why are you unpublishing it?")
+    calls = await admin.send("La fecha cruza con exámenes.")
+    assert texts(calls, ADMIN.id)[0] == "Unpublished. The leader has been told."
+    told = texts(calls, LEADERS["es"].id)[0]
+    assert told.startswith("Una persona coordinadora despublicó tu actividad “Feria juvenil”")
+    assert (await read_activity(bot, aid)).status == "unpublished"
+    # a second try, or a forged button, changes nothing and says so kindly
+    calls = await admin.press_data(callbacks.pack("act.ovunpub", aid))
+    assert [c.params["text"] for c in calls if c.method == "answerCallbackQuery"] == [
+        "This activity is not published any more."]
