@@ -213,3 +213,29 @@ async def test_an_english_admin_unpublishes_and_a_spanish_leader_is_told_in_span
     calls = await admin.press_data(callbacks.pack("act.ovunpub", aid))
     assert [c.params["text"] for c in calls if c.method == "answerCallbackQuery"] == [
         "This activity is not published any more."]
+
+
+@pytest.mark.skipif(not hasattr(__import__("youthbot.db.models", fromlist=["Activity"]).Activity,
+                            "group_name"), reason="activities record a group once merged")
+async def test_the_group_shows_on_the_card_and_filters_the_overview(bot):
+    from youthbot.db.models import Activity
+
+    set_clock(bot)
+    leader = await as_role(bot, LEADERS["en"], Role.LEADER)
+    first = await register_activity(leader, bot, title="Talk at school")
+    second = await register_activity(leader, bot, title="Street campaign")
+    async with bot.db.session() as session:
+        (await session.get(Activity, first)).group_name = "Voces de Comas"
+        (await session.get(Activity, second)).group_name = "Jóvenes de Puno"
+        await session.commit()
+    moderator = await as_role(bot, MODERATOR, Role.MODERATOR)
+    assert "Grupo: Voces de Comas" in await review_card(moderator)
+    admin = bot.person(ADMIN)
+    await admin.onboard(age_band="26+")
+    await admin.send("/activities")
+    calls = await admin.press("Grupo")
+    assert labels(calls)[:2] == ["Jóvenes de Puno", "Voces de Comas"]
+    calls = await admin.press("Voces de Comas")
+    assert "Grupo: Voces de Comas" in texts(calls)[0]
+    assert "1 actividad coincide." in texts(calls)[0]
+    assert labels(calls)[0].startswith(f"#{first}")
