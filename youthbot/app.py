@@ -32,6 +32,7 @@ from .bot import (
     quiz,
     safety,
 )
+from .bot.people import commands as people_commands
 from .bot.runtime import error_alerts, errors
 from .bot.runtime.router import (
     Router,
@@ -52,20 +53,12 @@ from .core.yamlsource import Problem
 from .db import migrate
 from .db.engine import Database
 from .db.types import utcnow
-from .i18n import N_, Catalogs, _, activate, deactivate
+from .i18n import Catalogs, _, activate, deactivate
 
 logger = logging.getLogger(__name__)
 
-# (command, description) shown in Telegram's command menu, per language.
-PUBLIC_COMMANDS = (
-    ("start", N_("Start or restart the bot")),
-    ("menu", N_("Main menu")),
-    ("help", N_("Get help now")),
-    ("language", N_("Change language")),
-    ("cancel", N_("Cancel what you are doing")),
-    ("salir", N_("Quick exit: clear this chat")),
-    ("privacy", N_("Privacy: the notice, your data and your choices")),
-)
+# (command, description) shown in Telegram's command menu, per language (people's commands).
+PUBLIC_COMMANDS = people_commands.PUBLIC_COMMANDS
 
 
 def build_router() -> Router:

@@ -40,6 +40,7 @@ STAFF_PREFIX = "/staff"
 QUIET_METHODS = {
     "getMe",
     "setMyCommands",
+    "deleteMyCommands",
     "setMyShortDescription",
     "setMyDescription",
     "deleteWebhook",

@@ -12,7 +12,7 @@ from telegram.ext import Application
 
 from .config import Settings
 from .core.people import users
-from .core.people.roles import Role, effective_role
+from .core.people.roles import Role, effective_roles
 
 CONSOLE_DATABASE_URL = "sqlite+aiosqlite:///youthbot-console.sqlite3"
 ROLES = (Role.LEADER, Role.MODERATOR, Role.ADMIN)
@@ -69,8 +69,10 @@ async def ensure_role(
     deps = application.bot_data["deps"]
     async with deps.db.session() as session:
         user, _state = await users.load_user(session, user_id)
-        current = effective_role(user.role if user else None, user_id, deps.settings.admin_ids)
-        if current == role or current in unless:
+        current = effective_roles(
+            await users.load_roles(session, user), user_id, deps.settings.admin_ids
+        )
+        if role in current or current & set(unless):
             return False
         await users.grant_role(
             session,

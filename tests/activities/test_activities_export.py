@@ -104,7 +104,12 @@ async def test_csv_and_xlsx_read_back_with_types_and_totals(database):
     assert (reported["País"], reported["Región"], reported["Distrito"]) == (
         "Perú", "Lima Metropolitana", "Comas")
     assert reported["Fecha y hora de inicio"] == "2026-12-10 16:00"  # Lima time
-    assert reported["Estado"] == "aprobada" and reported["En línea"] == "no"
+    assert reported["Estado"] == "con informe" and reported["En línea"] == "no"
+    assert table[2]["Estado"] == "aprobada"  # its report is not sent yet
+    assert reported["Grupo u organización"] == ""  # not given
+    # under 18: under 12 (1+2+3) and 12 to 17 (4+5+6)
+    assert reported["Total menores de 18"] == "21"
+    assert reported["Qué pasó y resultados"] == "Secreto: nombres de participantes"
     assert reported["Menos de 12: niñas/mujeres"] == "1"
     assert reported["Personas adultas (más de 25): otro o no lo dijo"] == "12"
     assert (reported["Total niñas/mujeres"], reported["Total niños/hombres"],
@@ -128,16 +133,17 @@ async def test_csv_and_xlsx_read_back_with_types_and_totals(database):
     counts = [cells[h] for h in header if ": " in h]
     assert counts == list(range(1, 13)) and all(type(c) is int for c in counts)
     assert cells["Total de participantes"] == 78 == sum(counts)
+    assert cells["Total menores de 18"] == 21
     assert sheet[3][header.index("Fecha del reporte")].is_date
     assert cells["Fecha del reporte"].date() == date(2026, 12, 10)
     assert sheet.max_row == 5 and sheet.freeze_panes == "A2"
     half = {name: cell.value for name, cell in zip(header, sheet[4], strict=True)}
     assert half["Total de participantes"] is None  # a report in progress does not count
 
-    # no personal data: no ids of people, no description, no photo
+    # no personal data: no ids of people, no photo (the report's text is programme data)
     everything = files["activities.csv"].decode("utf-8-sig") + str(
         [[c.value for c in row] for row in sheet.iter_rows()])
-    for secret in (str(LEADER.id), str(YOUNG.id), "Secreto", "secret-photo-id"):
+    for secret in (str(LEADER.id), str(YOUNG.id), "secret-photo-id"):
         assert secret not in everything
     for name in ("activities-by-month.png", "activities-by-region.png"):
         assert files[name].startswith(PNG) and len(files[name]) > 5000
@@ -215,3 +221,29 @@ def test_the_shell_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
                                                        "activities-by-region.png"]
     assert cli_main(["export", "activities", "--format", fmt, "--out", str(out),
                      "--from", "31-12-2026"]) == 2
+
+
+async def test_english_export_shows_reported_under_18_and_separates_held_from_planned(database):
+    from youthbot.core.activities.export import counted
+
+    ids = await fill(database)
+    async with database.session() as session:
+        rows = await load_rows(session, start=None, end=None, timezone="America/Lima")
+    token = activate(Catalogs(default_language="es").get("en"))
+    try:
+        files = dict(export_files(rows, load_regions(), stem="activities"))
+    finally:
+        deactivate(token)
+    table = {int(r["Activity id"]): r
+             for r in csv.DictReader(io.StringIO(files["activities.csv"].decode("utf-8-sig")))}
+    reported = table[ids["reported"]]
+    assert (reported["Status"], reported["Total under 18"], reported["Total participants"]) == (
+        "reported", "21", "78")
+    assert reported["What happened and outcomes"] == "Secreto: nombres de participantes"
+    assert "Group or organisation" in reported
+    assert table[ids["half"]]["Status"] == "approved"
+    assert table[ids["half"]]["Total under 18"] == ""
+    # the charts count held (reported) and planned activities apart; cancelled ones not at all
+    charted = counted(rows)
+    assert sorted((r.id, r.held) for r in charted) == sorted(
+        [(ids["reported"], True), (ids["half"], False), (ids["pending"], False)])

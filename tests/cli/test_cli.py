@@ -86,14 +86,18 @@ def test_roles_from_the_shell(tmp_path):
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'ops.sqlite3'}",
            "ADMIN_IDS": "999"}
     assert youthbot("roles", "grant", "4242", "moderator", cwd=tmp_path, env=env).returncode == 0
+    both = youthbot("roles", "grant", "4242", "leader", cwd=tmp_path, env=env).stdout
+    assert "4242 is now leader (roles: leader, moderator)" in both  # one role added
     listed = youthbot("roles", "list", cwd=tmp_path, env=env).stdout
     assert "999\tadmin (ADMIN_IDS)" in listed and "4242\tmoderator" in listed
+    assert "4242\tleader" in listed
     number = asyncio.run(claimed_case(env["DATABASE_URL"], claimed_by=4242))
     revoked = youthbot("roles", "revoke", "4242", "moderator", cwd=tmp_path, env=env)
     assert revoked.returncode == 0
     assert f"back with the team, waiting for a moderator: {number}" in revoked.stdout
     assert asyncio.run(case_state(env["DATABASE_URL"])) == ("open", None, True)
-    assert "4242" not in youthbot("roles", "list", cwd=tmp_path, env=env).stdout
+    listed = youthbot("roles", "list", cwd=tmp_path, env=env).stdout
+    assert "4242\tleader" in listed and "4242\tmoderator" not in listed  # one role removed
     again = youthbot("roles", "revoke", "4242", "moderator", cwd=tmp_path, env=env)
     assert again.returncode == 1 and "does not have the role" in again.stderr
     bad = youthbot("roles", "grant", "4242", "king", cwd=tmp_path, env=env)

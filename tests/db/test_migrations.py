@@ -58,3 +58,30 @@ async def test_quiz_counters_keep_their_figures_into_shards_and_back(database):
             ("q", "a", 9, 7), ("q", "b", 2, 0), ("q", "c", 1, 1)
         ]
     await migrate.upgrade(database)
+
+
+async def test_roles_and_finished_quizzes_are_carried_into_0012(database):
+    """0012 gives everyone holding a role its row in person_roles, and counts the finished
+    quiz attempts kept so far into quiz_people_stats (a second one of a person: a retry)."""
+    await migrate.downgrade(database, "0011")
+    async with database.engine.begin() as conn:
+        await conn.execute(text(
+            "INSERT INTO users (id, language, role, region, age_band, created_on, last_seen_on,"
+            " notify_announcements, notify_reminders, blocked) VALUES"
+            " (1, 'es', 'moderator', 'lima', '18-25', '2026-01-01', '2026-01-01', false, true,"
+            " false), (2, 'en', 'young', 'puno', '14-17', '2026-01-01', '2026-01-01', false,"
+            " true, false)"))
+        await conn.execute(text(
+            "INSERT INTO quiz_attempts (id, user_id, quiz_id, position, score, status,"
+            " started_at) VALUES (1, 2, 'q', 8, 7, 'finished', '2026-01-02'),"
+            " (2, 2, 'q', 8, 8, 'finished', '2026-01-03'),"
+            " (3, 1, 'q', 2, 1, 'active', '2026-01-03')"))
+    await migrate.upgrade(database)
+    async with database.engine.begin() as conn:
+        roles = await conn.execute(text("SELECT user_id, role FROM person_roles"))
+        assert roles.all() == [(1, "moderator")]
+        people = await conn.execute(text(
+            "SELECT quiz_id, attempt, region, age_band, people FROM quiz_people_stats"
+            " ORDER BY attempt"))
+        assert people.all() == [("q", "first", "puno", "14-17", 1),
+                                ("q", "retry", "puno", "14-17", 1)]

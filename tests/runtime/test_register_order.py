@@ -40,6 +40,7 @@ def test_settings_buttons_turn_hooks_and_start_up_keep_their_order():
         "youthbot.bot.safety.tracking.remember_messages",
         "youthbot.bot.safety.hold.lift_hold",
         "youthbot.bot.cases.assign.note_staff_member",
+        "youthbot.bot.people.admin.remember_handle",
     ]
     assert names(router.after_hooks) == ["youthbot.bot.privacy.rights.show_changed_notice"]
     assert names(router.startup) == [
@@ -47,6 +48,7 @@ def test_settings_buttons_turn_hooks_and_start_up_keep_their_order():
         "youthbot.bot.privacy.data.offer_quick_exit_on_help",
         "youthbot.bot.privacy.retention.start_retention",
         "youthbot.bot.cases.moderation.start_staff_chat",
+        "youthbot.bot.people.commands.set_role_menus",
         "youthbot.bot.help.emergency.schedule",
         "youthbot.bot.quiz.group.resume_running_quizzes",
         "youthbot.bot.activities.reminders.schedule",

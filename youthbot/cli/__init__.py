@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import logsafe
 from ..config import ConfigError, Settings, load_settings
-from ..core.people.roles import Role
+from ..core.people.roles import STAFF, Role
 from ..core.yamlsource import ContentInvalid
 from ..i18n import counted
 from . import activities as activities_cli
@@ -154,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_sub = activities_cli.add_export_parser(sub)
     case_stats_cli.add_export_command(export_sub)
     campaigns_cli.add_export_command(export_sub)
+    quiz_cli.add_export_command(export_sub)
     danger_cli.add_danger_command(sub)
     for register in EXTRA_COMMANDS:
         register(sub)
@@ -285,7 +286,7 @@ def cmd_roles_grant(args: argparse.Namespace, settings: Settings) -> int:
     from ..db.types import utcnow
 
     async def action(session) -> None:
-        await users.grant_role(
+        user = await users.grant_role(
             session,
             actor_id=None,
             user_id=args.user_id,
@@ -293,7 +294,8 @@ def cmd_roles_grant(args: argparse.Namespace, settings: Settings) -> int:
             default_language=settings.default_language,
             today=utcnow().date(),
         )
-        print(f"{args.user_id} is now {args.role}")
+        held = ", ".join(sorted(await users.load_roles(session, user)))
+        print(f"{args.user_id} is now {args.role} (roles: {held})")
 
     return _roles_action(settings, action)
 
@@ -306,15 +308,17 @@ def cmd_roles_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
     async def action(session) -> int:
         try:
-            await users.revoke_role(
+            user = await users.revoke_role(
                 session, actor_id=None, user_id=args.user_id, role=Role(args.role)
             )
         except NotFound:
             print(f"{args.user_id} does not have the role {args.role}", file=sys.stderr)
             return 1
-        released = await case_actions.release_claims(
-            session, moderator_ids=[args.user_id], now=utcnow()
-        )
+        released = []
+        if user.role not in STAFF and args.user_id not in settings.admin_ids:
+            released = await case_actions.release_claims(
+                session, moderator_ids=[args.user_id], now=utcnow()
+            )
         print(f"{args.user_id} is no longer {args.role}")
         if released:
             # The running bot's alert job asks the staff group for a moderator within a minute.

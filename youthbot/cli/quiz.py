@@ -21,13 +21,18 @@ def add_stats_command(stats_sub: Any) -> None:
         "--chart", metavar="FILE", type=Path, help="also draw %% correct per question as a PNG"
     )
     parser.add_argument(
+        "--people-csv", metavar="FILE", type=Path,
+        help="also write first attempts by quiz, region and age band as CSV (<5 for 1 to 4)",
+    )
+    parser.add_argument(
         "--lang", default=None, help="language of titles and questions (default: the default)"
     )
     parser.set_defaults(func=cmd_stats_quizzes)
 
 
-async def _figures(settings: Settings, language: str) -> list:
+async def _figures(settings: Settings, language: str) -> tuple:
     from ..app import load_content
+    from ..core.quiz.people import people_figures
     from ..core.quiz.stats import quiz_figures
     from ..db import migrate
     from ..db.engine import Database
@@ -37,17 +42,27 @@ async def _figures(settings: Settings, language: str) -> list:
     try:
         await migrate.upgrade(db)
         async with db.session() as session:
-            return await quiz_figures(session, quizzes=quizzes, language=language)
+            return (
+                await quiz_figures(session, quizzes=quizzes, language=language),
+                *await people_figures(session, quizzes=quizzes, language=language),
+            )
     finally:
         await db.dispose()
 
 
 def cmd_stats_quizzes(args: argparse.Namespace, settings: Settings) -> int:
+    from ..core.quiz.people import format_people, write_people_csv
     from ..core.quiz.stats import format_table, render_chart, write_csv
 
     language = args.lang or settings.default_language
-    figures = asyncio.run(_figures(settings, language))
+    figures, people, breakdowns = asyncio.run(_figures(settings, language))
     print(format_table(figures))
+    print()
+    print(format_people(people, breakdowns))
+    if args.people_csv:
+        with args.people_csv.open("w", encoding="utf-8", newline="") as stream:
+            write_people_csv(breakdowns, stream)
+        print(f"people CSV written to {args.people_csv}", file=sys.stderr)
     if args.csv:
         with args.csv.open("w", encoding="utf-8", newline="") as stream:
             write_csv(figures, stream)
@@ -62,4 +77,26 @@ def cmd_stats_quizzes(args: argparse.Namespace, settings: Settings) -> int:
             )
         )
         print(f"chart written to {args.chart}", file=sys.stderr)
+    return 0
+
+
+def add_export_command(export_sub: Any) -> None:
+    """Add `quizzes` under `youthbot export`: people per quiz and first attempts by region
+    and age band, as XLSX (small cells as "<5")."""
+    parser = export_sub.add_parser(
+        "quizzes", help="quiz figures by people (first attempts, retries, region × age) as XLSX"
+    )
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE")
+    parser.add_argument("--lang", default=None, help="language of the quiz titles")
+    parser.set_defaults(func=cmd_export_quizzes)
+
+
+def cmd_export_quizzes(args: argparse.Namespace, settings: Settings) -> int:
+    from ..core.quiz.people import write_people_xlsx
+
+    language = args.lang or settings.default_language
+    _answers, people, breakdowns = asyncio.run(_figures(settings, language))
+    with args.out.open("wb") as stream:
+        write_people_xlsx(people, breakdowns, stream)
+    print(f"quiz figures by people written to {args.out}")
     return 0

@@ -73,3 +73,12 @@ REVIEW = Action("act.rv", after=int)
 REVIEW_SHOW = Action("act.rvshow", activity=int)
 APPROVE = Action("act.approve", activity=int)
 SEND_BACK = Action("act.sendback", activity=int)
+
+# The coordinators' overview (admins). "-" means any; `group` is an index into the groups
+# that occur (-1: any); every value is checked again on arrival.
+OVERVIEW = Action("act.ov", status=str, region=str, month=str, group=int, offset=int)
+OVERVIEW_PICK = Action("act.ovpick", what=str, status=str, region=str, month=str, group=int)
+OVERVIEW_SEE = Action("act.ovsee", activity=int)
+OVERVIEW_REPORT = Action("act.ovrep", activity=int)
+OVERVIEW_UNPUBLISH = Action("act.ovunpub", activity=int)
+ANY_FILTERS = ("-", "-", "-", -1)

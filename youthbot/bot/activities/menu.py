@@ -17,7 +17,7 @@ from ...core.activities import leaders as activity_leaders
 from ...core.activities import reports as reports
 from ...core.activities import reviews as activity_reviews
 from ...core.activities.reports import ReportStep
-from ...core.people.roles import LEADERS, STAFF
+from ...core.people.roles import LEADERS, STAFF, Role
 from ...db.models import Activity, ActivityReport
 from ...i18n import _, pgettext, speaking
 from ..campaigns.views import poster_button
@@ -28,6 +28,7 @@ from . import registration as activity_register
 from . import report as activity_report
 from . import review as activity_review
 from .actions import (
+    ANY_FILTERS,
     BROWSE,
     CANCEL,
     CANCEL_CONFIRMED,
@@ -37,6 +38,7 @@ from .actions import (
     MINE,
     NEW,
     OPEN,
+    OVERVIEW,
     REPORT,
     REPORT_GO,
     REVIEW_LIST,
@@ -61,12 +63,14 @@ def build_activities_keyboard(turn: Turn, pending: int) -> InlineKeyboardMarkup:
         [button(pgettext("button", "🔎 Browse upcoming activities"), BROWSE())],
         [button(pgettext("button", "⭐ My joined activities"), JOINED())],
     ]
-    if turn.role in LEADERS:
+    if turn.holds(LEADERS):
         rows.append([button(pgettext("button", "➕ Register an activity"), NEW())])
         rows.append([button(pgettext("button", "🗂 My activities"), MINE())])
-    if turn.role in STAFF:
+    if turn.holds(STAFF):
         label = pgettext("button", "🛂 Review pending ({count})").format(count=pending)
         rows.append([button(label, REVIEW_LIST())])
+    if turn.holds({Role.ADMIN}):
+        rows.append([button(pgettext("button", "📋 All activities"), OVERVIEW(*ANY_FILTERS, 0))])
     return keyboard(*rows, [menu_button(), help_button()])
 
 
@@ -74,7 +78,7 @@ async def open_activities(turn: Turn) -> None:
     """The activities menu: what each person can do depends on their role."""
     if turn.state is not None and turn.state.flow == FLOW:
         await turn.clear_state()
-    pending = await activity_reviews.count_pending(turn.session) if turn.role in STAFF else 0
+    pending = await activity_reviews.count_pending(turn.session) if turn.holds(STAFF) else 0
     turn.edit(
         _("Youth-led activities: workshops, campaigns, school talks and more, run by youth "
           "groups. What would you like to do?"),

@@ -10,8 +10,10 @@ from datetime import date
 from telegram import InputFile
 
 from ...core import activities as acts
+from ...core.activities import overview
 from ...core.activities import reviews as activity_reviews
 from ...core.activities.export import export_files, load_rows, parse_day
+from ...core.activities.overview import OwnActivity
 from ...core.people.roles import STAFF, Role
 from ...db.models import Activity
 from ...i18n import N_, _, ngettext, pgettext, speaking
@@ -27,6 +29,8 @@ from .views import (
     cancel_button,
     error_text,
     notify,
+    render_changes,
+    render_group_and_leader,
     render_summary,
     short_when,
     tell,
@@ -35,6 +39,23 @@ from .views import (
 
 logger = logging.getLogger(__name__)
 
+
+
+def render_own_activity() -> str:
+    return _("You registered this activity yourself, so someone else on the team must approve "
+             "it. Thank you for understanding: it keeps reviews fair.")
+
+
+async def render_review_context(turn: Turn, activity: Activity) -> str:
+    """Who runs it (group, the leader's @handle) and what changed since the last review."""
+    return "\n".join(
+        [
+            render_group_and_leader(
+                overview.group_of(activity), await overview.leader_handle(turn.session, activity)
+            ),
+            render_changes(await overview.changes_since_review(turn.session, activity)),
+        ]
+    )
 
 
 def render_already_reviewed() -> str:
@@ -50,18 +71,22 @@ async def show_card(turn: Turn, activity: Activity | None, *, note: str | None =
                   keyboard([activities_button(), menu_button()]))
         return
     waiting = await activity_reviews.count_pending(turn.session)
+    own = activity.leader_id == turn.user_id
     parts = [
         _("Waiting for review: {count}").format(count=waiting),
         _("Activity #{id}").format(id=activity.id),
         render_summary(turn.deps, turn.translator, activity),
+        await render_review_context(turn, activity),
     ]
     if note:
         parts.insert(0, note)
+    if own:
+        parts.append(render_own_activity())
     turn.edit(
         "\n\n".join(parts),
         keyboard(
             [
-                button(pgettext("button", "✅ Approve"), APPROVE(activity.id)),
+                *([] if own else [button(pgettext("button", "✅ Approve"), APPROVE(activity.id))]),
                 button(pgettext("button", "↩️ Send back"), SEND_BACK(activity.id)),
             ],
             button(pgettext("button", "⏭ Next"), REVIEW(activity.id)),
@@ -137,6 +162,9 @@ async def approve(turn: Turn, activity_id: int) -> None:
         )  # fmt: skip
     except acts.NotPending:
         tell(turn, render_already_reviewed())
+        return
+    except OwnActivity:
+        tell(turn, render_own_activity())
         return
     if language is not None:
         with speaking(turn.deps.catalogs, language) as translator:

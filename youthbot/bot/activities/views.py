@@ -282,6 +282,47 @@ def render_summary(deps: Deps, translator: Translator, activity: Activity) -> st
     return "\n".join(lines)
 
 
+CHANGE_LABELS = {
+    "title": N_("title"),
+    "kind": N_("type"),
+    "pathway": N_("pathway"),
+    "starts_at": N_("date and time"),
+    "country": N_("country"),
+    "region": N_("region"),
+    "district": N_("district"),
+    "online": N_("online or in person"),
+    "expected": N_("expected participants"),
+    "group_name": N_("group"),
+    "venue": N_("meeting point"),
+    "description": N_("description"),
+    "ends_at": N_("end time"),
+    "online_link": N_("online link"),
+}
+
+
+def render_group_and_leader(group: str | None, handle: str | None) -> str:
+    """The group that runs an activity and its leader's @username, for staff only."""
+    return "\n".join(
+        [
+            _("Group: {group}").format(group=group or _("not given")),
+            _("Leader: {handle}").format(
+                handle=f"@{handle}" if handle else _("no public username")
+            ),
+        ]
+    )
+
+
+def render_changes(changed: list[str] | None) -> str:
+    """What changed since the last review (a first review says so)."""
+    if changed is None:
+        return _("First review of this activity.")
+    if not changed:
+        return _("Nothing changed since the last review.")
+    return _("Changed since the last review: {fields}").format(
+        fields=", ".join(_(CHANGE_LABELS[name]) for name in changed)
+    )
+
+
 def render_joined(count: int, translator: Translator) -> str:
     return ngettext(
         "{count} person has joined.", "{count} people have joined.", count

@@ -95,7 +95,7 @@ async def send_poster(turn: Turn, activity_id: int) -> None:
     """A leader pressed "Link and QR for the poster" on their published activity."""
     activity = await turn.session.get(Activity, activity_id)
     own = activity is not None and activity.leader_id == turn.user_id
-    if activity is None or not (own or turn.role == Role.ADMIN):
+    if activity is None or not (own or turn.holds({Role.ADMIN})):
         turn.stale()
         return
     if activity.status != Status.APPROVED:

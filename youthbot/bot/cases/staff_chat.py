@@ -53,7 +53,7 @@ async def relay_from_staff(turn: Turn) -> None:
     case = await _case_of_message(turn)
     if case is None:
         return  # the team talking among themselves
-    if not is_allowed(turn.role, MODERATORS):
+    if not is_allowed(turn.roles, MODERATORS):
         logger.info("%s is not a moderator; case %s untouched", who(turn.user_id), case.id)
         _reply_in_thread(turn, _("Only moderators can work on cases. Nothing was sent."))
         return

@@ -5,11 +5,12 @@ from __future__ import annotations
 from ...core.cases import actions as case_actions
 from ...core.errors import NotFound
 from ...core.people import users
-from ...core.people.roles import Role
+from ...core.people.roles import STAFF, Role
 from ...i18n import N_, _, pgettext
 from ..cases import staff_alerts
 from ..runtime.router import Router
 from ..runtime.turn import Turn, button, keyboard
+from . import commands
 from .actions import ROLE_LIST, ROLE_REVOKE
 
 ROLE_NAMES = {
@@ -67,8 +68,9 @@ async def grant(turn: Turn) -> None:
     user_id, role = parsed
     await users.grant_role(
         turn.session, actor_id=turn.user_id, user_id=user_id, role=role,
-        default_language=turn.settings.default_language, today=turn.today,
+        default_language=turn.settings.default_language, today=turn.today, now=turn.now,
     )
+    await commands.refresh_after_change(turn, user_id)
     turn.reply(_("Done: {user_id} is now {role}.").format(user_id=user_id,
                                                           role=role_name(role)))
 
@@ -134,20 +136,37 @@ def register(router: Router) -> None:
     router.button(ROLE_REVOKE, roles=ADMINS)(press_revoke)
     router.command("invite", roles=ADMINS)(invite)
     router.button(ROLE_LIST, roles=ADMINS)(press_list)
+    router.turn_hooks.append(remember_handle)
+    router.on_startup(commands.set_role_menus)
+
+
+async def remember_handle(turn: Turn) -> None:
+    """Keep the @username of someone holding a role, for reviewers (never a young person's)."""
+    if turn.user is not None and turn.user.role != Role.YOUNG:
+        await users.record_handle(
+            turn.session, user=turn.user, handle=turn.update.effective_user.username,
+            now=turn.now,
+        )
 
 
 async def revoke_and_reply(turn: Turn, user_id: int, role: Role) -> None:
-    """Take the role away; cases the person held go back to the team (no longer theirs)."""
+    """Take one role away (the others stay); when the person is no longer staff, cases they
+    held go back to the team."""
     try:
-        await users.revoke_role(turn.session, actor_id=turn.user_id, user_id=user_id, role=role)
+        user = await users.revoke_role(
+            turn.session, actor_id=turn.user_id, user_id=user_id, role=role
+        )
     except NotFound:
         text = _("{user_id} does not have the role {role}.")
     else:
         text = _("Done: {user_id} is no longer {role}.")
-        released = await case_actions.release_claims(
-            turn.session, moderator_ids=[user_id], now=turn.now
-        )
-        staff_alerts.hand_back_later(turn, released)
+        if user.role not in STAFF and user_id not in turn.settings.admin_ids:
+            # No longer on the team at all: the cases they held go back to it.
+            released = await case_actions.release_claims(
+                turn.session, moderator_ids=[user_id], now=turn.now
+            )
+            staff_alerts.hand_back_later(turn, released)
+        await commands.refresh_after_change(turn, user_id)
     text = text.format(user_id=user_id, role=role_name(role))
     if turn.update.callback_query is not None:
         turn.answer(text, alert=True)

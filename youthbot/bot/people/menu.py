@@ -6,6 +6,7 @@ from telegram import InlineKeyboardMarkup
 
 from ...core.errors import InviteInvalid
 from ...core.people import users
+from ...core.people.roles import Role
 from ...core.people.users import AgeBand
 from ...i18n import _, pgettext
 from ..activities import views as activity_views
@@ -27,6 +28,7 @@ from .actions import (
     Agreement,
 )
 from .admin import render_role_data, role_name
+from .commands import has_own_menu, refresh_menu_later
 from .views import help_button, menu_button
 
 
@@ -131,10 +133,14 @@ async def ask_language(turn: Turn) -> None:
 
 
 async def choose_language(turn: Turn, language: str) -> None:
-    """Switch language and show the menu in it."""
+    """Switch language and show the menu in it (a role's command menu follows)."""
+    previous = turn.language
     if not turn.switch_language(language):
         turn.stale()
         return
+    if has_own_menu(turn.roles):
+        refresh_menu_later(turn, user_id=turn.user_id, language=turn.language,
+                           roles=turn.roles, previous_language=previous)
     turn.edit(_("Done: I will talk to you in English."))
     show_main_menu(turn)
 
@@ -304,6 +310,8 @@ async def redeem(turn: Turn, code: str) -> None:
             )
         )
         return
+    refresh_menu_later(turn, user_id=turn.user_id, language=turn.language,
+                       roles=turn.roles - {Role.YOUNG} | {role})
     welcome = _("Welcome! Your new role: {role}.").format(role=role_name(role))
     turn.reply("\n\n".join(filter(None, [welcome, render_role_data(role)])))
     show_main_menu(turn)

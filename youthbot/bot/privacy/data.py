@@ -13,7 +13,7 @@ from telegram.ext import Application
 from ...core import cases as case_service
 from ...core import privacy as privacy_service
 from ...core import safety as safety_service
-from ...core.people.roles import Role
+from ...core.people.roles import RANK
 from ...core.safety import hold as hold_service
 from ...i18n import N_, _, pgettext, speaking
 from ..cases import notify as staff
@@ -102,9 +102,10 @@ def render_delete_question(turn: Turn) -> str:
         "conversation with our team (it will be ended). This chat will be cleared too. This "
         "cannot be undone."
     )
-    if turn.user is not None and turn.user.role != Role.YOUNG:
+    held = [role for role in RANK if role in turn.roles]
+    if turn.user is not None and turn.user.role != "young" and held:
         text += "\n\n" + _("You will also lose your role: {role}.").format(
-            role=role_name(turn.user.role)
+            role=", ".join(role_name(role) for role in held)
         )
     return text
 

@@ -253,7 +253,7 @@ async def carry_out(
 
 async def ask_which_quiz(turn: Turn) -> None:
     """/quiz in a group: a leader chooses the quiz; anyone else is told kindly, nothing starts."""
-    if not is_allowed(turn.role, LEADERS):
+    if not is_allowed(turn.roles, LEADERS):
         turn.reply(
             _(
                 "Only youth group leaders can start a group quiz. You can play every quiz on "

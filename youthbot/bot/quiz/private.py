@@ -292,6 +292,8 @@ async def answer(turn: Turn, attempt_id: int, index: int, option: int) -> None:
             quizzes=turn.deps.content.quizzes,
             anonymous=turn.anonymous,
             now=turn.now,
+            region=turn.user.region if turn.user else None,
+            age_band=turn.user.age_band if turn.user else None,
         )
     except StaleAnswer:
         turn.stale()

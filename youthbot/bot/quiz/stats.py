@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ...core.people.roles import Role
+from ...core.quiz.people import AGE_BANDS, SMALL, Breakdown, QuizPeople, people_figures, suppress
 from ...core.quiz.stats import QuizFigure, quiz_figures, render_chart
-from ...i18n import _, current, ngettext
+from ...i18n import N_, _, current, ngettext
 from ..runtime.router import Router
 from ..runtime.turn import Turn
 
@@ -48,13 +49,55 @@ def render_figures(figures: Sequence[QuizFigure]) -> list[str]:
     return chunks
 
 
+def render_people(
+    people: Sequence[QuizPeople],
+    breakdowns: Sequence[Breakdown],
+    region_name: Callable[[str], str] = lambda region: region,
+) -> str:
+    """People, not answers: first attempts and retries per quiz, then first attempts by
+    region and age band (counts from 1 to 4 shown as "<5")."""
+    number = current().format_number
+    lines = [_("👥 People who finished each quiz (a retry is counted apart):")]
+    for quiz in people:
+        first, retries = suppress([quiz.first])[0], suppress([quiz.retries])[0]
+        lines.append(_("{title}: {people} first time, {retries} retries, {percent} right the "
+                       "first time").format(
+            title=quiz.title, people=first if first == SMALL else number(quiz.first),
+            retries=retries if retries == SMALL else number(quiz.retries),
+            percent=_percent(quiz.percent_first)))  # fmt: skip
+    bands = [_(BAND_NAMES[band]) for band in AGE_BANDS]
+    for breakdown in breakdowns:
+        if not breakdown.rows:
+            continue
+        lines += ["", _("{title}, first time, by region and age ({bands}):").format(
+            title=breakdown.title, bands=" / ".join(bands))]  # fmt: skip
+        for region, cells, total in breakdown.shown():
+            name = region_name(region) if region else _("not said")
+            lines.append(_("{region}: {cells} · total {total}").format(
+                region=name, cells=" / ".join(cells), total=total))
+    return "\n".join(lines)
+
+
+BAND_NAMES = {
+    "u14": N_("under 14"), "14-17": N_("14–17"), "18-25": N_("18–25"), "26+": N_("26+"),
+    "": N_("not said"),
+}  # fmt: skip
+
+
 async def show_quiz_figures(turn: Turn) -> None:
-    """The figures per quiz and question, then the chart of % correct per question."""
+    """The figures per quiz and question, people per quiz and by region and age band, then
+    the chart of % correct per question."""
     figures = await quiz_figures(
         turn.session, quizzes=turn.deps.content.quizzes, language=turn.language
     )
     for text in render_figures(figures):
         turn.reply(text)
+    people, breakdowns = await people_figures(
+        turn.session, quizzes=turn.deps.content.quizzes, language=turn.language
+    )
+    names = {r.id: r.name_in(turn.language) for c in turn.deps.content.countries
+             for r in c.regions}  # fmt: skip
+    turn.reply(render_people(people, breakdowns, lambda region: names.get(region, region)))
     if not any(quiz.answers for quiz in figures):
         turn.reply(_("No quiz has been answered yet, so there is no chart."))
         return

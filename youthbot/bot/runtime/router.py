@@ -163,7 +163,7 @@ class Router:
         """Run, inside this turn, what pressing a button of `action` would (a link opening
         the bot at a quiz or an activity); False when the person's role may not."""
         route = self.routes[action if isinstance(action, str) else action.name]
-        if route.roles is not None and not is_allowed(turn.role, route.roles):
+        if route.roles is not None and not is_allowed(turn.roles, route.roles):
             return False
         await route.fn(turn, *args)
         return True
@@ -222,7 +222,7 @@ async def close_revoked_form(turn: Turn) -> bool:
     if state is None or not turn.is_private:
         return False
     needed = router_of(turn.context).roles_of(state.flow, state.step)
-    if needed is None or is_allowed(turn.role, needed.roles):
+    if needed is None or is_allowed(turn.roles, needed.roles):
         return False
     await turn.clear_state()
     logger.info("a form (%s) closed: its role was revoked", state.flow)

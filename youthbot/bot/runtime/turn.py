@@ -29,7 +29,7 @@ from ...config import Settings
 from ...core.announce import set_blocked
 from ...core.content import Content
 from ...core.people import users
-from ...core.people.roles import Role, effective_role, is_allowed
+from ...core.people.roles import Role, effective_roles, highest, is_allowed
 from ...db.engine import Database
 from ...db.faults import retrying
 from ...db.models import ChatState, User
@@ -123,9 +123,10 @@ class Turn:
     session: AsyncSession
     user: User | None
     state: ChatState | None
-    role: Role
+    role: Role  # the highest role held (the one named where one is shown)
     translator: Translator
     now: datetime
+    roles: frozenset[Role] = frozenset({Role.YOUNG})  # every role held
     _sends: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
     _answer: tuple[str | None, bool] | None = None
     _unreachable: set[int] = field(default_factory=set)
@@ -145,6 +146,10 @@ class Turn:
     @property
     def user_id(self) -> int:
         return self.update.effective_user.id
+
+    def holds(self, required: Iterable[Role]) -> bool:
+        """Whether one of the person's roles is in `required` (admins hold every role)."""
+        return is_allowed(self.roles, required)
 
     @property
     def chat_id(self) -> int:
@@ -331,7 +336,7 @@ async def _transaction(
     context: BotContext,
     fn: TurnHandler,
     args: tuple,
-    roles: Iterable[Role] | None,
+    required: Iterable[Role] | None,
     create_user: bool,
 ) -> Turn:
     """The turn's transaction: claim the update, load the person, run `fn`, commit."""
@@ -359,13 +364,16 @@ async def _transaction(
             users.touch_user(user, now.date())
         language = deps.catalogs.resolve(user.language if user else None, tg_user.language_code)
         translator = deps.catalogs.get(language)
-        role = effective_role(user.role if user else None, tg_user.id, deps.settings.admin_ids)
-        turn = Turn(update, context, session, user, state, role, translator, now)
+        roles = effective_roles(
+            await users.load_roles(session, user), tg_user.id, deps.settings.admin_ids
+        )
+        role = highest(roles)
+        turn = Turn(update, context, session, user, state, role, translator, now, roles)
         token = activate(translator)
         try:
             for hook in deps.turn_hooks:
                 await hook(turn)
-            if is_allowed(role, roles):
+            if is_allowed(roles, required):
                 await fn(turn, *args)
             else:
                 logger.info("refused %s for role %s", getattr(fn, "__name__", fn), role)

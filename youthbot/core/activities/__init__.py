@@ -53,6 +53,7 @@ class Status(StrEnum):
     RETURNED = "returned"
     APPROVED = "approved"
     CANCELLED = "cancelled"
+    UNPUBLISHED = "unpublished"  # taken down by an admin after approval, with a reason
 
 
 class Step(StrEnum):
@@ -104,6 +105,7 @@ STATUS_LABELS = {
     Status.RETURNED: N_("sent back for changes"),
     Status.APPROVED: N_("approved"),
     Status.CANCELLED: N_("cancelled"),
+    Status.UNPUBLISHED: N_("unpublished"),
 }
 # The order a fresh draft walks through; `next_step` skips what is already filled.
 ORDER = (

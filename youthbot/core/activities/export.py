@@ -1,8 +1,10 @@
 """Activities for monitoring reports: CSV and XLSX (typed columns), and PNG charts.
 
-One row per activity (drafts left out) with its type, pathway, place, start, status, expected
-and reported participants by age band and gender, totals and report date. No personal data:
-no leader, no moderator, no list of who joined (only how many), no description, no photo.
+One row per activity (drafts left out) with its group, type, pathway, place, start, status
+("reported" once the report is in), expected and reported participants by age band and
+gender, totals (under 18 too), what happened and came out of it (the report's text, written
+for the programme), and report date. No personal data: no leader, no moderator, no list of
+who joined (only how many), no photo. The charts keep planned and held activities apart.
 Headers and labels are in the language active when these functions run (`i18n.activate`).
 """
 
@@ -17,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...db.models import Activity, ActivityJoin, ActivityReport
@@ -31,14 +33,17 @@ if TYPE_CHECKING:  # matplotlib and openpyxl (~50 MB) load only when an export i
     from openpyxl.cell import WriteOnlyCell
 
 FIXED_HEADERS = (
-    N_("Activity id"), N_("Title"), N_("Type"), N_("Pathway"), N_("Country"), N_("Region"),
+    N_("Activity id"), N_("Title"), N_("Group or organisation"), N_("Type"), N_("Pathway"),
+    N_("Country"), N_("Region"),
     N_("District"), N_("Online"), N_("Start date and time"), N_("Status"),
     N_("Expected participants"), N_("Joined through the bot"),
 )  # fmt: skip
 TOTAL_HEADERS = (
     N_("Total girls/women"), N_("Total boys/men"), N_("Total other or not said"),
-    N_("Total participants"),
+    N_("Total participants"), N_("Total under 18"),
 )  # fmt: skip
+REPORTED = "reported"  # the status shown once an approved activity's report is in
+NOT_COUNTED = (Status.CANCELLED, Status.UNPUBLISHED)
 START_COLUMN = FIXED_HEADERS.index("Start date and time")
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -51,6 +56,7 @@ class ExportRow:
 
     id: int
     title: str
+    group: str | None
     kind: str
     pathway: str
     country: str | None
@@ -63,10 +69,25 @@ class ExportRow:
     joined: int
     counts: tuple[int, ...] | None
     reported_on: date | None
+    outcome: str | None = None
 
     @property
     def total(self) -> int:
         return sum(self.counts) if self.counts else 0
+
+    @property
+    def under18(self) -> int:
+        """Under 12 and 12 to 17, every gender (the first two age bands)."""
+        return sum(self.counts[: 2 * len(GENDERS)]) if self.counts else 0
+
+    @property
+    def held(self) -> bool:
+        """Held: its report is in. Everything else not cancelled is planned."""
+        return self.counts is not None
+
+    @property
+    def shown_status(self) -> str:
+        return REPORTED if self.held and self.status == Status.APPROVED else self.status
 
 
 def parse_day(text: str) -> date:
@@ -90,12 +111,16 @@ async def load_rows(
         .subquery()
     )
     report_columns = [getattr(ActivityReport, c) for c in COUNT_COLUMNS]
+    group = getattr(Activity, "group_name", None)  # arrives with the activities' group work
+    outcomes = getattr(ActivityReport, "outcomes", None)
     query = (
         select(
-            Activity.id, Activity.title, Activity.kind, Activity.pathway, Activity.country,
+            Activity.id, Activity.title, group if group is not None else null(), Activity.kind,
+            Activity.pathway, Activity.country,
             Activity.region, Activity.district, Activity.online, Activity.starts_at,
             Activity.status, Activity.expected, func.coalesce(joined.c.n, 0),
-            ActivityReport.submitted_at, *report_columns,
+            ActivityReport.submitted_at, ActivityReport.description,
+            outcomes if outcomes is not None else null(), *report_columns,
         )  # fmt: skip
         .outerjoin(
             ActivityReport,
@@ -121,15 +146,18 @@ def _utc(day: date, zone: ZoneInfo) -> datetime:
 
 
 def _row(values, zone: ZoneInfo) -> ExportRow:
-    (aid, title, kind, pathway, country, region, district, online, starts_at, status,
-     expected, joined, submitted_at, *counts) = values  # fmt: skip
+    (aid, title, group, kind, pathway, country, region, district, online, starts_at, status,
+     expected, joined, submitted_at, description, outcomes, *counts) = values  # fmt: skip
+    outcome = "\n\n".join(t for t in (description, outcomes) if t) if submitted_at else None
     return ExportRow(
-        id=aid, title=title or "", kind=kind or "", pathway=pathway or "", country=country,
+        id=aid, title=title or "", group=group or None, kind=kind or "",
+        pathway=pathway or "", country=country,
         region=region, district=district, online=bool(online),
         starts=starts_at.astimezone(zone).replace(tzinfo=None), status=status,
         expected=expected, joined=joined,
         counts=tuple(c or 0 for c in counts) if submitted_at is not None else None,
         reported_on=submitted_at.astimezone(zone).date() if submitted_at else None,
+        outcome=outcome or None,
     )  # fmt: skip
 
 
@@ -144,7 +172,8 @@ def headers() -> list[str]:
         for b in AGE_BANDS
         for g in GENDERS
     ]
-    return [*map(_, FIXED_HEADERS), *counts, *map(_, TOTAL_HEADERS), _("Report date")]
+    return [*map(_, FIXED_HEADERS), *counts, *map(_, TOTAL_HEADERS),
+            _("What happened and outcomes"), _("Report date")]  # fmt: skip
 
 
 class Labels:
@@ -155,6 +184,7 @@ class Labels:
         self.kind = {k.value: _(label) for k, label in KIND_LABELS.items()}
         self.pathway = {p.value: _(label) for p, label in PATHWAY_LABELS.items()}
         self.status = {s.value: _(label) for s, label in STATUS_LABELS.items()}
+        self.status[REPORTED] = _("reported")
         self.country = {c.id: c.name_in(language) for c in countries}
         self.region = {(c.id, r.id): r.name_in(language) for c in countries for r in c.regions}
         self.online = _("Online")
@@ -171,14 +201,14 @@ def values(row: ExportRow, labels: Labels) -> list:
         counts: list = [None] * (len(COUNT_COLUMNS) + len(TOTAL_HEADERS))
     else:
         by_gender = [sum(row.counts[i :: len(GENDERS)]) for i in range(len(GENDERS))]
-        counts = [*row.counts, *by_gender, row.total]
+        counts = [*row.counts, *by_gender, row.total, row.under18]
     return [
-        row.id, row.title, labels.kind.get(row.kind, row.kind),
+        row.id, row.title, row.group or "", labels.kind.get(row.kind, row.kind),
         labels.pathway.get(row.pathway, row.pathway),
         labels.country.get(row.country, row.country or ""),
         "" if row.online else labels.place(row), row.district or "", row.online, row.starts,
-        labels.status.get(row.status, row.status), row.expected, row.joined,
-        *counts, row.reported_on,
+        labels.status.get(row.shown_status, row.shown_status), row.expected, row.joined,
+        *counts, row.outcome or "", row.reported_on,
     ]  # fmt: skip
 
 
@@ -231,7 +261,7 @@ def _cell(sheet, value, **style) -> WriteOnlyCell:
 
 
 def _widths(names: list[str]) -> list[float]:
-    wide = {1: 40, START_COLUMN: 18}
+    wide = {1: 40, 2: 24, START_COLUMN: 18, len(names) - 2: 50}
     return [wide.get(i, max(10, min(24, len(name) + 2))) for i, name in enumerate(names)]
 
 
@@ -239,12 +269,16 @@ def _widths(names: list[str]) -> list[float]:
 
 
 def counted(rows: Sequence[ExportRow]) -> list[ExportRow]:
-    """What the charts count: every exported activity except cancelled ones."""
-    return [r for r in rows if r.status != Status.CANCELLED]
+    """What the charts count: every exported activity except cancelled or unpublished ones."""
+    return [r for r in rows if r.status not in NOT_COUNTED]
+
+
+HELD_COLOR, PLANNED_COLOR = "#2a7ab0", "#b9d3e6"
 
 
 def render_charts(rows: Sequence[ExportRow], countries: Sequence[Country]) -> dict[str, bytes]:
-    """Two PNG charts: per month by pathway, and by region (activities and participants)."""
+    """Two PNG charts, planned and held activities apart: per month (held and planned, then
+    held by pathway and their participants), and by region."""
     rows = counted(rows)
     return {
         "activities-by-month.png": _chart_by_month(rows),
@@ -254,19 +288,29 @@ def render_charts(rows: Sequence[ExportRow], countries: Sequence[Country]) -> di
 
 def _chart_by_month(rows: Sequence[ExportRow]) -> bytes:
     months = sorted({r.starts.strftime("%Y-%m") for r in rows})
+    held: Counter = Counter()
+    planned: Counter = Counter()
     activities: dict[str, Counter] = defaultdict(Counter)
     people: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
         month = r.starts.strftime("%Y-%m")
-        activities[r.pathway][month] += 1
-        people[r.pathway][month] += r.total
+        (held if r.held else planned)[month] += 1
+        if r.held:
+            activities[r.pathway][month] += 1
+            people[r.pathway][month] += r.total
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(max(8, 0.5 * len(months) + 4), 8), layout="constrained")
-    top, bottom = figure.subplots(2, 1, sharex=True)
+    figure = Figure(figsize=(max(8, 0.5 * len(months) + 4), 11), layout="constrained")
+    first, second, third = figure.subplots(3, 1, sharex=True)
+    held_heights = [held[m] for m in months]
+    first.bar(months, held_heights, color=HELD_COLOR, label=_("Held (reported)"))
+    first.bar(months, [planned[m] for m in months], bottom=held_heights, color=PLANNED_COLOR,
+              label=_("Planned (no report yet)"))  # fmt: skip
+    first.set_title(_("Activities per month: held and planned"))
+    first.legend(loc="upper left", fontsize="small")
     for axes, data, title in (
-        (top, activities, _("Activities per month, by pathway")),
-        (bottom, people, _("Participants per month (reported), by pathway")),
+        (second, activities, _("Held activities per month, by pathway")),
+        (third, people, _("Participants per month (held activities), by pathway")),
     ):
         base = [0] * len(months)
         for pathway, label in PATHWAY_LABELS.items():
@@ -274,35 +318,44 @@ def _chart_by_month(rows: Sequence[ExportRow]) -> bytes:
             axes.bar(months, heights, bottom=base, label=_(label))
             base = [b + h for b, h in zip(base, heights, strict=True)]
         axes.set_title(title)
+    second.legend(loc="upper left", fontsize="small")
+    for axes in (first, second, third):
         axes.yaxis.get_major_locator().set_params(integer=True)
-    top.legend(loc="upper left", fontsize="small")
-    bottom.tick_params(axis="x", labelrotation=45)
+    third.tick_params(axis="x", labelrotation=45)
     if not months:
-        top.text(0.5, 0.5, _("No activities yet"), ha="center", transform=top.transAxes)
+        first.text(0.5, 0.5, _("No activities yet"), ha="center", transform=first.transAxes)
     return _png(figure)
 
 
 def _chart_by_region(rows: Sequence[ExportRow], labels: Labels) -> bytes:
-    activities: Counter = Counter()
+    held: Counter = Counter()
+    planned: Counter = Counter()
     people: Counter = Counter()
     for r in rows:
         place = labels.place(r) or "—"
-        activities[place] += 1
+        (held if r.held else planned)[place] += 1
         people[place] += r.total
+    activities = held + planned
     top = [name for name, _n in activities.most_common(TOP_REGIONS)]
-    others = _("Other regions")
-    names = top + ([others] if len(activities) > len(top) else [])
     rest = [n for n in activities if n not in top]
-    count = [activities[n] for n in top] + ([sum(activities[n] for n in rest)] if rest else [])
-    total = [people[n] for n in top] + ([sum(people[n] for n in rest)] if rest else [])
+    others = _("Other regions")
+    names = top + ([others] if rest else [])
+
+    def column(counter: Counter) -> list[int]:
+        return [counter[n] for n in top] + ([sum(counter[n] for n in rest)] if rest else [])
+
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(12, max(4, 0.4 * len(names) + 2)), layout="constrained")
     left, right = figure.subplots(1, 2, sharey=True)
-    left.barh(names[::-1], count[::-1], color="#2a7ab0")
-    left.set_title(_("Activities by region"))
-    right.barh(names[::-1], total[::-1], color="#e07b39")
-    right.set_title(_("Participants by region (reported)"))
+    held_counts = column(held)[::-1]
+    left.barh(names[::-1], held_counts, color=HELD_COLOR, label=_("Held (reported)"))
+    left.barh(names[::-1], column(planned)[::-1], left=held_counts, color=PLANNED_COLOR,
+              label=_("Planned (no report yet)"))  # fmt: skip
+    left.set_title(_("Activities by region: held and planned"))
+    left.legend(loc="lower right", fontsize="small")
+    right.barh(names[::-1], column(people)[::-1], color="#e07b39")
+    right.set_title(_("Participants by region (held activities)"))
     for axes in (left, right):
         axes.xaxis.get_major_locator().set_params(integer=True)
     return _png(figure)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ...db.models import Activity, User
 from ..people import users
 from . import NotPending, Status, clean_reason
+from .overview import OwnActivity, take_snapshot
 
 
 async def count_pending(session: AsyncSession) -> int:
@@ -45,11 +46,16 @@ async def review(
     reason: str | None,
     now: datetime,
 ) -> tuple[Activity, str | None]:
-    """Approve or send back a pending activity; returns it and the leader's language."""
+    """Approve or send back a pending activity; returns it and the leader's language.
+    Nobody approves their own activity (OwnActivity); the fields are remembered, so the next
+    review shows what changed."""
     note = None if approve else clean_reason(reason or "")
     activity = await session.get(Activity, activity_id, with_for_update=True)
     if activity is None or activity.status != Status.PENDING:
         raise NotPending(activity_id)
+    if approve and activity.leader_id == moderator_id:
+        raise OwnActivity(activity_id)
+    await take_snapshot(session, activity, now=now)
     activity.status = Status.APPROVED if approve else Status.RETURNED
     activity.review_note = note
     activity.reviewed_by, activity.reviewed_at = moderator_id, now

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ...db.models import AuditEntry, ChatState, InviteCode, User
+from ...db.models import AuditEntry, ChatState, InviteCode, PersonRole, StaffHandle, User
 from ..errors import InviteInvalid, NotFound
-from .roles import Role
+from .roles import Role, highest
 
 # The privacy notice's version. Bump it when the notice changes in substance: everyone who
 # saw an older one is shown the new one at their next message or button, and nothing new is
@@ -147,6 +147,26 @@ def audit(
     )
 
 
+async def load_roles(session: AsyncSession, user: User | None) -> list[str]:
+    """The roles stored for a person (no query for the many who hold none)."""
+    if user is None or user.role == Role.YOUNG:
+        return []
+    return list(
+        await session.scalars(select(PersonRole.role).where(PersonRole.user_id == user.id))
+    )
+
+
+async def _add_role(session: AsyncSession, user: User, role: Role, now: datetime) -> bool:
+    """Add one role to the person's set; False when they hold it already."""
+    held = set(await load_roles(session, user))
+    if role in held:
+        return False
+    session.add(PersonRole(user_id=user.id, role=role, granted_at=now))
+    user.role = highest(held | {role})
+    await session.flush()
+    return True
+
+
 async def grant_role(
     session: AsyncSession,
     *,
@@ -155,34 +175,86 @@ async def grant_role(
     role: Role,
     default_language: str,
     today: date,
+    now: datetime | None = None,
 ) -> User:
-    """Give `user_id` a role (creating the person's row if they have not written yet)."""
+    """Add `role` to the roles of `user_id` (creating the person's row if they have not
+    written yet); the roles they hold already stay."""
+    if role is Role.YOUNG:
+        raise ValueError(role)
     user = await session.get(User, user_id)
     if user is None:
         user = await create_user(session, user_id=user_id, language=default_language, today=today)
-    user.role = role
-    audit(session, actor_id=actor_id, action="role.grant", target=str(user_id), detail=role)
+    if await _add_role(session, user, role, now or datetime.now(UTC)):
+        audit(session, actor_id=actor_id, action="role.grant", target=str(user_id), detail=role)
     return user
 
 
 async def revoke_role(
     session: AsyncSession, *, actor_id: int | None, user_id: int, role: Role
 ) -> User:
-    """Take `role` away; the person becomes a young person again. Unknown people: NotFound."""
+    """Take `role` away; other roles stay. Someone not holding it: NotFound."""
     user = await session.get(User, user_id)
-    if user is None or user.role != role:
+    held = set(await load_roles(session, user))
+    if user is None or role not in held:
         raise NotFound(str(user_id))
-    user.role = Role.YOUNG
+    await session.execute(
+        delete(PersonRole).where(PersonRole.user_id == user_id, PersonRole.role == role)
+    )
+    user.role = highest(held - {role})
+    if user.role == Role.YOUNG:
+        await session.execute(delete(StaffHandle).where(StaffHandle.user_id == user_id))
     audit(session, actor_id=actor_id, action="role.revoke", target=str(user_id), detail=role)
     return user
 
 
 async def list_staff(session: AsyncSession) -> list[tuple[int, str]]:
-    """Everyone with a role other than young person, as (id, role)."""
+    """Every role held, as (id, role): someone with two roles is listed twice."""
     rows = await session.execute(
-        select(User.id, User.role).where(User.role != Role.YOUNG).order_by(User.role, User.id)
+        select(PersonRole.user_id, PersonRole.role).order_by(PersonRole.role, PersonRole.user_id)
     )
-    return [(r.id, r.role) for r in rows]
+    return [(r.user_id, r.role) for r in rows]
+
+
+async def role_holders(session: AsyncSession) -> dict[int, tuple[str, set[str]]]:
+    """Everyone holding a role: their language and roles (for their command menus)."""
+    rows = await session.execute(
+        select(PersonRole.user_id, User.language, PersonRole.role).join(
+            User, User.id == PersonRole.user_id
+        )
+    )
+    held: dict[int, tuple[str, set[str]]] = {}
+    for user_id, language, role in rows:
+        held.setdefault(user_id, (language, set()))[1].add(role)
+    return held
+
+
+async def record_handle(
+    session: AsyncSession, *, user: User, handle: str | None, now: datetime
+) -> None:
+    """Keep the public @username of someone holding a role (a leader, a moderator) so that
+    reviewers can reach them; never a young person's. No username: nothing kept."""
+    if user.role == Role.YOUNG:
+        return
+    row = await session.get(StaffHandle, user.id)
+    if not handle:
+        if row is not None:
+            await session.delete(row)
+        return
+    handle = handle[:40]
+    if row is None:
+        session.add(StaffHandle(user_id=user.id, handle=handle, updated_at=now))
+    elif row.handle != handle:
+        row.handle, row.updated_at = handle, now
+
+
+async def handles_of(session: AsyncSession, user_ids: list[int]) -> dict[int, str]:
+    """The @usernames kept for these people (only people holding a role have one)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(StaffHandle.user_id, StaffHandle.handle).where(StaffHandle.user_id.in_(user_ids))
+    )
+    return {r.user_id: r.handle for r in rows}
 
 
 async def create_invite(
@@ -213,6 +285,6 @@ async def redeem_invite(session: AsyncSession, *, code: str, user: User, now: da
     if invite is None or invite.used_by is not None or invite.expires_at <= now:
         raise InviteInvalid(code)
     invite.used_by, invite.used_at = user.id, now
-    user.role = invite.role
+    await _add_role(session, user, Role(invite.role), now)
     audit(session, actor_id=user.id, action="invite.redeem", target=code, detail=invite.role)
     return Role(invite.role)

@@ -21,6 +21,7 @@ from ...db.models.quiz import (
     QuizAnswer,
     QuizAttempt,
     QuizBadge,
+    QuizPeopleStat,
     QuizQuestionStat,
 )
 from ..errors import DomainError
@@ -36,10 +37,17 @@ def find_quiz(quizzes: Sequence[Quiz], quiz_id: str) -> Quiz | None:
 
 
 async def count_answer(
-    session: AsyncSession, *, quiz_id: str, question_id: str, correct: bool, user_id: int
+    session: AsyncSession,
+    *,
+    quiz_id: str,
+    question_id: str,
+    correct: bool,
+    user_id: int,
+    first: bool = False,
 ) -> None:
     """Add one answer (and one right answer if `correct`) to the question's counters, in the
-    counter row of the answering person's shard (nothing of the person is stored)."""
+    counter row of the answering person's shard (nothing of the person is stored); `first`:
+    it was given in the person's first attempt at the quiz, so it counts among people too."""
     await session.execute(
         _COUNT_ANSWER(session),
         {
@@ -47,6 +55,8 @@ async def count_answer(
             "question_id": question_id,
             "shard": user_id % STAT_SHARDS,
             "right": 1 if correct else 0,
+            "first": 1 if first else 0,
+            "first_right": 1 if first and correct else 0,
         },
     )
 
@@ -56,21 +66,59 @@ def _count_answer(insert):
     class: an ORM-enabled INSERT goes through the ORM's bulk machinery, which took half of
     the answer's time."""
     right = bindparam("right", type_=Integer)
+    first = bindparam("first", type_=Integer)
+    first_right = bindparam("first_right", type_=Integer)
     stats = QuizQuestionStat.__table__
     return (
         insert(stats)
         .values(
             quiz_id=bindparam("quiz_id"), question_id=bindparam("question_id"),
             shard=bindparam("shard", type_=Integer), answers=1, correct=right,
+            first_answers=first, first_correct=first_right,
         )
         .on_conflict_do_update(
             index_elements=["quiz_id", "question_id", "shard"],
-            set_={"answers": stats.c.answers + 1, "correct": stats.c.correct + right},
+            set_={
+                "answers": stats.c.answers + 1, "correct": stats.c.correct + right,
+                "first_answers": stats.c.first_answers + first,
+                "first_correct": stats.c.first_correct + first_right,
+            },
         )
-    )
+    )  # fmt: skip
+
+
+async def count_finished(
+    session: AsyncSession, *, quiz_id: str, retry: bool, region: str | None,
+    age_band: str | None,
+) -> None:
+    """One more person finished `quiz_id` (in a first attempt or a retry), counted by region
+    and age band only: no person is in the counter."""
+    await session.execute(
+        _COUNT_FINISHED(session),
+        {
+            "quiz_id": quiz_id, "attempt": "retry" if retry else "first",
+            "region": region or "", "age_band": age_band or "",
+        },
+    )  # fmt: skip
+
+
+def _count_finished(insert):
+    people = QuizPeopleStat.__table__
+    return (
+        insert(people)
+        .values(
+            quiz_id=bindparam("quiz_id"), attempt=bindparam("attempt"),
+            region=bindparam("region"), age_band=bindparam("age_band"), people=1,
+        )
+        .on_conflict_do_update(
+            index_elements=["quiz_id", "attempt", "region", "age_band"],
+            set_={"people": people.c.people + 1},
+        )
+    )  # fmt: skip
 
 
 _COUNT_ANSWER = by_dialect(_count_answer)
+_COUNT_FINISHED = by_dialect(_count_finished)
 
 
 async def add_counts(
@@ -174,8 +222,16 @@ async def start_attempt(
         return attempt
     if attempt is not None:  # the quiz was shortened since: start again
         await session.delete(attempt)
+    done_before = await session.scalar(
+        select(func.count()).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.quiz_id == quiz.id,
+            QuizAttempt.status == FINISHED,
+        )
+    )
     attempt = QuizAttempt(
-        user_id=user_id, quiz_id=quiz.id, position=0, score=0, status=ACTIVE, started_at=now
+        user_id=user_id, quiz_id=quiz.id, position=0, score=0, status=ACTIVE, started_at=now,
+        retry=bool(done_before),
     )
     session.add(attempt)
     await session.flush()
@@ -207,6 +263,8 @@ async def answer_question(
     quizzes: Sequence[Quiz],
     anonymous: bool,
     now: datetime,
+    region: str | None = None,
+    age_band: str | None = None,
 ) -> AnswerResult:
     """Record an answer to the current question of the person's own active attempt.
 
@@ -252,10 +310,14 @@ async def answer_question(
             },
         )
     await count_answer(
-        session, quiz_id=quiz.id, question_id=question.id, correct=correct, user_id=user_id
+        session, quiz_id=quiz.id, question_id=question.id, correct=correct, user_id=user_id,
+        first=not row.retry,
     )
     badge = False
     if finished:
+        await count_finished(
+            session, quiz_id=quiz.id, retry=row.retry, region=region, age_band=age_band
+        )
         if anonymous:
             await session.execute(_DELETE_ATTEMPT, {"attempt_id": attempt_id})
         else:
@@ -264,7 +326,9 @@ async def answer_question(
     return AnswerResult(quiz, question, index, option, correct, attempt_id, score, finished, badge)
 
 
-_READ_ATTEMPT = select(_ATTEMPTS.c.quiz_id, _ATTEMPTS.c.position, _ATTEMPTS.c.score).where(
+_READ_ATTEMPT = select(
+    _ATTEMPTS.c.quiz_id, _ATTEMPTS.c.position, _ATTEMPTS.c.score, _ATTEMPTS.c.retry
+).where(
     _ATTEMPTS.c.id == bindparam("attempt_id"),
     _ATTEMPTS.c.user_id == bindparam("user_id"),
     _ATTEMPTS.c.status == ACTIVE,

@@ -1,6 +1,6 @@
 """All tables. Each feature keeps its tables in its own module, imported here explicitly."""
 
-from .activities import Activity, ActivityJoin, ActivityReport
+from .activities import Activity, ActivityJoin, ActivityReport, ActivityReviewSnapshot
 from .announce import Announcement, AnnouncementDelivery
 from .base import Base
 from .campaigns import Campaign
@@ -18,7 +18,15 @@ from .cases import (
 )
 from .help import ServiceAlert, ServiceReview
 from .hold import HeldMessage
-from .people import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
+from .people import (
+    AuditEntry,
+    ChatState,
+    InviteCode,
+    PersonRole,
+    ProcessedUpdate,
+    StaffHandle,
+    User,
+)
 from .polls import Poll, PollCount, PollResponder
 from .quiz import (
     QuizAnswer,
@@ -27,6 +35,7 @@ from .quiz import (
     QuizGroupPlayer,
     QuizGroupPoll,
     QuizGroupRun,
+    QuizPeopleStat,
     QuizQuestionStat,
 )
 from .safety import DangerNotice, TrackedMessage
@@ -39,6 +48,7 @@ __all__ = [
     "Activity",
     "ActivityJoin",
     "ActivityReport",
+    "ActivityReviewSnapshot",
     "Announcement",
     "AnnouncementDelivery",
     "AuditEntry",
@@ -53,6 +63,7 @@ __all__ = [
     "HeldMessage",
     "InviteCode",
     "OpenCase",
+    "PersonRole",
     "Poll",
     "PollCount",
     "PollResponder",
@@ -63,10 +74,12 @@ __all__ = [
     "QuizGroupPlayer",
     "QuizGroupPoll",
     "QuizGroupRun",
+    "QuizPeopleStat",
     "QuizQuestionStat",
     "ServiceAlert",
     "ServiceOverride",
     "ServiceReview",
+    "StaffHandle",
     "TrackedMessage",
     "User",
 ]

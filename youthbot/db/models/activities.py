@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..types import BigIntPK, UTCDateTime, utcnow
@@ -106,3 +106,19 @@ class ActivityJoin(Base):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the day before
     soon_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an hour before
+
+
+class ActivityReviewSnapshot(Base):
+    """What an activity said when it was last reviewed, so the next review shows what changed.
+    Programme data only (title, kind, date, place…), never who organises it."""
+
+    __tablename__ = "activity_review_snapshots"
+
+    activity_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("activities.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

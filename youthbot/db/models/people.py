@@ -23,6 +23,9 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(8))
     country: Mapped[str | None] = mapped_column(String(2))
     region: Mapped[str | None] = mapped_column(String(32))
+    # The highest role held (admin > moderator > leader > young), kept in step with
+    # `person_roles` by core/people/users.py: most people hold none, and the turn reads the
+    # full set only for those who do.
     role: Mapped[str] = mapped_column(String(16), default="young", server_default="young")
     age_band: Mapped[str | None] = mapped_column(String(8))
     consent_version: Mapped[int | None] = mapped_column(Integer)
@@ -37,6 +40,27 @@ class User(Base):
     held_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_on: Mapped[date] = mapped_column(Date)
     last_seen_on: Mapped[date] = mapped_column(Date, index=True)
+
+
+class PersonRole(Base):
+    """One role a person holds (a person may hold several: leader and moderator, say)."""
+
+    __tablename__ = "person_roles"
+
+    user_id: Mapped[int] = owned_by_person(primary_key=True, autoincrement=False)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StaffHandle(Base):
+    """The public @username of someone holding a role, so reviewers can reach a leader.
+    Only for people with a role (never a young person's); refreshed when they write."""
+
+    __tablename__ = "staff_handles"
+
+    user_id: Mapped[int] = owned_by_person(primary_key=True, autoincrement=False)
+    handle: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class InviteCode(Base):

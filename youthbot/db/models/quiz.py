@@ -31,6 +31,8 @@ class QuizAttempt(Base):
     status: Mapped[str] = mapped_column(String(12), default=ACTIVE)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person had finished this quiz before: its answers count as a retry, apart.
+    retry: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class QuizAnswer(Base):
@@ -67,6 +69,22 @@ class QuizQuestionStat(Base):
     shard: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
     answers: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
+    # The same, for answers given in a first attempt only (one per person and question).
+    first_answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_correct: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class QuizPeopleStat(Base):
+    """How many people finished a quiz, by first attempt or retry, region and age band: a
+    counter with no person in it, added to when an attempt finishes ("" = not said)."""
+
+    __tablename__ = "quiz_people_stats"
+
+    quiz_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    attempt: Mapped[str] = mapped_column(String(8), primary_key=True)  # "first" or "retry"
+    region: Mapped[str] = mapped_column(String(32), primary_key=True, default="")
+    age_band: Mapped[str] = mapped_column(String(8), primary_key=True, default="")
+    people: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class QuizBadge(Base):
