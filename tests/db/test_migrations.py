@@ -60,10 +60,10 @@ async def test_quiz_counters_keep_their_figures_into_shards_and_back(database):
     await migrate.upgrade(database)
 
 
-async def test_roles_and_finished_quizzes_are_carried_into_0012(database):
-    """0012 gives everyone holding a role its row in person_roles, and counts the finished
+async def test_roles_and_finished_quizzes_are_carried_into_0017(database):
+    """0017 gives everyone holding a role its row in person_roles, and counts the finished
     quiz attempts kept so far into quiz_people_stats (a second one of a person: a retry)."""
-    await migrate.downgrade(database, "0011")
+    await migrate.downgrade(database, "0016")
     async with database.engine.begin() as conn:
         await conn.execute(text(
             "INSERT INTO users (id, language, role, region, age_band, created_on, last_seen_on,"

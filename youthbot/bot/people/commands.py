@@ -61,7 +61,6 @@ STAFF_CHAT_COMMANDS = (
     ("cases", N_("Open cases")),
     ("note", N_("Internal note on a case")),
     ("casestats", N_("Case figures")),
-    ("blocked", N_("Blocked accounts")),
 )
 # Safety first: the menu of people can hold at most Telegram's 100 commands.
 MAX_COMMANDS = 100
