@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date
 
 from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseUpdateProcessor,
     CallbackQueryHandler,
@@ -21,7 +21,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from . import logsafe
 from .bot import activities, announce, cases, help, people, privacy, quiz, safety
-from .bot.runtime import error_alerts, errors
+from .bot.runtime import delivery, error_alerts, errors
 from .bot.runtime.router import (
     Router,
     command_callback,
@@ -105,9 +105,17 @@ def build_application(
     `content`: already loaded content (several applications in one process); read otherwise."""
     logsafe.install(settings.token)
     danger_words.quiet_library_loggers()
+    db = database or Database(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
+    # Production shares the send budget through the database; tests and the console do not
+    # pace, but a 429 on a reply is waited out and tried again everywhere.
+    budget = delivery.Budget(db, rate=settings.send_rate) if rate_limit else None
     builder = (
         Application.builder()
-        .bot(build_bot(settings, request=request, rate_limit=rate_limit))
+        .bot(build_bot(settings, request=request, limiter=delivery.SendLimiter(budget)))
         .context_types(ContextTypes(context=BotContext))
         .post_init(startup)
         .post_shutdown(shutdown)
@@ -117,24 +125,23 @@ def build_application(
     router = build_router()
     deps = Deps(
         settings=settings,
-        db=database
-        or Database(
-            settings.database_url,
-            pool_size=settings.database_pool_size,
-            max_overflow=settings.database_max_overflow,
-        ),
+        db=db,
         catalogs=Catalogs(settings.locales_dir, settings.default_language),
         content=content or load_content(settings),
         turn_hooks=router.turn_hooks,
+        after_send=router.after_send,
     )
     application.bot_data["deps"] = deps
     application.bot_data["router"] = router
+    # The outbox's sweeper runs where the bot runs for real (`youthbot run`); tests sweep
+    # when they mean to.
+    application.bot_data["sweep_outbox"] = rate_limit
     register_handlers(application, router)
     return application
 
 
 def build_bot(
-    settings: Settings, *, request: BaseRequest | None, rate_limit: bool
+    settings: Settings, *, request: BaseRequest | None, limiter: delivery.SendLimiter
 ) -> TrackingBot:
     """PTB's bot, noting the message ids quick exit may delete (bot/safety/tracking.py)."""
     base = (settings.telegram_api_base_url or "https://api.telegram.org").rstrip("/")
@@ -144,7 +151,7 @@ def build_bot(
         base_file_url=f"{base}/file/bot",
         request=request or HTTPXRequest(connection_pool_size=256),
         get_updates_request=request or HTTPXRequest(connection_pool_size=1),
-        rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,
+        rate_limiter=limiter,
         tracker=MessageTracker(),
     )
 
@@ -180,6 +187,9 @@ async def startup(application: Application) -> None:
     router: Router = application.bot_data["router"]
     for hook in router.startup:
         await hook(application)
+    if application.bot_data.get("sweep_outbox"):
+        sweeper = delivery.OutboxSweeper(deps, application.bot)
+        application.bot_data["outbox_sweeper"] = (sweeper, asyncio.create_task(sweeper.run()))
     await register_commands(application)
 
 
@@ -209,5 +219,10 @@ async def register_commands(application: Application) -> None:
 
 async def shutdown(application: Application) -> None:
     deps: Deps = application.bot_data["deps"]
+    running = application.bot_data.pop("outbox_sweeper", None)
+    if running is not None:
+        sweeper, task = running
+        sweeper.stop()
+        await task
     await tracking.flush_pending(application)
     await deps.db.dispose()

@@ -5,6 +5,7 @@ from .announce import Announcement, AnnouncementDelivery
 from .base import Base
 from .case_figures import CaseFigure
 from .cases import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
+from .delivery import OutboxMessage, SendBudget
 from .help import ServiceAlert, ServiceReview
 from .hold import HeldMessage
 from .people import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
@@ -36,6 +37,7 @@ __all__ = [
     "HeldMessage",
     "InviteCode",
     "OpenCase",
+    "OutboxMessage",
     "ProcessedUpdate",
     "QuizAnswer",
     "QuizAttempt",
@@ -46,6 +48,7 @@ __all__ = [
     "QuizQuestionStat",
     "ServiceAlert",
     "ServiceOverride",
+    "SendBudget",
     "ServiceReview",
     "TrackedMessage",
     "User",
