@@ -272,7 +272,9 @@ async def _held(deps: Any, row: outbox.Due) -> bool:
         if held:
             await outbox.finish(session, message_id=row.id)
     if held:
-        logger.info("a message for a person after quick exit: %s", "kept" if row.keep else "dropped")
+        logger.info(
+            "a message for a person after quick exit: %s", "kept" if row.keep else "dropped"
+        )
     return held
 
 

@@ -26,8 +26,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
 
 from ...config import Settings
-from ...core.announce import set_blocked
 from ...core import delivery as outbox
+from ...core.announce import set_blocked
 from ...core.content import Content
 from ...core.people import users
 from ...core.people.roles import Role, effective_role, is_allowed

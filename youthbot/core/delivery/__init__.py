@@ -29,7 +29,7 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...db.dialects import insert_for
-from ...db.models import HeldMessage, User
+from ...db.models import HeldMessage
 from ...db.models.delivery import OutboxMessage, SendBudget
 
 TELEGRAM = "telegram"
