@@ -116,20 +116,21 @@ class Budget:
         waiting = self._waiting[level]
         while waiting:
             count = min(len(waiting), self.batch)
-            first = await self._claim_slots(level, count)
-            if first is None:  # others are ahead in the schedule: wait for our turn
-                await self.sleep(self.poll_seconds)
+            now = self.clock()
+            claim = await self._claim_slots(level, count, now)
+            if claim.first is None:  # others are ahead in the schedule: wait for our turn
+                reach = claim.next_slot - (HORIZONS[level] or 0.0) - now
+                await self.sleep(max(self.poll_seconds, reach))
                 continue
             for index in range(count):
                 future = waiting.popleft()
                 if not future.done():  # a cancelled waiter's slot goes unused
-                    future.set_result(first + index * self.interval)
+                    future.set_result(claim.first + index * self.interval)
 
-    async def _claim_slots(self, level: int, count: int) -> float | None:
-        now = self.clock()
+    async def _claim_slots(self, level: int, count: int, now: float) -> outbox.Claim:
         try:
             async with self.db.session() as session:
-                first = await outbox.claim_slots(
+                claim = await outbox.claim_slots(
                     session, now=now, interval=self.interval, count=count,
                     horizon=HORIZONS[level],
                 )
@@ -140,9 +141,9 @@ class Budget:
                 self._away = True
             first = max(now, self._local_next)
             self._local_next = first + count * self.interval
-            return first
+            return outbox.Claim(first, self._local_next)
         self._away = False
-        return first
+        return claim
 
     async def pause(self, seconds: float) -> None:
         """Telegram said 429: every sender of every replica waits `seconds`."""

@@ -160,6 +160,14 @@ async def pending_for(session: AsyncSession, chat_ids: Sequence[int]) -> list[Du
 # The budget --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A claim's answer: the first slot granted, or None and how far the schedule reaches."""
+
+    first: float | None
+    next_slot: float
+
+
 async def claim_slots(
     session: AsyncSession,
     *,
@@ -168,9 +176,9 @@ async def claim_slots(
     count: int = 1,
     horizon: float | None = None,
     name: str = TELEGRAM,
-) -> float | None:
-    """Claim `count` consecutive sending slots: the time of the first (the others follow,
-    `interval` apart), or None when the schedule is more than `horizon` seconds ahead."""
+) -> Claim:
+    """Claim `count` consecutive sending slots, `interval` apart, unless the schedule is more
+    than `horizon` seconds ahead of `now`. One round trip when granted."""
     start = case((SendBudget.next_slot > now, SendBudget.next_slot), else_=now)
     query = update(SendBudget).where(SendBudget.name == name)
     if horizon is not None:
@@ -178,10 +186,10 @@ async def claim_slots(
     query = query.values(next_slot=start + interval * count).returning(SendBudget.next_slot)
     claimed = await session.scalar(query)
     if claimed is not None:
-        return claimed - interval * count
-    exists = await session.scalar(select(SendBudget.next_slot).where(SendBudget.name == name))
-    if exists is not None:
-        return None
+        return Claim(claimed - interval * count, claimed)
+    ahead = await session.scalar(select(SendBudget.next_slot).where(SendBudget.name == name))
+    if ahead is not None:
+        return Claim(None, ahead)
     await session.execute(  # the budget's first use: its row, then the claim as usual
         insert_for(session, SendBudget)
         .values(name=name, next_slot=now)

@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("keep", sa.Boolean(), nullable=False),
         sa.Column("after", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("lease_owner", sa.String(length=64), nullable=True),
+        sa.Column("lease_owner", sa.String(length=60), nullable=True),
         sa.Column("lease_until", sa.DateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
