@@ -1,8 +1,10 @@
 """A fake Bot API over HTTP on loopback, enforcing Telegram's broadcast limit with 429s.
 
-Answers getMe, sendMessage, editMessageText and anything else with `true`. sendMessage is
-limited to `limit` calls in any sliding second across all chats: beyond it the answer is
-429 with retry_after, as Telegram does. Every accepted sendMessage is recorded.
+Answers getMe, getChat (a group without topics), sendMessage, editMessageText and anything
+else with `true`. sendMessage (and editMessageText with `edits`) is limited to `limit` calls
+in any sliding second across all chats: beyond it the answer is 429 with retry_after, as
+Telegram does. Every accepted message is recorded: per chat, and (chat, wall time, the
+text's first 300 characters) for the benchmarks that look for a given reply.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from tornado.web import Application, RequestHandler
 
 
 class FakeTelegram:
-    def __init__(self, limit: int = 30, retry_after: int = 1) -> None:
+    def __init__(self, limit: int = 30, retry_after: int = 1, *, edits: bool = False) -> None:
         self.limit = limit
+        self.edits = edits  # edits count against the limit too
+        self.messages: list[tuple[int, float, str]] = []
         self.retry_after = retry_after
         self.window: deque[float] = deque()
         self.delivered: Counter[int] = Counter()
@@ -73,25 +77,34 @@ class _Handler(RequestHandler):
     def post(self, method: str) -> None:
         params = self._params()
         name = method.lower()
+        limited = name == "sendmessage" or (self.fake.edits and name == "editmessagetext")
         if name == "getme":
             result = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
+        elif name == "getchat":
+            result = {"id": int(params["chat_id"]), "type": "supergroup", "title": "Staff"}
+        elif limited and not self.fake.admit():
+            self.set_status(429)
+            self.finish(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {self.fake.retry_after}",
+                    "parameters": {"retry_after": self.fake.retry_after},
+                }
+            )
+            return
+        elif name == "editmessagetext":
+            self.fake.messages.append(
+                (int(params["chat_id"]), time.time(), params.get("text", "")[:300])
+            )
+            result = True
         elif name == "sendmessage":
-            if not self.fake.admit():
-                self.set_status(429)
-                self.finish(
-                    {
-                        "ok": False,
-                        "error_code": 429,
-                        "description": f"Too Many Requests: retry after {self.fake.retry_after}",
-                        "parameters": {"retry_after": self.fake.retry_after},
-                    }
-                )
-                return
             chat_id = int(params["chat_id"])
             if any(sorry in params.get("text", "") for sorry in _APOLOGIES):
                 self.fake.apologies += 1
             self.fake.delivered[chat_id] += 1
             self.fake.times.append(time.monotonic())
+            self.fake.messages.append((chat_id, time.time(), params.get("text", "")[:300]))
             result = {
                 "message_id": self.fake.delivered.total(),
                 "date": int(time.time()),
@@ -115,11 +128,12 @@ class _Stats(RequestHandler):
                 "too_many": self.fake.too_many,
                 "refused": self.fake.refused,
                 "apologies": self.fake.apologies,
+                "messages": self.fake.messages,
             }
         )
 
 
-def serve_forever(limit: int, port_file: str) -> None:
+def serve_forever(limit: int, port_file: str, *, edits: bool = False) -> None:
     """Run as its own process (so its clock is not stalled by the sender's work)."""
     import asyncio
     import os
@@ -129,7 +143,7 @@ def serve_forever(limit: int, port_file: str) -> None:
         os.nice(-5)  # measure arrivals promptly even on a busy machine
 
     async def main() -> None:
-        fake = FakeTelegram(limit=limit)
+        fake = FakeTelegram(limit=limit, edits=edits)
         fake.start()
         stats = Application([(r"/stats", _Stats, {"fake": fake})], log_function=_quiet)
         stats_server = HTTPServer(stats)
@@ -146,4 +160,4 @@ def serve_forever(limit: int, port_file: str) -> None:
 if __name__ == "__main__":
     import sys
 
-    serve_forever(int(sys.argv[1]), sys.argv[2])
+    serve_forever(int(sys.argv[1]), sys.argv[2], edits="edits" in sys.argv[3:])
