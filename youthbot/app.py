@@ -30,7 +30,7 @@ from .bot.runtime.router import (
     on_edited_private_message,
     on_private_message,
 )
-from .bot.runtime.turn import BotContext, Deps
+from .bot.runtime.turn import BotContext, Deps, SendQueue
 from .bot.safety import clear_guide, tracking
 from .bot.safety import danger as danger_words
 from .bot.safety.tracking import MessageTracker, TrackingBot
@@ -113,9 +113,10 @@ def build_application(
     # Production shares the send budget through the database; tests and the console do not
     # pace, but a 429 on a reply is waited out and tried again everywhere.
     budget = delivery.Budget(db, rate=settings.send_rate) if rate_limit else None
+    limiter = delivery.SendLimiter(budget)
     builder = (
         Application.builder()
-        .bot(build_bot(settings, request=request, limiter=delivery.SendLimiter(budget)))
+        .bot(build_bot(settings, request=request, limiter=limiter))
         .context_types(ContextTypes(context=BotContext))
         .post_init(startup)
         .post_shutdown(shutdown)
@@ -130,9 +131,11 @@ def build_application(
         content=content or load_content(settings),
         turn_hooks=router.turn_hooks,
         after_send=router.after_send,
+        sends=SendQueue() if rate_limit else None,
     )
     application.bot_data["deps"] = deps
     application.bot_data["router"] = router
+    limiter.on_shutdown.append(lambda: stop_sending(application))
     # The outbox's sweeper runs where the bot runs for real (`youthbot run`); tests sweep
     # when they mean to.
     application.bot_data["sweep_outbox"] = rate_limit
@@ -217,12 +220,20 @@ async def register_commands(application: Application) -> None:
             deactivate(token)
 
 
-async def shutdown(application: Application) -> None:
+async def stop_sending(application: Application) -> None:
+    """Before the bot's connections close: the replies still queued go out, the sweeper stops."""
     deps: Deps = application.bot_data["deps"]
+    if deps.sends is not None:
+        await deps.sends.drain()
     running = application.bot_data.pop("outbox_sweeper", None)
     if running is not None:
         sweeper, task = running
         sweeper.stop()
         await task
+
+
+async def shutdown(application: Application) -> None:
+    deps: Deps = application.bot_data["deps"]
+    await stop_sending(application)
     await tracking.flush_pending(application)
     await deps.db.dispose()

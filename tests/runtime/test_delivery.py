@@ -312,3 +312,27 @@ async def test_a_429_on_a_reply_waits_retries_and_never_says_it_failed(
     calls = await person.send("/menu")
     assert not any(sorry in t for t in texts(calls) for sorry in SORRY)
     assert bot.errors == []
+
+
+async def test_detached_replies_keep_each_chats_order_and_not_other_chats_waiting():
+    from youthbot.bot.runtime.turn import SendQueue
+
+    queue, done, first_may_go = SendQueue(), [], asyncio.Event()
+
+    def sender(name: str, wait: asyncio.Event | None = None):
+        async def send() -> None:
+            if wait is not None:
+                await wait.wait()
+            done.append(name)
+
+        return send
+
+    queue.after(1, sender("a1", first_may_go))
+    queue.after(1, sender("a2"))
+    queue.after(2, sender("b1"))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert done == ["b1"]  # another chat did not wait; a2 waits for a1
+    first_may_go.set()
+    await queue.drain()
+    assert done == ["b1", "a1", "a2"]

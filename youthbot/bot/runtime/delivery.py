@@ -165,12 +165,19 @@ class SendLimiter(BaseRateLimiter[int]):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.budget, self.max_retries, self.sleep = budget, max_retries, sleep
+        # Run when the bot shuts down, before its connections close: replies still waiting
+        # for the budget go out, and the outbox sweeper stops.
+        self.on_shutdown: list[Callable[[], Awaitable[None]]] = []
 
     async def initialize(self) -> None:
         return None
 
     async def shutdown(self) -> None:
-        return None
+        for call in self.on_shutdown:
+            try:
+                await asyncio.wait_for(call(), 30)
+            except TimeoutError:
+                logger.warning("shutting down: replies still waiting were not sent")
 
     async def process_request(
         self,

@@ -8,6 +8,7 @@ that fails sends nothing. Which handler an update reaches is bot/runtime/router.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -61,6 +62,8 @@ class Deps:
     after_send: dict[str, Any] = field(default_factory=dict)
     # This process, as the owner of the outbox rows its turns write (their lease).
     owner: str = field(default_factory=delivery.process_name)
+    # Where replies wait for the send budget after their update is done (None: sent inline).
+    sends: SendQueue | None = None
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -390,21 +393,66 @@ async def run_turn(
     turn = await retrying(
         lambda: _transaction(update, context, fn, args, roles, create_user), deps.db.outage
     )
-    translator = turn.translator
     context.recorded_update = update.update_id
-    token = activate(translator)
+    queue = deps.sends
+    if queue is None or turn.priority == delivery.SAFETY:
+        await send_phase(turn)
+    else:  # the update is done; its replies wait for the send budget, in order per chat
+        queue.after(turn.chat_id, lambda: send_phase(turn, detached=True))
+
+
+async def send_phase(turn: Turn, *, detached: bool = False) -> None:
+    """The turn's Bot API calls, in its person's language; a person found to have blocked the
+    bot is marked. Detached from its update, a failure is logged, never raised."""
+    token = activate(turn.translator)
     try:
         await turn.flush()
     except Forbidden:
         if not turn._unreachable:
+            if detached:
+                logger.info("update %s: a chat refused the bot", turn.update.update_id)
+                return
             raise
-        async with deps.db.session() as session:
+        async with turn.deps.db.session() as session:
             await set_blocked(session, user_ids=turn._unreachable, blocked=True)
-        logger.info("update %s: a person has blocked the bot; marked", update.update_id)
-        if turn._unreachable != {turn.chat_id}:
+        logger.info("update %s: a person has blocked the bot; marked", turn.update.update_id)
+        if turn._unreachable != {turn.chat_id} and not detached:
             raise
     finally:
         deactivate(token)
+
+
+class SendQueue:
+    """Replies sent after their update was answered: each chat's in the order of its turns,
+    different chats' side by side. The processor's slot is free while they wait for the send
+    budget, so a safety reply never waits behind other people's replies for a slot."""
+
+    def __init__(self) -> None:
+        self._tails: dict[int, asyncio.Task] = {}
+
+    def after(self, chat_id: int, send: Callable[[], Awaitable[None]]) -> None:
+        previous = self._tails.get(chat_id)
+
+        async def run() -> None:
+            if previous is not None:
+                await asyncio.wait([previous])
+            try:
+                await send()
+            except Exception:  # noqa: BLE001 - detached: nobody else would see it
+                logger.exception("replies of a turn failed after its commit")
+
+        task = asyncio.create_task(run())
+        self._tails[chat_id] = task
+        task.add_done_callback(lambda done: self._forget(chat_id, done))
+
+    def _forget(self, chat_id: int, task: asyncio.Task) -> None:
+        if self._tails.get(chat_id) is task:
+            del self._tails[chat_id]
+
+    async def drain(self) -> None:
+        """Wait for every queued reply (at shutdown)."""
+        while self._tails:
+            await asyncio.wait(list(self._tails.values()))
 
 
 async def _transaction(
