@@ -146,10 +146,13 @@ class Telegram:
             await asyncio.sleep(1.0)
 
 
-async def start_fake() -> tuple[asyncio.subprocess.Process, int, str]:
+async def start_fake(*, edits: bool = False) -> tuple[asyncio.subprocess.Process, int, str]:
+    """The fake Bot API (30 a second; `edits` count too) in its own process: its API port and
+    its stats URL."""
     port_file = Path(tempfile.mkdtemp()) / "ports"
     process = await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "benchmarks" / "fake_telegram.py"), "30", str(port_file)
+        sys.executable, str(ROOT / "benchmarks" / "fake_telegram.py"), "30", str(port_file),
+        *(["edits"] if edits else []),
     )
     while not port_file.exists() or not port_file.read_text():  # noqa: ASYNC110
         await asyncio.sleep(0.05)

@@ -9,6 +9,7 @@ text's first 300 characters) for the benchmarks that look for a given reply.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import Counter, deque
@@ -24,6 +25,10 @@ class FakeTelegram:
         self.limit = limit
         self.edits = edits  # edits count against the limit too
         self.messages: list[tuple[int, float, str]] = []
+        # Messages sent or edited per chat, and who waits for a chat's count to reach a number
+        # (GET /wait: a simulated person who acts again only once the bot's answer is there).
+        self.per_chat: Counter[int] = Counter()
+        self.waiters: dict[int, list[tuple[int, asyncio.Future]]] = {}
         self.retry_after = retry_after
         self.window: deque[float] = deque()
         self.delivered: Counter[int] = Counter()
@@ -45,6 +50,14 @@ class FakeTelegram:
     def stop(self) -> None:
         if self.server is not None:
             self.server.stop()
+
+    def arrived(self, chat_id: int) -> None:
+        self.per_chat[chat_id] += 1
+        waiting = self.waiters.get(chat_id, [])
+        for count, future in [w for w in waiting if w[0] <= self.per_chat[chat_id]]:
+            waiting.remove((count, future))
+            if not future.done():
+                future.set_result(None)
 
     def admit(self) -> bool:
         now = time.monotonic()
@@ -97,6 +110,7 @@ class _Handler(RequestHandler):
             self.fake.messages.append(
                 (int(params["chat_id"]), time.time(), params.get("text", "")[:300])
             )
+            self.fake.arrived(int(params["chat_id"]))
             result = True
         elif name == "sendmessage":
             chat_id = int(params["chat_id"])
@@ -105,6 +119,7 @@ class _Handler(RequestHandler):
             self.fake.delivered[chat_id] += 1
             self.fake.times.append(time.monotonic())
             self.fake.messages.append((chat_id, time.time(), params.get("text", "")[:300]))
+            self.fake.arrived(chat_id)
             result = {
                 "message_id": self.fake.delivered.total(),
                 "date": int(time.time()),
@@ -133,9 +148,23 @@ class _Stats(RequestHandler):
         )
 
 
+class _Wait(RequestHandler):
+    """GET /wait?chat=ID&count=N: answers once the chat has N messages (sent or edited)."""
+
+    def initialize(self, fake: FakeTelegram) -> None:
+        self.fake = fake
+
+    async def get(self) -> None:
+        chat, count = int(self.get_argument("chat")), int(self.get_argument("count"))
+        if self.fake.per_chat[chat] < count:
+            future = asyncio.get_running_loop().create_future()
+            self.fake.waiters.setdefault(chat, []).append((count, future))
+            await future
+        self.finish({"count": self.fake.per_chat[chat]})
+
+
 def serve_forever(limit: int, port_file: str, *, edits: bool = False) -> None:
     """Run as its own process (so its clock is not stalled by the sender's work)."""
-    import asyncio
     import os
     from contextlib import suppress
 
@@ -145,7 +174,10 @@ def serve_forever(limit: int, port_file: str, *, edits: bool = False) -> None:
     async def main() -> None:
         fake = FakeTelegram(limit=limit, edits=edits)
         fake.start()
-        stats = Application([(r"/stats", _Stats, {"fake": fake})], log_function=_quiet)
+        stats = Application(
+            [(r"/stats", _Stats, {"fake": fake}), (r"/wait", _Wait, {"fake": fake})],
+            log_function=_quiet,
+        )
         stats_server = HTTPServer(stats)
         stats_sockets = bind_sockets(0, address="127.0.0.1")
         stats_server.add_sockets(stats_sockets)

@@ -11,7 +11,7 @@ import pytest
 from harness import MODERATOR, STAFF_CHAT_ID, YOUNG, YOUNG_EN, start_harness, texts
 from sqlalchemy import select
 
-from youthbot.bot.runtime import callbacks
+from youthbot.bot.runtime import callbacks, delivery
 from youthbot.bot.runtime.delivery import (
     ANNOUNCEMENT,
     CONVERSATION,
@@ -275,16 +275,20 @@ async def test_safety_goes_first_then_conversation_then_announcements(database):
     assert announcement.first == now + 2
 
 
-async def test_waiting_senders_are_served_by_priority(database):
+async def test_waiting_senders_are_served_by_priority(database, monkeypatch):
+    monkeypatch.setattr(delivery, "ANNOUNCEMENT_FLOOR", 0.001)  # one floor slot in the test
     time = VirtualTime()
     budget = Budget(database, rate=10, clock=time.clock, sleep=time.sleep)
     async with database.session() as session:  # the schedule is 3 s ahead
         await outbox.claim_slots(session, now=time.now, interval=0.1, count=30)
     slots = await asyncio.gather(
-        budget.acquire(ANNOUNCEMENT), budget.acquire(CONVERSATION), budget.acquire(SAFETY)
+        budget.acquire(ANNOUNCEMENT), budget.acquire(ANNOUNCEMENT),
+        budget.acquire(CONVERSATION), budget.acquire(SAFETY),
     )
-    announcement, conversation, safety = slots
+    floor, announcement, conversation, safety = slots
     assert safety < conversation < announcement
+    # however busy the bot, announcements keep a small share: one went in at once
+    assert floor < conversation
 
 
 # A 429 on a reply ---------------------------------------------------------------------------

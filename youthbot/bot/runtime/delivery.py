@@ -39,7 +39,9 @@ logger = logging.getLogger(__name__)
 
 SAFETY, CONVERSATION, ANNOUNCEMENT = 0, 1, 2
 # How far ahead of now the schedule may be for a claim to be granted (None: always).
-HORIZONS: dict[int, float | None] = {SAFETY: None, CONVERSATION: 1.0, ANNOUNCEMENT: 0.0}
+HORIZONS: dict[int, float | None] = {SAFETY: None, CONVERSATION: 0.5, ANNOUNCEMENT: 0.0}
+# However busy conversation is, announcements still get this many messages a second.
+ANNOUNCEMENT_FLOOR = 2.0
 PRIORITY: ContextVar[int] = ContextVar("send_priority", default=CONVERSATION)
 LEASE = timedelta(seconds=15)
 # Bot API methods that make or change a message: they count against Telegram's limit.
@@ -118,6 +120,8 @@ class Budget:
             count = min(len(waiting), self.batch)
             now = self.clock()
             claim = await self._claim_slots(level, count, now)
+            if claim.first is None and level == ANNOUNCEMENT:
+                count, claim = 1, await self._claim_floor(now, claim)
             if claim.first is None:  # others are ahead in the schedule: wait for our turn
                 reach = claim.next_slot - (HORIZONS[level] or 0.0) - now
                 await self.sleep(max(self.poll_seconds, reach))
@@ -126,6 +130,21 @@ class Budget:
                 future = waiting.popleft()
                 if not future.done():  # a cancelled waiter's slot goes unused
                     future.set_result(claim.first + index * self.interval)
+
+    async def _claim_floor(self, now: float, denied: outbox.Claim) -> outbox.Claim:
+        """An announcement's share however busy the bot is: the next slot, at most
+        ANNOUNCEMENT_FLOOR times a second (across replicas: its own row in the budget)."""
+        try:
+            async with self.db.session() as session:
+                floor = await outbox.claim_slots(
+                    session, now=now, interval=1 / ANNOUNCEMENT_FLOOR, horizon=0,
+                    name=outbox.ANNOUNCEMENT_FLOOR,
+                )
+                if floor.first is None:
+                    return denied
+                return await outbox.claim_slots(session, now=now, interval=self.interval)
+        except (SQLAlchemyError, OSError):
+            return denied
 
     async def _claim_slots(self, level: int, count: int, now: float) -> outbox.Claim:
         try:
@@ -154,6 +173,26 @@ class Budget:
                 await outbox.pause_budget(session, until=until)
 
 
+class Window:
+    """At most `limit` calls in any second of this process, checked right before each call:
+    slots are evenly spaced, but a busy event loop (a slow query) can release several late
+    ones together, and Telegram counts what arrives in a sliding second."""
+
+    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.clock = max(1, limit), clock
+        self.sent: deque[float] = deque()
+
+    async def admit(self) -> None:
+        while True:
+            now = self.clock()
+            while self.sent and now - self.sent[0] >= 1.0:
+                self.sent.popleft()
+            if len(self.sent) < self.limit:
+                self.sent.append(now)
+                return
+            await asyncio.sleep(self.sent[0] + 1.0 - now)
+
+
 class SendLimiter(BaseRateLimiter[int]):
     """PTB's rate limiter: a budget slot per message; a 429 waits and tries again."""
 
@@ -165,6 +204,7 @@ class SendLimiter(BaseRateLimiter[int]):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.budget, self.max_retries, self.sleep = budget, max_retries, sleep
+        self.window = Window(int(1 / budget.interval)) if budget is not None else None
         # Run when the bot shuts down, before its connections close: replies still waiting
         # for the budget go out, and the outbox sweeper stops.
         self.on_shutdown: list[Callable[[], Awaitable[None]]] = []
@@ -195,6 +235,7 @@ class SendLimiter(BaseRateLimiter[int]):
         while True:
             if self.budget is not None:
                 await self.budget.acquire(level)
+                await self.window.admit()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

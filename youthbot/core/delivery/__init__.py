@@ -33,6 +33,7 @@ from ...db.models import HeldMessage
 from ...db.models.delivery import OutboxMessage, SendBudget
 
 TELEGRAM = "telegram"
+ANNOUNCEMENT_FLOOR = "announce-floor"  # announcements' own minimum share (bot/runtime/delivery)
 
 
 @dataclass(frozen=True)
