@@ -183,10 +183,16 @@ class Window:
         self.sent: deque[float] = deque()
 
     async def admit(self) -> None:
+        """Until this call may go: under the limit, and not right on the heels of the last
+        one (late slots leave spread out, not as a burst)."""
+        gap = 0.5 / self.limit
         while True:
             now = self.clock()
             while self.sent and now - self.sent[0] >= 1.0:
                 self.sent.popleft()
+            if self.sent and now - self.sent[-1] < gap:
+                await asyncio.sleep(self.sent[-1] + gap - now)
+                continue
             if len(self.sent) < self.limit:
                 self.sent.append(now)
                 return
