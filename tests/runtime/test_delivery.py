@@ -217,6 +217,18 @@ async def test_a_leased_row_goes_to_one_replica_and_to_another_after_the_lease(d
     assert [row.id for row in third] == [first[0].id]
 
 
+async def test_a_row_telegram_never_took_is_dropped_after_a_day(database):
+    async with database.session() as session:
+        outbox.new_message(session, chat_id=-100, text="old", priority=SAFETY, owner="a",
+                           now=NOW - outbox.GIVE_UP_AFTER * 2, lease=LEASE)
+        outbox.new_message(session, chat_id=-100, text="new", priority=SAFETY, owner="a",
+                           now=NOW - LEASE * 2, lease=LEASE)
+    async with database.session() as session:
+        due = await outbox.take_due(session, owner="b", now=NOW, lease=LEASE)
+    assert [row.text for row in due] == ["new"]
+    assert [row.text for row in await pending(database)] == ["new"]
+
+
 # The budget ---------------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from ...db.models import HeldMessage
 from ...db.models.delivery import OutboxMessage, SendBudget
 
 TELEGRAM = "telegram"
+GIVE_UP_AFTER = timedelta(days=1)
 ANNOUNCEMENT_FLOOR = "announce-floor"  # announcements' own minimum share (bot/runtime/delivery)
 
 
@@ -96,7 +97,11 @@ async def take_due(
     session: AsyncSession, *, owner: str, now: datetime, lease: timedelta, limit: int = 20
 ) -> list[Due]:
     """Rows whose lease has passed (their process died, or gave up for now), leased to
-    `owner`, most urgent first. Rows locked by another replica's sweep are skipped."""
+    `owner`, most urgent first. Rows locked by another replica's sweep are skipped. A row
+    Telegram has not taken for `GIVE_UP_AFTER` is dropped (it holds a person's words)."""
+    await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.created_at < now - GIVE_UP_AFTER)
+    )
     rows = (
         await session.scalars(
             select(OutboxMessage)
