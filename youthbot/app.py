@@ -21,6 +21,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from . import logsafe
 from .bot import activities, announce, cases, help, people, privacy, quiz, safety
+from .bot.runtime import budget as send_budget
 from .bot.runtime import delivery, error_alerts, errors
 from .bot.runtime.router import (
     Router,
@@ -30,7 +31,7 @@ from .bot.runtime.router import (
     on_edited_private_message,
     on_private_message,
 )
-from .bot.runtime.turn import BotContext, Deps, SendQueue
+from .bot.runtime.turn import BotContext, Deps
 from .bot.safety import clear_guide, tracking
 from .bot.safety import danger as danger_words
 from .bot.safety.tracking import MessageTracker, TrackingBot
@@ -112,8 +113,8 @@ def build_application(
     )
     # Production shares the send budget through the database; tests and the console do not
     # pace, but a 429 on a reply is waited out and tried again everywhere.
-    budget = delivery.Budget(db, rate=settings.send_rate) if rate_limit else None
-    limiter = delivery.SendLimiter(budget)
+    budget = send_budget.Budget(db, rate=settings.send_rate) if rate_limit else None
+    limiter = send_budget.SendLimiter(budget)
     builder = (
         Application.builder()
         .bot(build_bot(settings, request=request, limiter=limiter))
@@ -131,7 +132,7 @@ def build_application(
         content=content or load_content(settings),
         turn_hooks=router.turn_hooks,
         after_send=router.after_send,
-        sends=SendQueue() if rate_limit else None,
+        sends=delivery.SendQueue() if rate_limit else None,
     )
     application.bot_data["deps"] = deps
     application.bot_data["router"] = router
@@ -144,7 +145,7 @@ def build_application(
 
 
 def build_bot(
-    settings: Settings, *, request: BaseRequest | None, limiter: delivery.SendLimiter
+    settings: Settings, *, request: BaseRequest | None, limiter: send_budget.SendLimiter
 ) -> TrackingBot:
     """PTB's bot, noting the message ids quick exit may delete (bot/safety/tracking.py)."""
     base = (settings.telegram_api_base_url or "https://api.telegram.org").rstrip("/")

@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     flood_messages_per_minute: int = Field(default=20, ge=1, le=1000)
     announce_rate: float = Field(default=28.0, gt=0, le=1000)
     # Telegram's ~30 messages a second, for every replica, conversation and announcement
-    # together (bot/runtime/delivery.py); a little under, for the network's jitter.
+    # together (bot/runtime/budget.py); a little under, for the network's jitter.
     send_rate: float = Field(default=28.0, gt=0, le=1000)
 
     @field_validator("admin_ids", mode="before")

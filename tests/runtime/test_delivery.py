@@ -11,15 +11,10 @@ import pytest
 from harness import MODERATOR, STAFF_CHAT_ID, YOUNG, YOUNG_EN, start_harness, texts
 from sqlalchemy import select
 
-from youthbot.bot.runtime import callbacks, delivery
-from youthbot.bot.runtime.delivery import (
-    ANNOUNCEMENT,
-    CONVERSATION,
-    LEASE,
-    SAFETY,
-    Budget,
-    OutboxSweeper,
-)
+from youthbot.bot.runtime import budget as send_budget
+from youthbot.bot.runtime import callbacks
+from youthbot.bot.runtime.budget import ANNOUNCEMENT, CONVERSATION, SAFETY, Budget
+from youthbot.bot.runtime.delivery import LEASE, OutboxSweeper, SendQueue
 from youthbot.bot.runtime.turn import Turn
 from youthbot.core import delivery as outbox
 from youthbot.core.people.roles import Role
@@ -288,7 +283,7 @@ async def test_safety_goes_first_then_conversation_then_announcements(database):
 
 
 async def test_waiting_senders_are_served_by_priority(database, monkeypatch):
-    monkeypatch.setattr(delivery, "ANNOUNCEMENT_FLOOR", 0.001)  # one floor slot in the test
+    monkeypatch.setattr(send_budget, "ANNOUNCEMENT_FLOOR", 0.001)  # one floor slot in the test
     time = VirtualTime()
     budget = Budget(database, rate=10, clock=time.clock, sleep=time.sleep)
     async with database.session() as session:  # the schedule is 3 s ahead
@@ -331,8 +326,6 @@ async def test_a_429_on_a_reply_waits_retries_and_never_says_it_failed(
 
 
 async def test_detached_replies_keep_each_chats_order_and_not_other_chats_waiting():
-    from youthbot.bot.runtime.turn import SendQueue
-
     queue, done, first_may_go = SendQueue(), [], asyncio.Event()
 
     def sender(name: str, wait: asyncio.Event | None = None):

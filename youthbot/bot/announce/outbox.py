@@ -3,7 +3,7 @@
 Runs in every `youthbot run` process (and in `youthbot announce deliver`). A lease on the
 announcement lets one worker of all replicas send it; if that worker dies, another takes over
 when the lease expires. See core/announce/__init__.py for the guarantee. Each message also
-takes a slot of the bot's one send budget at the lowest priority (bot/runtime/delivery.py):
+takes a slot of the bot's one send budget at the lowest priority (bot/runtime/budget.py):
 announcements go at what conversations and safety replies leave of Telegram's rate, and slow
 down while people are talking to the bot; the pacer below only caps their own rate.
 """
@@ -40,7 +40,7 @@ from ...db.models.announce import (
     Announcement,
 )
 from ...i18n import _, pgettext, speaking
-from ..runtime import delivery
+from ..runtime import budget
 from ..runtime.turn import Deps, button, deps_of, keyboard
 from .actions import STOP
 
@@ -261,7 +261,7 @@ class AnnouncementSender:
     async def _send(self, bot, row: announce.Claimed, text: str, pacer: Pacer) -> str:
         """Send one message, at the budget's lowest priority; the outbox status it leads to."""
         try:
-            with delivery.priority(delivery.ANNOUNCEMENT):
+            with budget.priority(budget.ANNOUNCEMENT):
                 await bot.send_message(row.user_id, text)
             return SENT
         except RetryAfter as exc:  # not delivered: back in the queue, everyone waits
@@ -331,7 +331,7 @@ def progress_keyboard(announcement: Announcement):
     return keyboard(button(pgettext("button", "⏹ Stop sending"), STOP(announcement.id)))
 
 
-retry_seconds = delivery.retry_seconds
+retry_seconds = budget.retry_seconds
 
 
 def broadcast_bot(bot: Bot, lanes: int, *, request: BaseRequest | None = None) -> Bot:
@@ -340,7 +340,7 @@ def broadcast_bot(bot: Bot, lanes: int, *, request: BaseRequest | None = None) -
     plain bot, as a limiter that waits out a 429 and then releases every call at once makes
     a burst, and more 429s. The sender handles 429s (the row goes back, every lane pauses).
     """
-    if isinstance(getattr(bot, "rate_limiter", None), (delivery.SendLimiter, type(None))):
+    if isinstance(getattr(bot, "rate_limiter", None), (budget.SendLimiter, type(None))):
         return bot
     token = bot.token
     options = {

@@ -8,7 +8,6 @@ that fails sends nothing. Which handler an update reaches is bot/runtime/router.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from ...db.models import ChatState, User
 from ...db.types import utcnow
 from ...db.updates import claim_update
 from ...i18n import Catalogs, Translator, _, activate, deactivate
-from . import callbacks, delivery
+from . import budget, callbacks, delivery
 from .longtext import split_text
 
 logger = logging.getLogger(__name__)
@@ -63,7 +62,7 @@ class Deps:
     # This process, as the owner of the outbox rows its turns write (their lease).
     owner: str = field(default_factory=delivery.process_name)
     # Where replies wait for the send budget after their update is done (None: sent inline).
-    sends: SendQueue | None = None
+    sends: delivery.SendQueue | None = None
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -188,7 +187,7 @@ class Turn:
 
     # Queued Bot API calls, made after the transaction commits ---------------------------
 
-    def must_arrive(self, level: int = delivery.SAFETY) -> None:
+    def must_arrive(self, level: int = budget.SAFETY) -> None:
         """From here on, what this turn sends to a chat survives a crash: each message is an
         outbox row written in this transaction and sent at least once (emergency numbers,
         danger replies); and the turn's calls go at `level`, ahead of lower priorities."""
@@ -196,7 +195,7 @@ class Turn:
 
     @property
     def priority(self) -> int:
-        return delivery.CONVERSATION if self._durable is None else self._durable
+        return budget.CONVERSATION if self._durable is None else self._durable
 
     def reply(self, text: str, markup: Markup = None, **kwargs: Any) -> None:
         """Send a new message to the chat this update came from."""
@@ -322,7 +321,7 @@ class Turn:
         """The queued calls, in order, at this turn's priority. The turn has committed: a call
         Telegram refuses is logged and the rest go on; the person is never told their action
         failed (a 429 was already waited out and tried again by the limiter)."""
-        with delivery.priority(self.priority):
+        with budget.priority(self.priority):
             query = self.update.callback_query
             if query is not None:
                 text, alert = self._answer or (None, False)
@@ -395,7 +394,7 @@ async def run_turn(
     )
     context.recorded_update = update.update_id
     queue = deps.sends
-    if queue is None or turn.priority == delivery.SAFETY:
+    if queue is None or turn.priority == budget.SAFETY:
         await send_phase(turn)
     else:  # the update is done; its replies wait for the send budget, in order per chat
         queue.after(turn.chat_id, lambda: send_phase(turn, detached=True))
@@ -420,39 +419,6 @@ async def send_phase(turn: Turn, *, detached: bool = False) -> None:
             raise
     finally:
         deactivate(token)
-
-
-class SendQueue:
-    """Replies sent after their update was answered: each chat's in the order of its turns,
-    different chats' side by side. The processor's slot is free while they wait for the send
-    budget, so a safety reply never waits behind other people's replies for a slot."""
-
-    def __init__(self) -> None:
-        self._tails: dict[int, asyncio.Task] = {}
-
-    def after(self, chat_id: int, send: Callable[[], Awaitable[None]]) -> None:
-        previous = self._tails.get(chat_id)
-
-        async def run() -> None:
-            if previous is not None:
-                await asyncio.wait([previous])
-            try:
-                await send()
-            except Exception:  # noqa: BLE001 - detached: nobody else would see it
-                logger.exception("replies of a turn failed after its commit")
-
-        task = asyncio.create_task(run())
-        self._tails[chat_id] = task
-        task.add_done_callback(lambda done: self._forget(chat_id, done))
-
-    def _forget(self, chat_id: int, task: asyncio.Task) -> None:
-        if self._tails.get(chat_id) is task:
-            del self._tails[chat_id]
-
-    async def drain(self) -> None:
-        """Wait for every queued reply (at shutdown)."""
-        while self._tails:
-            await asyncio.wait(list(self._tails.values()))
 
 
 async def _transaction(
