@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date
 
 from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseUpdateProcessor,
     CallbackQueryHandler,
@@ -33,7 +33,8 @@ from .bot import (
     safety,
 )
 from .bot.people import commands as people_commands
-from .bot.runtime import error_alerts, errors
+from .bot.runtime import budget as send_budget
+from .bot.runtime import delivery, error_alerts, errors
 from .bot.runtime.router import (
     Router,
     command_callback,
@@ -112,9 +113,18 @@ def build_application(
     `content`: already loaded content (several applications in one process); read otherwise."""
     logsafe.install(settings.token)
     danger_words.quiet_library_loggers()
+    db = database or Database(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
+    # Production shares the send budget through the database; tests and the console do not
+    # pace, but a 429 on a reply is waited out and tried again everywhere.
+    budget = send_budget.Budget(db, rate=settings.send_rate) if rate_limit else None
+    limiter = send_budget.SendLimiter(budget)
     builder = (
         Application.builder()
-        .bot(build_bot(settings, request=request, rate_limit=rate_limit))
+        .bot(build_bot(settings, request=request, limiter=limiter))
         .context_types(ContextTypes(context=BotContext))
         .post_init(startup)
         .post_shutdown(shutdown)
@@ -124,25 +134,26 @@ def build_application(
     router = build_router()
     deps = Deps(
         settings=settings,
-        db=database
-        or Database(
-            settings.database_url,
-            pool_size=settings.database_pool_size,
-            max_overflow=settings.database_max_overflow,
-        ),
+        db=db,
         catalogs=Catalogs(settings.locales_dir, settings.default_language),
         content=content or load_content(settings),
         turn_hooks=router.turn_hooks,
         after_hooks=router.after_hooks,
+        after_send=router.after_send,
+        sends=delivery.SendQueue() if rate_limit else None,
     )
     application.bot_data["deps"] = deps
     application.bot_data["router"] = router
+    limiter.on_shutdown.append(lambda: stop_sending(application))
+    # The outbox's sweeper runs where the bot runs for real (`youthbot run`); tests sweep
+    # when they mean to.
+    application.bot_data["sweep_outbox"] = rate_limit
     register_handlers(application, router)
     return application
 
 
 def build_bot(
-    settings: Settings, *, request: BaseRequest | None, rate_limit: bool
+    settings: Settings, *, request: BaseRequest | None, limiter: send_budget.SendLimiter
 ) -> TrackingBot:
     """PTB's bot, noting the message ids quick exit may delete (bot/safety/tracking.py)."""
     base = (settings.telegram_api_base_url or "https://api.telegram.org").rstrip("/")
@@ -152,7 +163,7 @@ def build_bot(
         base_file_url=f"{base}/file/bot",
         request=request or HTTPXRequest(connection_pool_size=256),
         get_updates_request=request or HTTPXRequest(connection_pool_size=1),
-        rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,
+        rate_limiter=limiter,
         tracker=MessageTracker(),
     )
 
@@ -188,6 +199,9 @@ async def startup(application: Application) -> None:
     router: Router = application.bot_data["router"]
     for hook in router.startup:
         await hook(application)
+    if application.bot_data.get("sweep_outbox"):
+        sweeper = delivery.OutboxSweeper(deps, application.bot)
+        application.bot_data["outbox_sweeper"] = (sweeper, asyncio.create_task(sweeper.run()))
     await register_commands(application)
 
 
@@ -215,7 +229,20 @@ async def register_commands(application: Application) -> None:
             deactivate(token)
 
 
+async def stop_sending(application: Application) -> None:
+    """Before the bot's connections close: the replies still queued go out, the sweeper stops."""
+    deps: Deps = application.bot_data["deps"]
+    if deps.sends is not None:
+        await deps.sends.drain()
+    running = application.bot_data.pop("outbox_sweeper", None)
+    if running is not None:
+        sweeper, task = running
+        sweeper.stop()
+        await task
+
+
 async def shutdown(application: Application) -> None:
     deps: Deps = application.bot_data["deps"]
+    await stop_sending(application)
     await tracking.flush_pending(application)
     await deps.db.dispose()

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
         min_length=2,
         max_length=300,
     )
+    # Telegram's ~30 messages a second, for every replica, conversation and announcement
+    # together (bot/runtime/budget.py); a little under, for the network's jitter.
+    send_rate: float = Field(default=28.0, gt=0, le=1000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

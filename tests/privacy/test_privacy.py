@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     Integer,
     String,
     Table,
@@ -144,6 +145,8 @@ def _value(column, n: int, person_id: int, now: datetime) -> Any:
         return 987_000 + n  # clear of the update and message ids the tests use
     if isinstance(kind, JSON):
         return {}
+    if isinstance(kind, Float):
+        return 1_000_000.0 + n
     if isinstance(kind, String | Text):
         length = getattr(kind, "length", None) or 40
         return f"s{n}{column.name}"[:length] if column.name != "language" else "es"

@@ -4,7 +4,6 @@ limits (429 waited out, long messages split) and people who block the bot (403).
 from __future__ import annotations
 
 import asyncio
-import types
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -329,35 +328,37 @@ async def test_two_applications_on_one_database_carry_an_activity_draft(replicas
 
 
 async def test_a_429_is_waited_out_for_as_long_as_telegram_asks(settings, database, monkeypatch):
-    import telegram.ext._aioratelimiter as limiter_module
-
+    """In production the shared budget (bot/runtime/delivery.py) is paused for everyone."""
     waits: list[float] = []
     real_sleep = asyncio.sleep
+    virtual = [1_000_000.0]  # the budget's clock, moved on by its sleeps only
 
     async def recorded_sleep(seconds: float) -> None:
         waits.append(seconds)
+        virtual[0] += seconds
         await real_sleep(0)
 
     monkeypatch.setenv("PTB_TIMEDELTA", "1")  # PTB warns about its int retry_after otherwise
-    monkeypatch.setattr(
-        limiter_module, "asyncio", types.SimpleNamespace(sleep=recorded_sleep, Event=asyncio.Event)
-    )
     api = OfflineBotAPI()
     application = build_application(
         settings, content=content_for(settings),
         request=OfflineRequest(api), database=database, rate_limit=True
     )
     harness = BotHarness(application, api, database)
+    budget = application.bot.rate_limiter.budget
+    budget.sleep, budget.clock = recorded_sleep, lambda: virtual[0]
     await application.initialize()
     try:
         api.fail_next("sendMessage", ApiError(429, "Too Many Requests: retry after 7", 7))
-        calls = await harness.person(YOUNG).send("/start")
+        await harness.person(YOUNG).send("/start")
+        # in production the replies wait for the budget after the update is done
+        await harness.deps.sends.drain()
     finally:
         await application.shutdown()
-    sends = [c for c in calls if c.method == "sendMessage"]
+    sends = [c for c in api.calls if c.method == "sendMessage"]
     assert [isinstance(c.result, ApiError) for c in sends] == [True, False]
     assert sends[1].text.startswith("¡Hola!")
-    assert waits and waits[0] >= 7
+    assert sum(waits) == pytest.approx(7)  # the budget's next slot: 7 s after the 429
 
 
 async def test_long_replies_are_split_and_the_keyboard_stays_on_the_last_part(bot):

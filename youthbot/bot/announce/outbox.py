@@ -1,8 +1,11 @@
 """The announcement worker: delivers the outbox at a steady rate and shows the admin progress.
 
 Runs in every `youthbot run` process (and in `youthbot announce deliver`). A lease on the
-announcement lets one worker of all replicas send it, so the overall rate holds; if that worker
-dies, another takes over when the lease expires. See core/announce/__init__.py for the guarantee.
+announcement lets one worker of all replicas send it; if that worker dies, another takes over
+when the lease expires. See core/announce/__init__.py for the guarantee. Each message also
+takes a slot of the bot's one send budget at the lowest priority (bot/runtime/budget.py):
+announcements go at what conversations and safety replies leave of Telegram's rate, and slow
+down while people are talking to the bot; the pacer below only caps their own rate.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from ...db.models.announce import (
     Announcement,
 )
 from ...i18n import _, pgettext, speaking
+from ..runtime import budget
 from ..runtime.turn import Deps, button, deps_of, keyboard
 from .actions import STOP
 
@@ -268,9 +272,10 @@ class AnnouncementSender:
     async def _send(
         self, bot, row: announce.Claimed, text: str, pacer: Pacer, markup=None
     ) -> str:
-        """Send one message; the outbox status it leads to."""
+        """Send one message, at the budget's lowest priority; the outbox status it leads to."""
         try:
-            await bot.send_message(row.user_id, text, reply_markup=markup)
+            with budget.priority(budget.ANNOUNCEMENT):
+                await bot.send_message(row.user_id, text, reply_markup=markup)
             return SENT
         except RetryAfter as exc:  # not delivered: back in the queue, everyone waits
             pacer.pause(retry_seconds(exc))
@@ -352,19 +357,16 @@ def progress_keyboard(announcement: Announcement):
     return keyboard(button(pgettext("button", "⏹ Stop sending"), STOP(announcement.id)))
 
 
-def retry_seconds(exc: RetryAfter) -> float:
-    """The wait Telegram asked for (read without PTB's int/timedelta deprecation warning)."""
-    return exc._retry_after.total_seconds()  # noqa: SLF001 - PTB's own rate limiter does this
+retry_seconds = budget.retry_seconds
 
 
 def broadcast_bot(bot: Bot, lanes: int, *, request: BaseRequest | None = None) -> Bot:
-    """The bot for announcements: the application's, unless that one retries 429s itself.
-
-    PTB's AIORateLimiter holds every call while it waits out a 429 and then releases them
-    together: a burst, and more 429s. The sender paces itself and handles 429s (the row goes
-    back to the queue, every lane pauses), so it talks to Telegram through a plain bot.
+    """The bot for announcements: the application's when it has no limiter or the bot's
+    own (its budget paces announcements and hands their 429s back, unretried); otherwise a
+    plain bot, as a limiter that waits out a 429 and then releases every call at once makes
+    a burst, and more 429s. The sender handles 429s (the row goes back, every lane pauses).
     """
-    if getattr(bot, "rate_limiter", None) is None:
+    if isinstance(getattr(bot, "rate_limiter", None), (budget.SendLimiter, type(None))):
         return bot
     token = bot.token
     options = {

@@ -10,7 +10,8 @@ def register(router: Router) -> None:
     the case figures."""
     # Here, not at the top: another feature importing this one's actions or views
     # must not load its handlers (they import other features in turn).
-    from . import moderation, person, stats
+    from . import moderation, notify, person, stats
+    router.after_sent(notify.POSTED, notify.posted_durably)
     person.register_conversation(router)
     moderation.register(router)
     stats.register(router)

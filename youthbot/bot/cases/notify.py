@@ -85,13 +85,21 @@ def post_later(
     *,
     copy_of: int | None = None,
     remember: bool = True,
+    durable: bool = False,
 ) -> None:
     """Post in the case's topic or thread once the turn has committed; `copy_of` is the case
     message this posts, whose staff-chat copy is remembered (deleted with the person's data);
     any other post's id is remembered where there is no topic (the History, notices), so it
-    is deleted with the case's texts too."""
+    is deleted with the case's texts too. `durable`: sent at least once, even across a crash
+    (a relayed message, an urgent alert; bot/runtime/delivery.py)."""
     deps = turn.deps
     place, case_id = place_of(case, deps), case.id
+    if durable:
+        args = {"case": case_id, "copy_of": copy_of, "remember": remember,
+                "chat": place.chat_id, "thread": place.thread_id}
+        notify.staff(turn, place, text, markup, entities, durable=True, about=case.user_id,
+                     after={"name": POSTED, "args": args})
+        return
 
     async def posted(message_id: int | None) -> None:
         if copy_of is not None and message_id is not None:
@@ -103,6 +111,26 @@ def post_later(
             await remember_post(deps, case_id, place, message_id)
 
     notify.staff(turn, place, text, markup, entities, then=posted)
+
+
+POSTED = "cases.posted"
+
+
+async def posted_durably(
+    deps: Deps, outcome: notify.Outcome, message_id: int | None, args: dict
+) -> None:
+    """The follow-up of a durable post about a case (in whichever process sent it): its
+    staff-chat copy or its id is remembered, as `post_later` does."""
+    if message_id is None:
+        return
+    if args.get("copy_of") is not None:
+        async with deps.db.session() as session:
+            await case_staff.set_staff_copy(
+                session, message_id=args["copy_of"], staff_message_id=message_id
+            )
+    elif args.get("remember"):
+        place = StaffPlace(args["chat"], args.get("thread"))
+        await remember_post(deps, args["case"], place, message_id)
 
 
 async def remember_post(deps: Deps, case_id: int, place: StaffPlace, posted: int | None) -> None:
@@ -120,8 +148,11 @@ def refresh_card_later(turn: Turn, case: Case) -> None:
     notify.staff_edit(turn, place_of(case, deps), text, markup)
 
 
-def tell_person_later(turn: Turn, case: Case, render: Callable[[], tuple[str, Markup]]) -> None:
-    """Send the case's person a message rendered in their language (not the turn's).
+def tell_person_later(
+    turn: Turn, case: Case, render: Callable[[], tuple[str, Markup]], *, durable: bool = False
+) -> None:
+    """Send the case's person a message rendered in their language (not the turn's);
+    `durable`: at least once, even across a crash (a moderator's relayed words).
 
     After a quick exit it waits for the person (bot/safety/hold.py), and the case's topic is told;
     when it cannot be delivered (the person blocked the bot), the case's topic is told too.
@@ -149,4 +180,4 @@ def tell_person_later(turn: Turn, case: Case, render: Callable[[], tuple[str, Ma
             return
         await remember_post(deps, case_id, place, posted)
 
-    notify.person(turn, case.user_id, text, markup, then=told)
+    notify.person(turn, case.user_id, text, markup, then=told, durable=durable)

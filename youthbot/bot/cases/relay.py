@@ -116,7 +116,7 @@ async def relay_edit_from_person(turn: Turn) -> bool:
         shown = _("✏️ {number} — the person edited a message. It now says:\n{text}").format(
             number=case.number, text=text
         )
-    staff.post_later(turn, case, shown, copy_of=kept.id)
+    staff.post_later(turn, case, shown, copy_of=kept.id, durable=True)
     return True
 
 
@@ -145,7 +145,7 @@ async def _relay_text(turn: Turn, case: Case, text: str) -> None:
     )
     with speaking(turn.deps.catalogs, staff_language(turn.deps, case)):
         shown = _("💬 {number} — the person wrote:\n{text}").format(number=case.number, text=text)
-    staff.post_later(turn, case, shown, copy_of=kept.id)
+    staff.post_later(turn, case, shown, copy_of=kept.id, durable=True)
 
 
 async def _relay_media(turn: Turn, case: Case, kind: str) -> None:
@@ -158,7 +158,7 @@ async def _relay_media(turn: Turn, case: Case, kind: str) -> None:
             "📎 {number} — the person sent {what}. It was not forwarded, for their safety. You "
             "can ask them to describe it in words."
         ).format(number=case.number, what=_(MEDIA_KINDS[kind]))
-    staff.post_later(turn, case, shown)
+    staff.post_later(turn, case, shown, durable=True)
     turn.reply(
         _(
             "For your safety, I do not pass on photos, videos, voice messages, files or "

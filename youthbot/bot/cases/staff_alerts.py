@@ -170,7 +170,7 @@ async def signal_danger_later(
             lines=describe_lines(shown, team.language),
         )
         text, entities = mention_moderators(text, moderators)
-    notify.staff(turn, chat_id, text, entities=entities or None)
+    notify.staff(turn, chat_id, text, entities=entities or None, durable=True)
 
 
 async def alert_urgent_later(turn: Turn, case: Case, *, danger: str | None = None) -> None:
@@ -192,5 +192,5 @@ async def alert_urgent_later(turn: Turn, case: Case, *, danger: str | None = Non
             claimant = [case.claimed_by] if case.claimed_by is not None else []
             text, entities = mention_moderators(text, claimant)
             claim = None
-    post_later(turn, case, text, claim, entities)
+    post_later(turn, case, text, claim, entities, durable=True)
     refresh_card_later(turn, case)

@@ -80,7 +80,7 @@ async def relay_from_staff(turn: Turn) -> None:
         return
     await _delete_with_case(turn, case)
     staff.tell_person_later(
-        turn, case, lambda: (_("💬 Our team: {text}").format(text=text), None)
+        turn, case, lambda: (_("💬 Our team: {text}").format(text=text), None), durable=True
     )
 
 

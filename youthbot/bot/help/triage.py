@@ -75,6 +75,7 @@ async def show_emergency(
     The numbers are the very first thing sent; nothing is asked before them. Returns the lines
     shown (staff are told which).
     """
+    turn.must_arrive()  # the numbers and the team's alert survive a crash
     country = country or turn.country
     lines = await emergency.lines_for(turn, country)
     text = _("🚨 If you are in danger right now, call one of these numbers now:") + "\n\n"

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton
 from telegram.ext import Application
 
 from ...core import cases as case_service
+from ...core import delivery as outbox
 from ...core import privacy as privacy_service
 from ...core import safety as safety_service
 from ...core.people.roles import RANK
@@ -81,6 +82,8 @@ async def quick_exit(turn: Turn) -> None:
     await clear_chat(turn)
     if turn.user is not None:
         hold_service.hold(turn.user, now=turn.now)
+        # What was on its way to them (a moderator's reply) waits too, or is dropped.
+        await outbox.hold_pending(turn.session, user_id=turn.user_id, now=turn.now)
     case = await case_service.find_open_case(turn.session, turn.user_id)
     if case is not None:
         with speaking(turn.deps.catalogs, turn.settings.default_language):

@@ -7,6 +7,9 @@ posts in the staff chat: a case's forum topic, the thread of its card, or the ch
 Both are queued to run once the turn has committed, in order with the turn's other sends; a
 `then` callback gets what happened (the Outcome, or the posted message's id), to tell the
 staff chat that a message waits or to remember a post. Jobs (no turn) call `deliver`/`post`.
+With `durable`, the message is an outbox row written in the turn's transaction and sent at
+least once, even if this process dies right after the commit (bot/runtime/delivery.py); a
+staff post's follow-up is then a named `after` (it may run in another process).
 The announcement outbox is the only other sender to people (it skips held people in its query).
 """
 
@@ -15,24 +18,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from telegram import MessageEntity, ReplyParameters
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from ...core.safety import hold as hold_service
+from .delivery import Outcome
 from .turn import Deps, Markup, Turn
 
 logger = logging.getLogger(__name__)
-
-
-class Outcome(StrEnum):
-    """What became of a message to a person."""
-
-    SENT = "sent"
-    HELD = "held"  # they used quick exit: kept for them (or dropped) until they write again
-    BLOCKED = "blocked"  # they blocked the bot
-    FAILED = "failed"  # Telegram refused it for another reason (logged)
 
 
 @dataclass(frozen=True)
@@ -93,9 +87,13 @@ def person(
     *,
     keep: bool = True,
     then: Callable[[Outcome], Awaitable[None]] | None = None,
+    durable: bool = False,
 ) -> None:
     """Write to `user_id` once the turn has committed (render `text` in their language first,
     with i18n.speaking); `then` learns whether it was sent, held or refused."""
+    if durable:
+        turn.send_durably(user_id, text, markup, keep=keep, user_id=user_id, then=then)
+        return
     deps, bot = turn.deps, turn.bot
 
     async def send() -> None:
@@ -151,11 +149,22 @@ def staff(
     entities: Sequence[MessageEntity] | None = None,
     *,
     then: Callable[[int | None], Awaitable[None]] | None = None,
+    durable: bool = False,
+    about: int | None = None,
+    after: dict | None = None,
 ) -> None:
     """Post in the staff chat (a Place, or a chat id) once the turn has committed; a refusal
-    is logged and the turn still completes. `then` gets the posted message's id."""
+    is logged and the turn still completes. `then` gets the posted message's id; a `durable`
+    post (about the person `about`) has a named follow-up `after` instead."""
     bot = turn.bot
     where = place if isinstance(place, Place) else Place(place)
+    if durable:
+        turn.send_durably(
+            where.chat_id, text, markup, user_id=about, entities=entities,
+            thread_id=where.thread_id,
+            reply_to=where.message_id if where.thread_id is None else None, after=after,
+        )
+        return
 
     async def send() -> None:
         try:

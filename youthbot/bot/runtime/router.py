@@ -68,6 +68,8 @@ class Router:
         # Checks run on an edited private message (nothing else sees edits).
         self.edit_checks: list[TurnHandler] = []
         self.startup: list[Callable[[Application], Awaitable[None]]] = []
+        # Follow-ups of outbox messages, by name (bot/runtime/delivery.py).
+        self.after_send: dict[str, Callable[..., Awaitable[None]]] = {}
         self.fallback: TurnHandler | None = None
         # Answers text that arrives long after a form was left (users.form_left).
         self.form_left: TurnHandler | None = None
@@ -181,6 +183,13 @@ class Router:
     def on_startup(self, fn: Callable[[Application], Awaitable[None]]):
         self.startup.append(fn)
         return fn
+
+    def after_sent(self, name: str, fn: Callable[..., Awaitable[None]]) -> None:
+        """Name a follow-up of outbox messages: `fn(deps, outcome, message_id, args)` runs
+        once such a message was sent (or held, or refused), in whichever process sent it."""
+        if name in self.after_send:
+            raise ValueError(f"follow-up {name} registered twice")
+        self.after_send[name] = fn
 
 
 def chat_matches(update: Update, chats: str, settings: Settings) -> bool:

@@ -22,10 +22,11 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
 
 from ...config import Settings
+from ...core import delivery as outbox
 from ...core.announce import set_blocked
 from ...core.content import Content
 from ...core.people import users
@@ -36,7 +37,7 @@ from ...db.models import ChatState, User
 from ...db.types import utcnow
 from ...db.updates import claim_update
 from ...i18n import Catalogs, Translator, _, activate, deactivate
-from . import callbacks
+from . import budget, callbacks, delivery
 from .longtext import split_text
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,12 @@ class Deps:
     after_hooks: list[Callable[[Turn], Awaitable[None]]] = field(default_factory=list)
     clock: Callable[[], datetime] = utcnow
     extras: dict[str, Any] = field(default_factory=dict)
+    # Follow-ups of outbox messages by name (bot/runtime/delivery.py), from the router.
+    after_send: dict[str, Any] = field(default_factory=dict)
+    # This process, as the owner of the outbox rows its turns write (their lease).
+    owner: str = field(default_factory=delivery.process_name)
+    # Where replies wait for the send budget after their update is done (None: sent inline).
+    sends: delivery.SendQueue | None = None
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -130,6 +137,8 @@ class Turn:
     _sends: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
     _answer: tuple[str | None, bool] | None = None
     _unreachable: set[int] = field(default_factory=set)
+    # Set by `must_arrive`: the priority of this turn's sends, which go through the outbox.
+    _durable: int | None = None
 
     @property
     def deps(self) -> Deps:
@@ -185,6 +194,16 @@ class Turn:
 
     # Queued Bot API calls, made after the transaction commits ---------------------------
 
+    def must_arrive(self, level: int = budget.SAFETY) -> None:
+        """From here on, what this turn sends to a chat survives a crash: each message is an
+        outbox row written in this transaction and sent at least once (emergency numbers,
+        danger replies); and the turn's calls go at `level`, ahead of lower priorities."""
+        self._durable = level
+
+    @property
+    def priority(self) -> int:
+        return budget.CONVERSATION if self._durable is None else self._durable
+
     def reply(self, text: str, markup: Markup = None, **kwargs: Any) -> None:
         """Send a new message to the chat this update came from."""
         self.send(self.chat_id, text, markup, **kwargs)
@@ -194,7 +213,52 @@ class Turn:
         parts = split_text(text)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
+            if self._durable is not None:
+                self.send_durably(
+                    chat_id, part, markup if last else None,
+                    thread_id=kwargs.get("message_thread_id"), priority=self._durable,
+                )
+                continue
             self._sends.append(self._sender(chat_id, part, markup if last else None, kwargs))
+
+    def send_durably(
+        self,
+        chat_id: int,
+        text: str,
+        markup: Markup = None,
+        *,
+        priority: int | None = None,
+        keep: bool = False,
+        user_id: int | None = None,
+        entities: Any = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+        edit_of: int | None = None,
+        after: dict[str, Any] | None = None,
+        then: Callable[[delivery.Outcome], Awaitable[None]] | None = None,
+    ) -> None:
+        """Write one message to the outbox in this transaction; send it after the commit (a
+        process that dies first leaves it to the sweeper). To a person's chat it is held or
+        dropped (`keep`) after their quick exit; `after` names a follow-up run once sent."""
+        if user_id is None and chat_id > 0 and self.user is not None:
+            user_id = self.user.id if chat_id == self.user.id else None
+        deps = self.deps
+        row = outbox.new_message(
+            self.session, chat_id=chat_id, text=text,
+            priority=self.priority if priority is None else priority, owner=deps.owner,
+            now=self.now, lease=delivery.LEASE, user_id=user_id, keep=keep,
+            markup=markup.to_dict() if markup is not None else None,
+            entities=[e.to_dict() for e in entities] if entities else None,
+            thread_id=thread_id, reply_to=reply_to, edit_of=edit_of, after=after,
+        )
+        bot = self.bot
+
+        async def send() -> None:
+            outcome = await delivery.deliver_row(deps, bot, outbox.due_of(row), deps.owner)
+            if then is not None and outcome is not None:
+                await then(outcome)
+
+        self._sends.append(send)
 
     def _sender(
         self, chat_id: int, text: str, markup: Markup, kwargs: dict[str, Any]
@@ -215,6 +279,14 @@ class Turn:
         message = query.message if query else None
         if not isinstance(message, Message):
             self.reply(text, markup)
+            return
+        if self._durable is not None:
+            first, *more = split_text(text)
+            self.send_durably(message.chat_id, first, None if more else markup,
+                              edit_of=message.message_id)
+            for index, part in enumerate(more):
+                self.send_durably(message.chat_id, part, markup if index == len(more) - 1
+                                  else None)
             return
         text, *more = split_text(text)
 
@@ -253,12 +325,16 @@ class Turn:
         self._sends.append(call)
 
     async def flush(self) -> None:
-        query = self.update.callback_query
-        if query is not None:
-            text, alert = self._answer or (None, False)
-            await query.answer(text, show_alert=alert)
-        for send in self._sends:
-            await send()
+        """The queued calls, in order, at this turn's priority. The turn has committed: a call
+        Telegram refuses is logged and the rest go on; the person is never told their action
+        failed (a 429 was already waited out and tried again by the limiter)."""
+        with budget.priority(self.priority):
+            query = self.update.callback_query
+            if query is not None:
+                text, alert = self._answer or (None, False)
+                await _after_commit(query.answer(text, show_alert=alert))
+            for send in self._sends:
+                await _after_commit(send())
         self._sends.clear()
 
     def switch_language(self, language: str) -> bool:
@@ -283,6 +359,15 @@ class Turn:
         if self.state is not None:
             await self.session.delete(self.state)
             self.state = None
+
+
+async def _after_commit(call: Awaitable[Any]) -> None:
+    try:
+        await call
+    except Forbidden:
+        raise  # run_turn marks the person as unreachable
+    except TelegramError as exc:
+        logger.warning("a call after the commit failed: %s", type(exc).__name__)
 
 
 TurnHandler = Callable[..., Awaitable[Any]]
@@ -314,18 +399,30 @@ async def run_turn(
     turn = await retrying(
         lambda: _transaction(update, context, fn, args, roles, create_user), deps.db.outage
     )
-    translator = turn.translator
     context.recorded_update = update.update_id
-    token = activate(translator)
+    queue = deps.sends
+    if queue is None or turn.priority == budget.SAFETY:
+        await send_phase(turn)
+    else:  # the update is done; its replies wait for the send budget, in order per chat
+        queue.after(turn.chat_id, lambda: send_phase(turn, detached=True))
+
+
+async def send_phase(turn: Turn, *, detached: bool = False) -> None:
+    """The turn's Bot API calls, in its person's language; a person found to have blocked the
+    bot is marked. Detached from its update, a failure is logged, never raised."""
+    token = activate(turn.translator)
     try:
         await turn.flush()
     except Forbidden:
         if not turn._unreachable:
+            if detached:
+                logger.info("update %s: a chat refused the bot", turn.update.update_id)
+                return
             raise
-        async with deps.db.session() as session:
+        async with turn.deps.db.session() as session:
             await set_blocked(session, user_ids=turn._unreachable, blocked=True)
-        logger.info("update %s: a person has blocked the bot; marked", update.update_id)
-        if turn._unreachable != {turn.chat_id}:
+        logger.info("update %s: a person has blocked the bot; marked", turn.update.update_id)
+        if turn._unreachable != {turn.chat_id} and not detached:
             raise
     finally:
         deactivate(token)

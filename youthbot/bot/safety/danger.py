@@ -78,6 +78,7 @@ async def interrupt_on_danger(turn: Turn) -> bool:
     if finding.tier != DISCLOSURE:
         return await danger_checkin.check_in(turn, finding.category)
     category = finding.category
+    turn.must_arrive()  # the numbers, the offer and the team's alert survive a crash
     first = await safety_service.start_danger_notice(
         turn.session, user_id=turn.user_id, category=category, now=turn.now
     )

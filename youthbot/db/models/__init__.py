@@ -16,6 +16,7 @@ from .cases import (
     ServiceOverride,
     StaffMember,
 )
+from .delivery import OutboxMessage, SendBudget
 from .help import ServiceAlert, ServiceReview
 from .hold import HeldMessage
 from .people import (
@@ -63,6 +64,7 @@ __all__ = [
     "HeldMessage",
     "InviteCode",
     "OpenCase",
+    "OutboxMessage",
     "PersonRole",
     "Poll",
     "PollCount",
@@ -78,6 +80,7 @@ __all__ = [
     "QuizQuestionStat",
     "ServiceAlert",
     "ServiceOverride",
+    "SendBudget",
     "ServiceReview",
     "StaffHandle",
     "TrackedMessage",
