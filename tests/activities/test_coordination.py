@@ -26,10 +26,10 @@ from youthbot.core.people.roles import Role
 from youthbot.db.models import ActivityReport, ActivityReviewSnapshot, AuditEntry
 
 CARD = {
-    "es": ("Grupo: Red de Jóvenes de San Juan", "Líder: @{handle}", "Es la primera revisión de esta actividad.",
-           "Cambió desde la última revisión: título"),
-    "en": ("Group: Red de Jóvenes de San Juan", "Leader: @{handle}", "First review of this activity.",
-           "Changed since the last review: title"),
+    "es": ("Grupo: Red de Jóvenes de San Juan", "Líder: @{handle}",
+           "Es la primera revisión de esta actividad.", "Cambió desde la última revisión: título"),
+    "en": ("Group: Red de Jóvenes de San Juan", "Leader: @{handle}",
+           "First review of this activity.", "Changed since the last review: title"),
 }
 EDIT = {
     "es": ("✏️ Cambiar", "✏️ Título", "📤 Enviar a revisión otra vez"),
