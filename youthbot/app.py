@@ -22,6 +22,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from . import logsafe
 from .bot import activities, announce, cases, help, people, privacy, quiz, safety
 from .bot.runtime import error_alerts, errors
+from .bot.runtime.processor import PerUserUpdateProcessor
 from .bot.runtime.router import (
     Router,
     command_callback,
@@ -129,6 +130,8 @@ def build_application(
     )
     application.bot_data["deps"] = deps
     application.bot_data["router"] = router
+    if isinstance(update_processor, PerUserUpdateProcessor):
+        update_processor.use_database(deps.db, now=lambda: deps.clock())
     register_handlers(application, router)
     return application
 

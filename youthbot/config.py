@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     timezone: str = "America/Lima"
     flood_messages_per_minute: int = Field(default=20, ge=1, le=1000)
     announce_rate: float = Field(default=28.0, gt=0, le=1000)
+    # How long a person's update may wait for an earlier one of theirs (bot/runtime/processor.py).
+    reorder_window_ms: int = Field(default=250, ge=0, le=5000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -34,7 +34,7 @@ from ...db.engine import Database
 from ...db.faults import retrying
 from ...db.models import ChatState, User
 from ...db.types import utcnow
-from ...db.updates import claim_update
+from ...db.updates import claim_update, mark_applied
 from ...i18n import Catalogs, Translator, _, activate, deactivate
 from . import callbacks
 from .longtext import split_text
@@ -124,6 +124,9 @@ class Turn:
     role: Role
     translator: Translator
     now: datetime
+    # Set when this update comes late (a later one of the same person was handled first):
+    # the moment, just before that later one, where it belongs in the person's order.
+    late_at: datetime | None = None
     _sends: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
     _answer: tuple[str | None, bool] | None = None
     _unreachable: set[int] = field(default_factory=set)
@@ -147,6 +150,12 @@ class Turn:
     @property
     def chat_id(self) -> int:
         return self.update.effective_chat.id
+
+    @property
+    def in_order_at(self) -> datetime:
+        """When what this update says belongs in the person's order (a case's messages are
+        ordered by it): now, or for a late update just before the later one."""
+        return self.late_at or self.now
 
     @property
     def today(self) -> date:
@@ -347,6 +356,11 @@ async def _transaction(
         if not fresh:
             logger.info("update %s was handled before; repetition ignored", update.update_id)
             raise ApplicationHandlerStop
+        late_at = None
+        if not recorded:
+            late_at = await mark_applied(
+                session, update_id=update.update_id, user_id=tg_user.id, now=now
+            )
         user, state = await users.load_user(session, tg_user.id)
         if user is None and create_user:
             language = deps.catalogs.resolve(None, tg_user.language_code)
@@ -358,7 +372,7 @@ async def _transaction(
         language = deps.catalogs.resolve(user.language if user else None, tg_user.language_code)
         translator = deps.catalogs.get(language)
         role = effective_role(user.role if user else None, tg_user.id, deps.settings.admin_ids)
-        turn = Turn(update, context, session, user, state, role, translator, now)
+        turn = Turn(update, context, session, user, state, role, translator, now, late_at)
         token = activate(translator)
         try:
             for hook in deps.turn_hooks:

@@ -7,7 +7,7 @@ from .case_figures import CaseFigure
 from .cases import Case, CaseMessage, CaseStaffPost, OpenCase, ServiceOverride
 from .help import ServiceAlert, ServiceReview
 from .hold import HeldMessage
-from .people import AuditEntry, ChatState, InviteCode, ProcessedUpdate, User
+from .people import AuditEntry, ChatState, InviteCode, ProcessedUpdate, UpdateArrival, User
 from .quiz import (
     QuizAnswer,
     QuizAttempt,
@@ -37,6 +37,7 @@ __all__ = [
     "InviteCode",
     "OpenCase",
     "ProcessedUpdate",
+    "UpdateArrival",
     "QuizAnswer",
     "QuizAttempt",
     "QuizBadge",
