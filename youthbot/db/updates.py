@@ -12,8 +12,9 @@ Order: every replica notes each update as it arrives (`note_arrival`, table upda
 and when its handling ended. Before a person's update runs, bot/runtime/processor.py asks
 `earlier_expected`: is an earlier update of the same person in flight (on any replica), or is
 an update id just below this one not here yet? If so it waits, a few hundred milliseconds at
-most. The turn then records the update as done (`mark_applied`); an update that still comes
-after a later one of its person (late) learns where it belongs in their order.
+most. The turn records when the update was applied (`mark_applied`), and the processor when
+its handling ended, replies sent (`finish_arrival`); an update that still comes after a later
+one of its person (late) learns where it belongs in their order.
 """
 
 from __future__ import annotations
@@ -197,18 +198,20 @@ async def mark_applied(
     same person was handled before it) the moment just before that later one, where it
     belongs in the person's order (a case's messages are ordered by time)."""
     later = await session.scalar(
-        select(func.min(UpdateArrival.done_at)).where(
+        select(func.min(UpdateArrival.applied_at)).where(
             UpdateArrival.user_id == user_id,
             UpdateArrival.update_id > update_id,
-            UpdateArrival.done_at.is_not(None),
+            UpdateArrival.applied_at.is_not(None),
         )
     )
+    # Noted on arrival: the processor ends it once the replies are sent. Not noted (no
+    # update processor): nobody will, so it is done now.
     statement = _insert(session).values(
-        update_id=update_id, user_id=user_id, arrived_at=now, done_at=now
+        update_id=update_id, user_id=user_id, arrived_at=now, applied_at=now, done_at=now
     )
     await session.execute(
         statement.on_conflict_do_update(
-            index_elements=["update_id"], set_={"done_at": now, "user_id": user_id}
+            index_elements=["update_id"], set_={"applied_at": now, "user_id": user_id}
         )
     )
     return later - _BEFORE if later is not None else None

@@ -98,5 +98,8 @@ class UpdateArrival(Base):
     # No foreign key: an update arrives before its person is known to the bot.
     user_id: Mapped[int | None] = mapped_column(BigInteger, info=person(DELETE))
     arrived_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    # Set when the update was handled (or given up): an update without it is still in flight.
+    # When its turn committed: a person's update handled before an earlier one makes that one
+    # late (db/updates.py `mark_applied`).
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When its handling ended, replies sent (or it was given up): without it, in flight.
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
