@@ -149,9 +149,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             heapq.heappush(line.waiting, entry)  # before any await: nobody overtakes unseen
         started = False
         try:
-            await self._arrive(update)
+            await self._arrive_and_hold(update)
             if line is not None:
-                await self._hold(update)
                 async with line.turn:
                     await line.turn.wait_for(lambda: not line.busy and line.waiting[0] == entry)
                     heapq.heappop(line.waiting)
@@ -192,43 +191,40 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         if not line.waiting and not line.busy and self._lines.get(key) is line:
             del self._lines[key]
 
-    async def _arrive(self, update: object) -> None:
-        """Note the update's arrival where every replica sees it (skipped if the database is
-        away: ordering gives way, the turn decides what happens to the update)."""
-        if self._db is None or not isinstance(getattr(update, "update_id", None), int):
+    async def _arrive_and_hold(self, update: object) -> None:
+        """Note the update's arrival where every replica sees it; then the reorder window:
+        wait, at most `window` seconds, while an earlier update of the same person is
+        expected (db/updates.py `earlier_expected`). The note and the first look are one
+        transaction. A database fault makes the ordering give way: the turn decides what
+        happens to the update."""
+        update_id = getattr(update, "update_id", None)
+        if self._db is None or not isinstance(update_id, int):
             return
-        try:
-            async with self._session() as session:
-                await note_arrival(
-                    session, update_id=update.update_id, user_id=person_of(update),
-                    now=self._now(),
-                )
-        except _DB_FAULTS:
-            logger.debug("update %s: arrival not noted", update.update_id)
-
-    async def _hold(self, update: object) -> None:
-        """The reorder window: wait, at most `window` seconds after arriving, while an
-        earlier update of the same person is expected (db/updates.py `earlier_expected`)."""
         person = person_of(update)
-        if self._db is None or person is None or self.window <= 0:
-            return
+        hold = person is not None and self.window > 0
         deadline = self._clock() + self.window
-        waited = False
+        noted = waited = False
         while True:
             try:
                 async with self._session() as session:
-                    expected = await earlier_expected(
-                        session, update_id=update.update_id, user_id=person, now=self._now(),
+                    if not noted:
+                        await note_arrival(
+                            session, update_id=update_id, user_id=person, now=self._now()
+                        )
+                        noted = True
+                    expected = hold and await earlier_expected(
+                        session, update_id=update_id, user_id=person, now=self._now(),
                         window=timedelta(seconds=self.window),
                     )
             except _DB_FAULTS:
+                logger.debug("update %s: not ordered (database fault)", update_id)
                 return
             if not expected:
                 return
             if self._clock() >= deadline:
                 if waited:
                     logger.info("update %s: an earlier one did not come in time; going on",
-                                update.update_id)
+                                update_id)
                 return
             waited = True
             await self._pause(self.step)
