@@ -10,11 +10,12 @@ round trip more than the handler's own work, not two.
 
 Order: every replica notes each update as it arrives (`note_arrival`, table update_arrivals)
 and when its handling ended. Before a person's update runs, bot/runtime/processor.py asks
-`earlier_expected`: is an earlier update of the same person in flight (on any replica), or is
-an update id just below this one not here yet? If so it waits, a few hundred milliseconds at
-most. The turn records when the update was applied (`mark_applied`), and the processor when
-its handling ended, replies sent (`finish_arrival`); an update that still comes after a later
-one of its person (late) learns where it belongs in their order.
+`earlier_expected`: is an earlier update of the same person in flight (on any replica)? Then
+it waits for it. Is an update id just below this one not here yet? Then it waits a few
+hundred milliseconds at most. The turn records when the update was applied
+(`mark_applied`), and the processor when its handling ended, replies sent
+(`finish_arrival`); an update that still comes after a later one of its person (late) learns
+where it belongs in their order.
 """
 
 from __future__ import annotations
@@ -138,6 +139,10 @@ async def note_arrival(
     )
 
 
+IN_FLIGHT = "in flight"
+NOT_ARRIVED = "not arrived"
+
+
 async def earlier_expected(
     session: AsyncSession,
     *,
@@ -145,11 +150,11 @@ async def earlier_expected(
     user_id: int,
     now: datetime,
     window: timedelta,
-) -> bool:
-    """Whether an earlier update of `user_id` may still come before `update_id`: one that
-    arrived and is not done (in flight here or on another replica), or a gap among the ids
-    just below it (Telegram numbers a bot's updates one by one; an id missing for less than
-    `window` is probably on its way, perhaps this person's)."""
+) -> str | None:
+    """Whether an earlier update of `user_id` may still come before `update_id`:
+    IN_FLIGHT when one arrived and is not done (here or on another replica), NOT_ARRIVED when
+    an id just below is missing (Telegram numbers a bot's updates one by one; an id missing
+    for less than `window` is probably on its way, perhaps this person's); None otherwise."""
     in_flight = await session.scalar(
         select(UpdateArrival.update_id)
         .where(
@@ -161,7 +166,7 @@ async def earlier_expected(
         .limit(1)
     )
     if in_flight is not None:
-        return True
+        return IN_FLIGHT
     rows = (
         await session.execute(
             select(UpdateArrival.update_id, UpdateArrival.arrived_at).where(
@@ -171,13 +176,13 @@ async def earlier_expected(
         )
     ).all()
     if not rows:
-        return False  # nothing known below: the first update in a while, no gap to fill
+        return None  # nothing known below: the first update in a while, no gap to fill
     settled = [uid for uid, at in rows if at < now - window]
     # Ids below the newest one that arrived long ago will not come any more; above it, the
     # known sequence starts at the lowest id that arrived recently.
     low = max(settled) if settled else min(uid for uid, _at in rows) - 1
     present = sum(1 for uid, _at in rows if uid > low)
-    return present < update_id - low - 1
+    return NOT_ARRIVED if present < update_id - low - 1 else None
 
 
 async def finish_arrival(session: AsyncSession, *, update_id: int, now: datetime) -> None:

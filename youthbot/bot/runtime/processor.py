@@ -42,7 +42,7 @@ from telegram.ext import BaseUpdateProcessor
 
 from ...db.engine import Database
 from ...db.types import utcnow
-from ...db.updates import earlier_expected, finish_arrival, note_arrival
+from ...db.updates import IN_FLIGHT, earlier_expected, finish_arrival, note_arrival
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +52,14 @@ _ENTRY_LIMIT = 1_000_000
 # Pauses before running a kept update again: doubling, then every RERUN_MAX seconds.
 RERUN_FIRST = 1.0
 RERUN_MAX = 15.0
-# The reorder window: the longest an update waits for an earlier one of its person, and how
-# often it looks again meanwhile.
+# The reorder window: the longest an update waits for an earlier one of its person that has
+# not arrived yet, and how often it looks again meanwhile (then less and less often).
 REORDER_WINDOW = 0.25
 REORDER_STEP = 0.01
+MAX_STEP = 0.1
+# An earlier update of the same person that has arrived (here or on another replica) is being
+# handled: it is waited for this long at most (a stuck replica must not stop the person).
+IN_FLIGHT_WAIT = 20.0
 # The database faults that make the ordering give way (the turn deals with the database).
 _DB_FAULTS = (SQLAlchemyError, OSError, TimeoutError)
 
@@ -192,18 +196,19 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             del self._lines[key]
 
     async def _arrive_and_hold(self, update: object) -> None:
-        """Note the update's arrival where every replica sees it; then the reorder window:
-        wait, at most `window` seconds, while an earlier update of the same person is
-        expected (db/updates.py `earlier_expected`). The note and the first look are one
-        transaction. A database fault makes the ordering give way: the turn decides what
-        happens to the update."""
+        """Note the update's arrival where every replica sees it; then wait while an earlier
+        update of the same person is expected (db/updates.py `earlier_expected`): one in
+        flight, until it is done (`IN_FLIGHT_WAIT` at most: it is being handled); one not
+        arrived yet, `window` seconds at most (the reorder window). The note and the first
+        look are one transaction. A database fault makes the ordering give way: the turn
+        decides what happens to the update."""
         update_id = getattr(update, "update_id", None)
         if self._db is None or not isinstance(update_id, int):
             return
         person = person_of(update)
         hold = person is not None and self.window > 0
-        deadline = self._clock() + self.window
-        noted = waited = False
+        started = None
+        noted, step = False, self.step
         while True:
             try:
                 async with self._session() as session:
@@ -221,13 +226,15 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                 return
             if not expected:
                 return
-            if self._clock() >= deadline:
-                if waited:
-                    logger.info("update %s: an earlier one did not come in time; going on",
-                                update_id)
+            # Counted from the first look: a busy pool must not eat the window.
+            started = self._clock() if started is None else started
+            limit = IN_FLIGHT_WAIT if expected == IN_FLIGHT else self.window
+            if self._clock() - started >= limit:
+                logger.info("update %s: an earlier one (%s) did not come in time; going on",
+                            update_id, expected)
                 return
-            waited = True
-            await self._pause(self.step)
+            await self._pause(step)
+            step = min(step * 2, MAX_STEP)
 
     async def _finish(self, update: object) -> None:
         """Nobody waits for this update any more (handled, repeated, failed or abandoned)."""
