@@ -36,6 +36,9 @@ from .models import ProcessedUpdate, UpdateArrival
 KEEP_PROCESSED_DAYS = 3
 # How many update ids below an arriving one are looked at for a gap (one not here yet).
 GAP_SPAN = 64
+# A missing update id below one that arrived this long ago is not waited for: it will not
+# come (Telegram's connections and replicas under load reorder by seconds, not more).
+SETTLED_AFTER = timedelta(seconds=10)
 # An arrival not done after this long is not waited for (its replica died and Telegram
 # resent it long ago, or gave up).
 IN_FLIGHT_FOR = timedelta(minutes=5)
@@ -149,12 +152,11 @@ async def earlier_expected(
     update_id: int,
     user_id: int,
     now: datetime,
-    window: timedelta,
 ) -> str | None:
     """Whether an earlier update of `user_id` may still come before `update_id`:
     IN_FLIGHT when one arrived and is not done (here or on another replica), NOT_ARRIVED when
-    an id just below is missing (Telegram numbers a bot's updates one by one; an id missing
-    for less than `window` is probably on its way, perhaps this person's); None otherwise."""
+    an id just below is missing (Telegram numbers a bot's updates one by one: a missing one is
+    probably on its way, perhaps this person's); None otherwise."""
     in_flight = await session.scalar(
         select(UpdateArrival.update_id)
         .where(
@@ -177,9 +179,9 @@ async def earlier_expected(
     ).all()
     if not rows:
         return None  # nothing known below: the first update in a while, no gap to fill
-    settled = [uid for uid, at in rows if at < now - window]
-    # Ids below the newest one that arrived long ago will not come any more; above it, the
-    # known sequence starts at the lowest id that arrived recently.
+    # An id missing below one that arrived long ago will not come any more (refused at the
+    # door, say); above it, every id up to this one should be here.
+    settled = [uid for uid, at in rows if at < now - SETTLED_AFTER]
     low = max(settled) if settled else min(uid for uid, _at in rows) - 1
     present = sum(1 for uid, _at in rows if uid > low)
     return NOT_ARRIVED if present < update_id - low - 1 else None

@@ -33,7 +33,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -88,6 +88,12 @@ class _Line:
 
     waiting: list[tuple[int, int]] = field(default_factory=list)
     busy: bool = False
+    running: int | None = None  # the update id being handled
+
+    def has_earlier(self, update_id: int) -> bool:
+        """An earlier update of this person is here: the line itself puts it first."""
+        lowest = self.waiting[0][0] if self.waiting else update_id
+        return lowest < update_id or (self.running is not None and self.running < update_id)
     turn: asyncio.Condition = field(default_factory=asyncio.Condition)
 
 
@@ -153,12 +159,14 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             heapq.heappush(line.waiting, entry)  # before any await: nobody overtakes unseen
         started = False
         try:
-            await self._arrive_and_hold(update)
+            behind_local = await self._arrive_and_hold(update, line)
             if line is not None:
                 async with line.turn:
                     await line.turn.wait_for(lambda: not line.busy and line.waiting[0] == entry)
                     heapq.heappop(line.waiting)
-                    line.busy = True
+                    line.busy, line.running = True, entry[0]
+                if behind_local:  # the earlier ones here are done; one elsewhere may not be
+                    await self._arrive_and_hold(update, None, noted=True)
             try:
                 async with self._slots:
                     started = True
@@ -181,7 +189,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     async def _next_in(self, line: _Line, key: int) -> None:
         """This update is over: the next of its person may go (or the line goes)."""
         async with line.turn:
-            line.busy = False
+            line.busy, line.running = False, None
             line.turn.notify_all()
         if not line.waiting and self._lines.get(key) is line:
             del self._lines[key]
@@ -195,21 +203,27 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         if not line.waiting and not line.busy and self._lines.get(key) is line:
             del self._lines[key]
 
-    async def _arrive_and_hold(self, update: object) -> None:
+    async def _arrive_and_hold(
+        self, update: object, line: _Line | None, *, noted: bool = False
+    ) -> bool:
         """Note the update's arrival where every replica sees it; then wait while an earlier
         update of the same person is expected (db/updates.py `earlier_expected`): one in
         flight, until it is done (`IN_FLIGHT_WAIT` at most: it is being handled); one not
         arrived yet, `window` seconds at most (the reorder window). The note and the first
-        look are one transaction. A database fault makes the ordering give way: the turn
-        decides what happens to the update."""
+        look are one transaction. While an earlier update of the person is in this replica's
+        line, the database is not asked: the line puts that one first (True is returned, and
+        the caller looks again once its turn in the line has come). A database fault makes
+        the ordering give way: the turn decides what happens to the update."""
         update_id = getattr(update, "update_id", None)
         if self._db is None or not isinstance(update_id, int):
-            return
+            return False
         person = person_of(update)
         hold = person is not None and self.window > 0
         started = None
-        noted, step = False, self.step
+        step = self.step
         while True:
+            if noted and line is not None and line.has_earlier(update_id):
+                return True
             try:
                 async with self._session() as session:
                     if not noted:
@@ -218,21 +232,20 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                         )
                         noted = True
                     expected = hold and await earlier_expected(
-                        session, update_id=update_id, user_id=person, now=self._now(),
-                        window=timedelta(seconds=self.window),
+                        session, update_id=update_id, user_id=person, now=self._now()
                     )
             except _DB_FAULTS:
                 logger.debug("update %s: not ordered (database fault)", update_id)
-                return
+                return False
             if not expected:
-                return
+                return False
             # Counted from the first look: a busy pool must not eat the window.
             started = self._clock() if started is None else started
             limit = IN_FLIGHT_WAIT if expected == IN_FLIGHT else self.window
             if self._clock() - started >= limit:
                 logger.info("update %s: an earlier one (%s) did not come in time; going on",
                             update_id, expected)
-                return
+                return False
             await self._pause(step)
             step = min(step * 2, MAX_STEP)
 
