@@ -19,8 +19,9 @@ pauses. Each person says "hola N" to the bot (the shortcut brings the menu: one 
 - burst:    each person sends all their updates at once, in a shuffled order.
 
 Prints, per scenario: updates sent, lost (never recorded as handled), duplicated (replies
-beyond one per update: an effect twice), out of order (a person's update applied after a
-later-numbered one of theirs), apologies ("something went wrong"), HTTP answers, and the
+beyond one per update: an effect twice), replies missing (updates applied whose reply never
+reached the fake Bot API), out of order (a person's update applied after a later-numbered
+one of theirs), apologies ("something went wrong"), HTTP answers, and the
 reply latency p50/p99 (from the first POST of an update to its 200, which the bot gives once
 the update's replies were sent).
 """
@@ -402,8 +403,9 @@ def report(figures: dict) -> None:
     print(f"\n== {f['scenario']}: {f['people']} people, {f['updates']} updates "
           f"({f['posts']} POSTs), {f['seconds']:.1f} s"
           + (f", fault after {f['fault_at']:.1f} s" if f["fault_at"] is not None else ""))
+    missing = max(0, round(f["expected"] - f["replies"]))
     print(f"lost {f['lost']}, duplicated {f['duplicated']} (replies {f['replies']} for "
-          f"{f['expected']:.0f} expected), out of order {f['out_of_order']}, "
+          f"{f['expected']:.0f} expected: {missing} missing), out of order {f['out_of_order']}, "
           f"apologies {f['apologies']}, 429s {f['too_many']}")
     print(f"reply latency p50 {f['p50'] * 1000:.0f} ms, p99 {f['p99'] * 1000:.0f} ms; "
           f"webhook answers {f['answers']}")
@@ -422,11 +424,14 @@ async def main(args: argparse.Namespace) -> None:
         report(figures)
         rows.append(figures)
     if len(rows) > 1:
-        print("\n| scenario | updates | lost | duplicated | out of order | p50 | p99 |")
-        print("| --- | --- | --- | --- | --- | --- | --- |")
+        print("\n| scenario | updates | lost | duplicated | out of order | replies missing "
+              "| p50 | p99 |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for f in rows:
+            missing = max(0, round(f["expected"] - f["replies"]))
             print(f"| {f['scenario']} | {f['updates']} | {f['lost']} | {f['duplicated']} | "
-                  f"{f['out_of_order']} | {f['p50'] * 1000:.0f} ms | {f['p99'] * 1000:.0f} ms |")
+                  f"{f['out_of_order']} | {missing} | {f['p50'] * 1000:.0f} ms | "
+                  f"{f['p99'] * 1000:.0f} ms |")
 
 
 if __name__ == "__main__":

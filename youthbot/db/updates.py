@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, delete, func, select, update
+from sqlalchemy import BigInteger, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +36,8 @@ from .models import ProcessedUpdate, UpdateArrival
 KEEP_PROCESSED_DAYS = 3
 # How many update ids below an arriving one are looked at for a gap (one not here yet).
 GAP_SPAN = 64
+# An applied update is taken as done this long after, even if its end was not recorded.
+SENDING = timedelta(seconds=5)
 # A missing update id below one that arrived this long ago is not waited for: it will not
 # come (Telegram's connections and replicas under load reorder by seconds, not more).
 SETTLED_AFTER = timedelta(seconds=10)
@@ -134,11 +136,16 @@ def _insert(session: AsyncSession):
 async def note_arrival(
     session: AsyncSession, *, update_id: int, user_id: int | None, now: datetime
 ) -> None:
-    """Note that `update_id` (of `user_id`, None for no person) has arrived at a replica."""
+    """Note that `update_id` (of `user_id`, None for no person) has arrived at a replica; an
+    update delivered again before it was applied (kept for later, a replica died) is in
+    flight again."""
+    statement = _insert(session).values(update_id=update_id, user_id=user_id, arrived_at=now)
     await session.execute(
-        _insert(session)
-        .values(update_id=update_id, user_id=user_id, arrived_at=now)
-        .on_conflict_do_nothing(index_elements=["update_id"])
+        statement.on_conflict_do_update(
+            index_elements=["update_id"],
+            set_={"done_at": None},
+            where=UpdateArrival.applied_at.is_(None),
+        )
     )
 
 
@@ -164,6 +171,8 @@ async def earlier_expected(
             UpdateArrival.update_id < update_id,
             UpdateArrival.done_at.is_(None),
             UpdateArrival.arrived_at >= now - IN_FLIGHT_FOR,
+            # applied, its end not recorded (the database went away just then): done by now
+            or_(UpdateArrival.applied_at.is_(None), UpdateArrival.applied_at >= now - SENDING),
         )
         .limit(1)
     )

@@ -181,8 +181,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                 if hasattr(coroutine, "close"):
                     coroutine.close()  # cancelled while waiting its turn (shutting down)
             kept = self._deferred.pop(id(update), None) is not None
-            if not kept:
-                await self._finish(update)
+            await self._finish(update)  # kept: not in flight here; a resend brings it back
             for callback in self._watchers.pop(id(update), ()):
                 callback(kept)
 
