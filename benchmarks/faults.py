@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/faults.py --database postgresql+asyncpg://postgres@127.0.0.1/DB
         [--scenario all|replay|sigkill|outage|replicas|storm|burst] [--people 30] [--updates 8]
+        [--think 0.05] [--outage 5] [--staff]
 
 One command runs every scenario, each for a few seconds (THE DATABASE IS WIPED and migrated
 before each). The bot runs as child processes (loopback only); its Bot API is
@@ -59,6 +60,7 @@ from youthbot.db.models import ProcessedUpdate, UpdateArrival  # noqa: E402
 SCENARIOS = ("replay", "sigkill", "outage", "replicas", "storm", "burst")
 SECRET = "faults-benchmark-secret"
 FIRST_PERSON = 30_000_000
+STAFF_CHAT = -1009_000_000_001
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -222,8 +224,8 @@ class Telegram:
 class Bot:
     """One `youthbot run --webhook` process (a replica); it can be killed and started again."""
 
-    def __init__(self, url: str, api_port: int, log: Path) -> None:
-        self.url, self.api_port, self.log = url, api_port, log
+    def __init__(self, url: str, api_port: int, log: Path, *, staff: bool = False) -> None:
+        self.url, self.api_port, self.log, self.staff = url, api_port, log, staff
         self.port = free_port()
         self.process: asyncio.subprocess.Process | None = None
 
@@ -248,6 +250,8 @@ class Bot:
             "PYTHONPATH": str(ROOT),
         }
         env.pop("STAFF_CHAT_ID", None)
+        if self.staff:
+            env["STAFF_CHAT_ID"] = str(STAFF_CHAT)
         with self.log.open("a") as out:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "youthbot", "run", "--webhook",
@@ -323,7 +327,10 @@ async def run_scenario(name: str, args: argparse.Namespace) -> dict:
     updates_n = min(args.updates, 3) if storm else args.updates
     fake, api_port, stats_url = await start_fake(5 if storm else 100_000)
     log = Path(tempfile.mkdtemp()) / "bot.log"
-    bots = [Bot(proxied, api_port, log) for _ in range(2 if name == "replicas" else 1)]
+    bots = [
+        Bot(proxied, api_port, log, staff=args.staff)
+        for _ in range(2 if name == "replicas" else 1)
+    ]
     for bot in bots:
         await bot.start()
     telegram = Telegram([bot.hook for bot in bots])
@@ -371,7 +378,8 @@ async def run_scenario(name: str, args: argparse.Namespace) -> dict:
     measured = {i: s for i, s in telegram.sent.items() if i not in calm_ids}
     handled = await recorded(args.database)
     order = await applied_order(args.database, set(measured))
-    replies = result["delivered"].total() - replies_before
+    staff_alerts = result["delivered"].get(STAFF_CHAT, 0)
+    replies = result["delivered"].total() - replies_before - staff_alerts
     expected = per_update * len(measured)
     latencies = [s.answered - s.first for s in measured.values() if s.answered is not None]
     lines = log.read_text().splitlines()
@@ -386,6 +394,7 @@ async def run_scenario(name: str, args: argparse.Namespace) -> dict:
         "expected": expected,
         "out_of_order": out_of_order(order),
         "apologies": result["apologies"],
+        "staff_alerts": staff_alerts,
         "too_many": result["too_many"],
         "answers": dict(telegram.codes),
         "p50": percentile(latencies, 0.50),
@@ -406,7 +415,8 @@ def report(figures: dict) -> None:
     missing = max(0, round(f["expected"] - f["replies"]))
     print(f"lost {f['lost']}, duplicated {f['duplicated']} (replies {f['replies']} for "
           f"{f['expected']:.0f} expected: {missing} missing), out of order {f['out_of_order']}, "
-          f"apologies {f['apologies']}, 429s {f['too_many']}")
+          f"apologies {f['apologies']}, staff alerts {f['staff_alerts']}, "
+          f"429s {f['too_many']}")
     print(f"reply latency p50 {f['p50'] * 1000:.0f} ms, p99 {f['p99'] * 1000:.0f} ms; "
           f"webhook answers {f['answers']}")
     print(f"reorder waits that ran out: {f['window_gave_way']}, tracebacks in the bot's log: "
@@ -443,6 +453,7 @@ if __name__ == "__main__":
     parser.add_argument("--think", type=float, default=0.05, help="seconds between a person's")
     parser.add_argument("--outage", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--staff", action="store_true", help="set STAFF_CHAT_ID (alerts)")
     arguments = parser.parse_args()
     random.seed(arguments.seed)
     asyncio.run(main(arguments))

@@ -19,6 +19,14 @@ from youthbot.bot.runtime.processor import PerUserUpdateProcessor
 from youthbot.bot.runtime.turn import deps_of
 from youthbot.core.cases import staff as case_staff
 from youthbot.db.models import Case, ProcessedUpdate, UpdateArrival
+from youthbot.db.updates import (
+    IN_FLIGHT,
+    NOT_ARRIVED,
+    earlier_expected,
+    finish_arrival,
+    mark_applied,
+    note_arrival,
+)
 from youthbot.offline import OfflineBotAPI, OfflineRequest
 
 T0 = datetime(2026, 6, 1, 15, 0, tzinfo=UTC)
@@ -216,3 +224,51 @@ async def test_an_update_nobody_precedes_goes_at_once(settings, database):
         await stop(harness)
     assert relayed(harness, case, start) == ["uno"]
     assert clock.now == 0.0
+
+
+# What "an earlier update is expected" means (db/updates.py), on the rows themselves -------
+
+
+async def expected_before(database, update_id: int, person: int, now: datetime):
+    async with database.session() as session:
+        return await earlier_expected(session, update_id=update_id, user_id=person, now=now)
+
+
+async def arrive(database, update_id: int, person: int | None, at: datetime) -> None:
+    async with database.session() as session:
+        await note_arrival(session, update_id=update_id, user_id=person, now=at)
+
+
+async def test_what_counts_as_an_earlier_update_on_its_way(database):
+    person, other = YOUNG.id, YOUNG_EN.id
+    now = T0 + timedelta(minutes=1)
+    assert await expected_before(database, 105, person, now) is None  # nothing known
+    for update_id in (100, 101, 103):
+        await arrive(database, update_id, other, now)
+    # 102 and 104 missing: probably on their way
+    assert await expected_before(database, 105, person, now) == NOT_ARRIVED
+    await arrive(database, 102, None, now)
+    await arrive(database, 104, person, now)  # the person's own, not handled yet
+    assert await expected_before(database, 105, person, now) == IN_FLIGHT
+    assert await expected_before(database, 104, person, now) is None  # nothing before it
+    async with database.session() as session:
+        await mark_applied(session, update_id=104, user_id=person, now=now)
+    assert await expected_before(database, 105, person, now) == IN_FLIGHT  # replies going out
+    # its end was never recorded (the database went away then): done after a while
+    assert await expected_before(database, 105, person, now + timedelta(seconds=6)) is None
+    async with database.session() as session:
+        await finish_arrival(session, update_id=104, now=now)
+    assert await expected_before(database, 105, person, now) is None
+    # an id missing below one that arrived long ago will not come any more
+    await arrive(database, 107, other, now - timedelta(minutes=5))
+    assert await expected_before(database, 108, person, now) is None
+
+
+async def test_a_late_update_learns_where_it_belongs(database):
+    person = YOUNG.id
+    async with database.session() as session:
+        assert await mark_applied(session, update_id=201, user_id=person, now=T0) is None
+        placed = await mark_applied(session, update_id=200, user_id=person, now=T0 + timedelta(
+            seconds=3))
+        assert placed is not None and placed < T0  # before 201, not at its own arrival
+        assert await mark_applied(session, update_id=202, user_id=person, now=T0) is None
