@@ -35,6 +35,7 @@ from .bot import (
 from .bot.people import commands as people_commands
 from .bot.runtime import budget as send_budget
 from .bot.runtime import delivery, error_alerts, errors
+from .bot.runtime.processor import PerUserUpdateProcessor
 from .bot.runtime.router import (
     Router,
     command_callback,
@@ -148,6 +149,8 @@ def build_application(
     # The outbox's sweeper runs where the bot runs for real (`youthbot run`); tests sweep
     # when they mean to.
     application.bot_data["sweep_outbox"] = rate_limit
+    if isinstance(update_processor, PerUserUpdateProcessor):
+        update_processor.use_database(deps.db, now=lambda: deps.clock())
     register_handlers(application, router)
     return application
 

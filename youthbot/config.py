@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     # Telegram's ~30 messages a second, for every replica, conversation and announcement
     # together (bot/runtime/budget.py); a little under, for the network's jitter.
     send_rate: float = Field(default=28.0, gt=0, le=1000)
+    # How long a person's update may wait for an earlier one of theirs (bot/runtime/processor.py).
+    reorder_window_ms: int = Field(default=250, ge=0, le=5000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

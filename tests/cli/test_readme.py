@@ -28,8 +28,14 @@ def test_the_readme_is_short_and_its_commands_are_the_ones_ci_runs():
     text = README.read_text()
     assert len(text.encode()) <= 15_000
     ci = (ROOT / ".ci/run").read_text()
-    assert ".venv/bin/pip install -q -e '.[test]'" in ci and ".venv/bin/pytest -q\n" in ci
-    assert "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && " in text
+    # both install exactly the locked versions, every file checked against its hash
+    locked = "--require-hashes -r requirements-dev.lock"
+    assert f".venv/bin/pip install -q {locked}\n" in ci and ".venv/bin/pytest -q\n" in ci
+    assert ".venv/bin/pip install -q --no-deps -e .\n" in ci
+    assert (
+        f"python3 -m venv .venv && .venv/bin/pip install {locked} && "
+        ".venv/bin/pip install --no-deps -e . && .venv/bin/youthbot console" in text
+    )
     assert "```sh\n.venv/bin/pytest -q\n```" in text
     for name in ("young person", "leader", "moderator", "admin"):
         assert f"**{name.capitalize()}**" in text

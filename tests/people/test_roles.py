@@ -25,7 +25,7 @@ from youthbot.db.models import Base
 
 REFUSED = "Perdona, eso no lo puedes hacer aquí."
 # Bookkeeping every update writes, whoever sends it.
-BOOKKEEPING = {"tracked_messages", "processed_updates", "danger_notices"}
+BOOKKEEPING = {"tracked_messages", "processed_updates", "update_arrivals", "danger_notices"}
 # (persona, role it holds, how): admins by configuration and by a grant.
 HOLDERS = [
     (YOUNG, Role.YOUNG, None),

@@ -61,7 +61,7 @@ def run_bot(settings: Settings, *, webhook: bool, concurrency: int = 32) -> int:
     if problem:
         print(f"youthbot: {problem}", file=sys.stderr)
         return 2
-    processor = PerUserUpdateProcessor(concurrency)
+    processor = PerUserUpdateProcessor(concurrency, window=settings.reorder_window_ms / 1000)
     application = build_application(settings, rate_limit=True, update_processor=processor)
     try:
         asyncio.run(serve(application, settings, webhook=webhook))

@@ -141,17 +141,21 @@ async def _open_case_in_pace(
 
 async def _relay_text(turn: Turn, case: Case, text: str) -> None:
     kept = await case_service.add_person_message(
-        turn.session, case=case, kind="text", text=text, now=turn.now
+        turn.session, case=case, kind="text", text=text, now=turn.now, at=turn.in_order_at
     )
     with speaking(turn.deps.catalogs, staff_language(turn.deps, case)):
-        shown = _("💬 {number} — the person wrote:\n{text}").format(number=case.number, text=text)
+        if turn.late_at is None:
+            shown = _("💬 {number} — the person wrote:\n{text}")
+        else:  # it reached the bot after a message they sent later: the team reads it as such
+            shown = _("💬 {number} — the person wrote, before their last message:\n{text}")
+        shown = shown.format(number=case.number, text=text)
     staff.post_later(turn, case, shown, copy_of=kept.id, durable=True)
 
 
 async def _relay_media(turn: Turn, case: Case, kind: str) -> None:
     """Never forwarded: staff read that something was sent; the person is told why."""
     await case_service.add_person_message(
-        turn.session, case=case, kind=kind, text=None, now=turn.now
+        turn.session, case=case, kind=kind, text=None, now=turn.now, at=turn.in_order_at
     )
     with speaking(turn.deps.catalogs, staff_language(turn.deps, case)):
         shown = _(

@@ -35,7 +35,7 @@ from ...db.engine import Database
 from ...db.faults import retrying
 from ...db.models import ChatState, User
 from ...db.types import utcnow
-from ...db.updates import claim_update
+from ...db.updates import claim_update, mark_applied
 from ...i18n import Catalogs, Translator, _, activate, deactivate
 from . import budget, callbacks, delivery
 from .longtext import split_text
@@ -134,6 +134,9 @@ class Turn:
     translator: Translator
     now: datetime
     roles: frozenset[Role] = frozenset({Role.YOUNG})  # every role held
+    # Set when this update comes late (a later one of the same person was handled first):
+    # the moment, just before that later one, where it belongs in the person's order.
+    late_at: datetime | None = None
     _sends: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
     _answer: tuple[str | None, bool] | None = None
     _unreachable: set[int] = field(default_factory=set)
@@ -163,6 +166,12 @@ class Turn:
     @property
     def chat_id(self) -> int:
         return self.update.effective_chat.id
+
+    @property
+    def in_order_at(self) -> datetime:
+        """When what this update says belongs in the person's order (a case's messages are
+        ordered by it): now, or for a late update just before the later one."""
+        return self.late_at or self.now
 
     @property
     def today(self) -> date:
@@ -451,6 +460,11 @@ async def _transaction(
         if not fresh:
             logger.info("update %s was handled before; repetition ignored", update.update_id)
             raise ApplicationHandlerStop
+        late_at = None
+        if not recorded:
+            late_at = await mark_applied(
+                session, update_id=update.update_id, user_id=tg_user.id, now=now
+            )
         user, state = await users.load_user(session, tg_user.id)
         if user is None and create_user:
             language = deps.catalogs.resolve(None, tg_user.language_code)
@@ -465,7 +479,9 @@ async def _transaction(
             await users.load_roles(session, user), tg_user.id, deps.settings.admin_ids
         )
         role = highest(roles)
-        turn = Turn(update, context, session, user, state, role, translator, now, roles)
+        turn = Turn(
+            update, context, session, user, state, role, translator, now, roles, late_at=late_at
+        )
         token = activate(translator)
         try:
             for hook in deps.turn_hooks:

@@ -208,10 +208,17 @@ def check_pace(case: Case, recent: int, *, limit: int, now: datetime) -> None:
 
 
 async def add_person_message(
-    session: AsyncSession, *, case: Case, kind: str, text: str | None, now: datetime
+    session: AsyncSession,
+    *,
+    case: Case,
+    kind: str,
+    text: str | None,
+    now: datetime,
+    at: datetime | None = None,
 ) -> CaseMessage:
-    """Keep what the person sent (text only; media is recorded by kind, never stored)."""
-    message = CaseMessage(case_id=case.id, at=now, sender=PERSON, kind=kind, text=text)
+    """Keep what the person sent (text only; media is recorded by kind, never stored); `at`:
+    where it belongs in the case's order when it arrived late (else `now`)."""
+    message = CaseMessage(case_id=case.id, at=at or now, sender=PERSON, kind=kind, text=text)
     session.add(message)
     await session.flush()
     return message

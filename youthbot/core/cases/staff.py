@@ -47,8 +47,12 @@ async def case_in_staff_chat(
 
 
 async def case_history(session: AsyncSession, case_id: int) -> list[CaseMessage]:
+    """A case's messages in the order they were written (a late-arriving message of the person
+    is kept at the time it belongs to, so it takes its place: bot/runtime/processor.py)."""
     rows = await session.scalars(
-        select(CaseMessage).where(CaseMessage.case_id == case_id).order_by(CaseMessage.id)
+        select(CaseMessage)
+        .where(CaseMessage.case_id == case_id)
+        .order_by(CaseMessage.at, CaseMessage.id)
     )
     return list(rows)
 

@@ -26,6 +26,7 @@ from .people import (
     PersonRole,
     ProcessedUpdate,
     StaffHandle,
+    UpdateArrival,
     User,
 )
 from .polls import Poll, PollCount, PollResponder
@@ -70,6 +71,7 @@ __all__ = [
     "PollCount",
     "PollResponder",
     "ProcessedUpdate",
+    "UpdateArrival",
     "QuizAnswer",
     "QuizAttempt",
     "QuizBadge",

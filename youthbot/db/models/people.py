@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..types import BigIntPK, UTCDateTime, utcnow
@@ -110,3 +110,22 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class UpdateArrival(Base):
+    """Each update as it arrives at a replica, and when its handling ended: how one person's
+    updates are put in update-id order across replicas (bot/runtime/processor.py) and how a
+    late one is recognised (db/updates.py). Forgotten with the processed update ids."""
+
+    __tablename__ = "update_arrivals"
+    __table_args__ = (Index("ix_update_arrivals_user_id_update_id", "user_id", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # No foreign key: an update arrives before its person is known to the bot.
+    user_id: Mapped[int | None] = mapped_column(BigInteger, info=person(DELETE))
+    arrived_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # When its turn committed: a person's update handled before an earlier one makes that one
+    # late (db/updates.py `mark_applied`).
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When its handling ended, replies sent (or it was given up): without it, in flight.
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
