@@ -28,7 +28,11 @@ GENDERED = re.compile(
     r"enamorad[oa]|protegid[oa]s?|un adulto|los adultos|una amiga(?! o amigo)|un amigo|"
     r"una chica|un chico|una adolescente|una compañera|un compañero|el jefe|la jefa|tus papás|"
     r"eres perfect[oa]|(?<!la )bienvenid[oa]|segur[oa] de|sola o solo|sola ni solo)\b"
-    r"|\b(she|her|hers|he|him|his|herself|himself|a girl|a boy|teenage girl|teenage boy)\b",
+    r"|\b(she|her|hers|he|him|his|herself|himself|a girl|a boy|teenage girl|teenage boy)\b"
+    # Portuguese (Brazil): the same kinds of wording.
+    r"|\b(obrigad[oa]s?|bem-vind[oa]s?|sozinh[oa]s?|amig[oa]s|um amigo(?! ou amiga)|"
+    r"uma amiga(?! ou amigo)|um adulto|os adultos|uma menina|um menino|o chefe|a chefe|"
+    r"seus pais|(?:você está|estar|fique) segur[oa]|cansad[oa]s?|pront[oa] para)\b",
     re.IGNORECASE,
 )
 
