@@ -6,8 +6,8 @@ than their `.po` (in memory when the folder is read-only), so a fresh clone just
 
 A language Babel has no locale data for (Aymara `ay`, some Quechua variants) is still loaded:
 its messages come from its catalog, its dates and numbers are formatted as the default
-language's (Spanish), and its name in the picker is its catalog's translation of "English" in the context
-"the name of this language, in this language".
+language's (Spanish), and its name in the picker is its catalog's translation of "English"
+in the context "the name of this language, in this language".
 """
 
 from __future__ import annotations
