@@ -112,6 +112,14 @@ async def test_portuguese_in_the_language_command_and_back(bot):
     assert labels(calls) == MENU_PT
     calls = await person.send("me ajuda pfv")  # …and a Portuguese "help"
     assert "Você fez certo em pedir" in texts(calls)[0]
+    # Settings offer every language too, each named in itself.
+    await person.send("/menu")
+    await person.press("⚙️ Configurações")
+    calls = await person.press("🌐 Idioma")
+    assert texts(calls)[0] == "Escolha seu idioma:"
+    assert labels(calls)[:3] == ["Español", "English", "Português"]
+    await person.press("Español")
+    assert (await read_user(bot, YOUNG.id)).language == "es"
 
 
 @pytest.mark.parametrize("code", ["pt", "pt-br", "pt-BR", "pt_BR", "PT"])
@@ -270,3 +278,23 @@ async def test_a_made_up_language_is_spoken_from_its_files_alone(made_up_languag
     finally:
         await harness.app.shutdown()
     assert not harness.errors
+
+
+# ------------------------------------------------------------------ the console, in Portuguese
+
+
+def test_the_console_speaks_portuguese(tmp_path: Path):
+    from tests.cli.test_cli import youthbot
+
+    script = "3\n1\n2\n1\n/help\n1\n/menu\nmeu pai me bate todo dia\n"
+    result = youthbot("console", "--lang", "pt", cwd=tmp_path, stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Oi! 👋 Eu sou o bot da Youth Voices for Change" in out
+    assert "  [3] Português\n" in out
+    assert "Antes de começar, veja como cuidamos de você" in out
+    assert "O que você quer fazer?\n  [1] 🧠 Quizzes\n  [2] 📅 Atividades\n" in out
+    assert "Quizzes curtos para aprender sobre seus direitos" in out
+    assert "📞 190 — Polícia Militar: 190" in out and "📞 105" not in out
+    assert "Valeu por me contar. 💙" in out
+    assert "Traceback" not in out + result.stderr
