@@ -506,3 +506,17 @@ def test_reviews_due_within_60_days_or_overdue(tmp_path: Path) -> None:
 def test_service_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         make_service().status = "suspended"  # type: ignore[misc]
+
+
+def test_brazils_shown_services_speak_portuguese(shipped: list[Service]) -> None:
+    """What a young person in Brazil can be shown has its name, description and hours in
+    Portuguese; the emergency lines come in order: police, Disque 100, SAMU, fire brigade."""
+    brazil = [s for s in shipped if "BR" in s.countries and s.status == "active"]
+    assert {"br-policia-190", "br-disque-100", "br-samu-192", "br-bombeiros-193",
+            "br-cvv-188", "br-safernet"} <= {s.id for s in brazil}
+    for service in brazil:
+        assert all(text.get("pt") for text in (service.name, service.description,
+                                               service.hours)), service.id
+    numbers = [c.value for s in emergency_services(shipped, country="BR", today=TODAY)
+               for c in s.channels if c.kind == "phone"]
+    assert numbers == ["190", "100", "192", "193"]

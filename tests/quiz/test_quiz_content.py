@@ -516,3 +516,16 @@ def test_shuffled_order_is_a_stable_permutation(tmp_path):
         assert order == quiz.option_order(index, 7)
     orders = {quiz.option_order(0, seed) for seed in range(20)}
     assert orders == {(0, 1), (1, 0)}
+
+
+def test_shipped_quizzes_are_complete_in_portuguese():
+    """Every text of every shipped quiz has its Portuguese (Brazil) version, not a fallback."""
+    missing = []
+    for quiz in load_quizzes():
+        texts = [("title", quiz.title), ("description", quiz.description)]
+        for question in quiz.questions:
+            texts += [(f"{question.id} text", question.text),
+                      (f"{question.id} explanation", question.explanation)]
+            texts += [(f"{question.id} option {n}", o) for n, o in enumerate(question.options)]
+        missing += [(quiz.id, what) for what, text in texts if not text.get("pt")]
+    assert missing == []
