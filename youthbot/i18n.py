@@ -3,6 +3,11 @@
 Languages are discovered from `locales/<lang>/LC_MESSAGES/youthbot.po`: adding a language is a
 new catalog (and content), not code. The `.mo` files are compiled here when missing or older
 than their `.po` (in memory when the folder is read-only), so a fresh clone just works.
+
+A language Babel has no locale data for (Aymara `ay`, some Quechua variants) is still loaded:
+its messages come from its catalog, its dates and numbers are formatted as the default
+language's (Spanish), and its name in the picker is its catalog's translation of "English"
+in the context "the name of this language, in this language".
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from babel.numbers import format_decimal, format_percent
 
 DOMAIN = "youthbot"
 logger = logging.getLogger(__name__)
+# Each loaded catalog's name in itself, for `language_label` when Babel does not know the code.
+_NAMES: dict[str, str] = {}
 
 
 def default_locales_dir() -> Path:
@@ -57,11 +64,15 @@ def compile_catalogs(locales_dir: Path) -> dict[str, bytes]:
 
 @dataclass(frozen=True)
 class Translator:
-    """Everything language-dependent for one locale: messages, dates, numbers."""
+    """Everything language-dependent for one locale: messages, dates, numbers.
+
+    `locale` formats dates and numbers: the language's own, or the default language's when
+    Babel has no data for it (then `name` is the catalog's own name for it)."""
 
     language: str
     translations: gettext.NullTranslations
     locale: Locale
+    name: str | None = None
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -88,8 +99,28 @@ class Translator:
     @property
     def language_name(self) -> str:
         """The language's name in itself, for a language picker ("español", "English")."""
-        name = self.locale.get_display_name(self.locale) or self.language
+        name = self.name or self.locale.get_display_name(self.locale) or self.language
         return name[:1].upper() + name[1:]
+
+
+def normalize_code(code: str) -> str:
+    """`pt_BR`, `pt-BR` and `pt-br` are one code: `pt-br`."""
+    return code.replace("_", "-").lower()
+
+
+def babel_locale(code: str) -> Locale | None:
+    """Babel's data for `code` (`pt-br`, `qu_PE`…), or None when Babel has none."""
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+
+
+def _own_name(translations: gettext.NullTranslations) -> str | None:
+    """The language's name in itself as its catalog translates it ("Português (Brasil)"),
+    if it does: the picker's label when Babel does not know the language."""
+    name = translations.pgettext("the name of this language, in this language", "English")
+    return name.strip() if name and name != "English" else None
 
 
 class Catalogs:
@@ -98,16 +129,21 @@ class Catalogs:
     def __init__(self, locales_dir: Path | None = None, default_language: str = "es") -> None:
         self.locales_dir = locales_dir or default_locales_dir()
         self._translators: dict[str, Translator] = {}
-        for lang, mo in compile_catalogs(self.locales_dir).items():
-            try:
-                locale = Locale.parse(lang)
-            except (ValueError, UnknownLocaleError):
-                logger.warning("catalog %s has no Babel locale data; skipped", lang)
-                continue
-            translations = gettext.GNUTranslations(io.BytesIO(mo))
-            self._translators[lang] = Translator(lang, translations, locale)
-        if default_language not in self._translators:
+        compiled = compile_catalogs(self.locales_dir)
+        if default_language not in compiled:
             raise ValueError(f"no catalog for the default language {default_language!r}")
+        fallback = babel_locale(default_language) or Locale.parse("es")
+        for lang, mo in compiled.items():
+            translations = gettext.GNUTranslations(io.BytesIO(mo))
+            locale, name = babel_locale(lang), None
+            if locale is None:
+                logger.info("catalog %s: no Babel locale data; dates and numbers as %s",
+                            lang, default_language)
+                locale = fallback
+                name = (_own_name(translations)
+                        or fallback.languages.get(normalize_code(lang).split("-")[0]) or lang)
+            self._translators[lang] = Translator(lang, translations, locale, name)
+            _NAMES[normalize_code(lang)] = name or locale.get_display_name(locale) or lang
         self.default_language = default_language
 
     @property
@@ -124,10 +160,15 @@ class Catalogs:
         if stored in self._translators:
             return stored
         if telegram_code:
-            code = telegram_code.replace("_", "-").lower()
+            by_code = {normalize_code(lang): lang for lang in self._translators}
+            code = normalize_code(telegram_code)
             for candidate in (code, code.split("-")[0]):
-                if candidate in self._translators:
-                    return candidate
+                if candidate in by_code:
+                    return by_code[candidate]
+            # A catalog for a variant (pt_BR) also serves the base language's code (pt).
+            for normalized, lang in sorted(by_code.items()):
+                if normalized.split("-")[0] == code.split("-")[0]:
+                    return lang
         return self.default_language
 
 
@@ -176,11 +217,13 @@ def pgettext(context: str, message: str) -> str:
 def language_label(code: str | None) -> str:
     """A language's name in the current update's language, for inside a sentence ("inglés"
     in Spanish, "Spanish" in English); `language_name` is the name in the language itself."""
-    try:
-        locale = Locale.parse((code or "").replace("-", "_"))
-    except (ValueError, TypeError, UnknownLocaleError):
-        return code or "?"
-    return locale.get_display_name(current().locale) or code or "?"
+    locale = babel_locale(code or "")
+    if locale is not None:
+        return locale.get_display_name(current().locale) or code or "?"
+    base = normalize_code(code or "").split("-")[0]
+    return current().locale.languages.get(base) or _NAMES.get(normalize_code(code or "")) or (
+        code or "?"
+    )
 
 
 def N_(message: str) -> str:

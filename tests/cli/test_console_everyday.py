@@ -80,7 +80,7 @@ async def test_an_announcement_is_delivered_in_the_console(tmp_path, lang):
     shown = await console(
         tmp_path, lang,
         ["4", "2",  # settings: receive announcements
-         command, "Taller el sábado a las 10", "1",  # the Spanish text; skip English
+         command, "Taller el sábado a las 10", "1", "1",  # the Spanish text; skip en, pt
          "1"],  # send
         settings={"admin_ids": frozenset({10001})},
     )

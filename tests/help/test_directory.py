@@ -44,7 +44,7 @@ def test_shipped_file_is_valid_against_the_regions() -> None:
         default_services_path(), today=TODAY, region_ids=region_ids(load_regions())
     )
     assert problems == []
-    assert len(services) == 44
+    assert len(services) == 47
 
 
 def test_peru_has_regional_services_and_the_unconfirmed_ones_are_pending(
@@ -66,6 +66,8 @@ def test_peru_has_regional_services_and_the_unconfirmed_ones_are_pending(
     assert {s.id for s in shipped if s.status == "pending"} == {
         "co-linea-trata", "pe-alegra", "pe-divindat", "pe-upe-lima", "pe-upe-loreto",
         "pe-upe-puno", "do-relevic", "do-pedatec", "ni-defensoria-publica",
+        # Brazil's Conselhos Tutelares have no national number: local contacts needed
+        "br-conselho-tutelar",
         # Peru's single number 911 is announced but not confirmed in service
         "pe-central-911",
     }
@@ -109,7 +111,7 @@ def test_shipped_emergency_numbers(shipped: list[Service]) -> None:
         "CO": ["co-linea-123", "co-linea-141"],
         "DO": ["do-911", "do-linea-vida"],
         "NI": ["ni-policia-118", "ni-linea-133"],
-        "BR": ["br-policia-190", "br-disque-100"],
+        "BR": ["br-policia-190", "br-disque-100", "br-samu-192", "br-bombeiros-193"],
         None: ["pe-pnp-105", "pe-linea-100"],
         "MX": ["pe-pnp-105", "pe-linea-100"],
     }
@@ -504,3 +506,17 @@ def test_reviews_due_within_60_days_or_overdue(tmp_path: Path) -> None:
 def test_service_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         make_service().status = "suspended"  # type: ignore[misc]
+
+
+def test_brazils_shown_services_speak_portuguese(shipped: list[Service]) -> None:
+    """What a young person in Brazil can be shown has its name, description and hours in
+    Portuguese; the emergency lines come in order: police, Disque 100, SAMU, fire brigade."""
+    brazil = [s for s in shipped if "BR" in s.countries and s.status == "active"]
+    assert {"br-policia-190", "br-disque-100", "br-samu-192", "br-bombeiros-193",
+            "br-cvv-188", "br-safernet"} <= {s.id for s in brazil}
+    for service in brazil:
+        assert all(text.get("pt") for text in (service.name, service.description,
+                                               service.hours)), service.id
+    numbers = [c.value for s in emergency_services(shipped, country="BR", today=TODAY)
+               for c in s.channels if c.kind == "phone"]
+    assert numbers == ["190", "100", "192", "193"]

@@ -28,7 +28,11 @@ GENDERED = re.compile(
     r"enamorad[oa]|protegid[oa]s?|un adulto|los adultos|una amiga(?! o amigo)|un amigo|"
     r"una chica|un chico|una adolescente|una compañera|un compañero|el jefe|la jefa|tus papás|"
     r"eres perfect[oa]|(?<!la )bienvenid[oa]|segur[oa] de|sola o solo|sola ni solo)\b"
-    r"|\b(she|her|hers|he|him|his|herself|himself|a girl|a boy|teenage girl|teenage boy)\b",
+    r"|\b(she|her|hers|he|him|his|herself|himself|a girl|a boy|teenage girl|teenage boy)\b"
+    # Portuguese (Brazil): the same kinds of wording.
+    r"|\b(obrigad[oa]s?|bem-vind[oa]s?|sozinh[oa]s?|amig[oa]s|um amigo(?! ou amiga)|"
+    r"uma amiga(?! ou amigo)|um adulto|os adultos|uma menina|um menino|o chefe|a chefe|"
+    r"seus pais|(?:você está|estar|fique) segur[oa]|cansad[oa]s?|pront[oa] para)\b",
     re.IGNORECASE,
 )
 
@@ -512,3 +516,16 @@ def test_shuffled_order_is_a_stable_permutation(tmp_path):
         assert order == quiz.option_order(index, 7)
     orders = {quiz.option_order(0, seed) for seed in range(20)}
     assert orders == {(0, 1), (1, 0)}
+
+
+def test_shipped_quizzes_are_complete_in_portuguese():
+    """Every text of every shipped quiz has its Portuguese (Brazil) version, not a fallback."""
+    missing = []
+    for quiz in load_quizzes():
+        texts = [("title", quiz.title), ("description", quiz.description)]
+        for question in quiz.questions:
+            texts += [(f"{question.id} text", question.text),
+                      (f"{question.id} explanation", question.explanation)]
+            texts += [(f"{question.id} option {n}", o) for n, o in enumerate(question.options)]
+        missing += [(quiz.id, what) for what, text in texts if not text.get("pt")]
+    assert missing == []

@@ -16,13 +16,14 @@ from youthbot.offline import ApiError, OfflineBotAPI, OfflineRequest
 async def test_commands_and_descriptions_per_language(bot):
     calls = [c for c in bot.api.calls if c.method == "setMyCommands" and "scope" not in c.params]
     by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
-    assert set(by_language) == {"es", "en", None}
+    assert set(by_language) == {"es", "en", "pt", None}
     assert {"command": "help", "description": "Pedir ayuda ahora"} in by_language["es"]
     assert {"command": "help", "description": "Get help now"} in by_language["en"]
+    assert {"command": "help", "description": "Pedir ajuda agora"} in by_language["pt"]
     assert by_language[None] == by_language["es"]  # the default language
     descriptions = {c.params.get("language_code") for c in bot.api.calls
                     if c.method == "setMyDescription"}
-    assert descriptions == {"es", "en", None}
+    assert descriptions == {"es", "en", "pt", None}
 
 
 async def test_startup_continues_when_telegram_refuses(settings, database, caplog):

@@ -18,7 +18,7 @@ from youthbot.bot.runtime import callbacks
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 LOCALES = ROOT / "locales"
-LANGUAGES = ("es", "en")
+LANGUAGES = tuple(sorted(p.parent.parent.name for p in LOCALES.glob("*/LC_MESSAGES/youthbot.po")))
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 KEYWORDS = {**DEFAULT_KEYWORDS, "pgettext": ((1, "c"), 2), "N_": None}
 

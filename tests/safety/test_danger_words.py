@@ -31,12 +31,13 @@ def tier(text: str) -> str | None:
     return finding.tier if finding else None
 
 
-def test_shipped_file_is_valid_with_both_languages() -> None:
+def test_shipped_file_is_valid_with_every_language() -> None:
     assert PROBLEMS == []
-    assert [s.lang for s in MATCHER.sections] == ["es", "en"]
-    found = {c for s in MATCHER.sections for c, _ in s.disclosure}
-    assert found == set(CATEGORIES)
+    assert [s.lang for s in MATCHER.sections] == ["es", "en", "pt"]
+    for section in MATCHER.sections:
+        assert {c for c, _ in section.disclosure} == set(CATEGORIES), section.lang
     assert load_danger_words().match("me quiero morir") == "suicide"
+    assert load_danger_words().match("eu quero morrer") == "suicide"
 
 
 # How a message is read --------------------------------------------------------------------
@@ -226,7 +227,7 @@ def test_odd_and_long_input_does_not_crash() -> None:
 def test_the_evaluation_set_meets_the_goals_on_both_halves_and_languages() -> None:
     cases = load_cases()
     assert len(cases) >= 400
-    assert {c.lang for c in cases} == {"es", "en"}
+    assert {c.lang for c in cases} == {"es", "en", "pt"}
     report = evaluate(MATCHER, cases)
     # The goals hold on the tuning half, as a whole and per language. The held-out half is
     # never tuned on and does NOT reach the recall goal (docs/danger-words.md has its
@@ -234,10 +235,12 @@ def test_the_evaluation_set_meets_the_goals_on_both_halves_and_languages() -> No
     # fails. Messages name no sentence, so a failing run shows no held-out sentence.
     recall_floor = {"tuning": MIN_RECALL, "heldout": HELDOUT_RECALL_FLOOR}
     for half in ("tuning", "heldout"):
-        for group in ("all", "lang:es", "lang:en"):
+        for group in ("all", "lang:es", "lang:en", "lang:pt"):
             disclosures = report.get(half, "disclosure", group)
             ordinary = report.get(half, "ordinary", group)
-            assert disclosures.total >= 30 and ordinary.total >= 25, (half, group)
+            # Portuguese is the smaller set (125 sentences, docs/danger-words.md).
+            least_ordinary = 15 if group == "lang:pt" else 25
+            assert disclosures.total >= 30 and ordinary.total >= least_ordinary, (half, group)
             assert disclosures.rate(disclosures.numbers) >= recall_floor[half], (half, group)
             assert ordinary.rate(ordinary.numbers) <= MAX_FALSE_NUMBERS, (half, group)
             assert ordinary.rate(ordinary.checkins) <= MAX_FALSE_CHECKINS, (half, group)

@@ -71,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     console = sub.add_parser("console", help="chat with the bot in this terminal, offline")
-    console.add_argument("--lang", default="es", help="your Telegram language (es, en)")
+    console.add_argument(
+        "--lang", default="es", help="your Telegram language: es, en, pt, pt-br… (any catalog)"
+    )
     console.add_argument(
         "--as-user", type=int, default=10001, metavar="ID", help="the Telegram user id you act as"
     )

@@ -17,6 +17,7 @@ from youthbot.core.yamlsource import ContentInvalid, LineDict, LineList, Problem
 COUNTRY_ID = re.compile(r"[A-Z]{2}")
 REGION_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 REGION_ID_MAX = 20
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
 
 
 class Report:
@@ -108,6 +109,9 @@ class Country:
     id: str
     name: dict[str, str]
     regions: tuple[Region, ...]
+    # Languages spoken here: someone who speaks one and has not said their country is shown
+    # this country's emergency numbers and services first (`country_for_language`).
+    languages: tuple[str, ...] = ()
 
     def name_in(self, lang: str) -> str:
         return text_in(self.name, lang)
@@ -186,13 +190,33 @@ def _check_country(
         report.add(node.line_of("id"), f"country id {cid!r} must be two capital letters, like PE")
         cid = str(cid)
     what = f"country {cid!r}"
-    check_keys(node, required=("id", "name", "regions"), what=what, report=report)
+    check_keys(node, required=("id", "name", "regions"), optional=("languages",), what=what,
+               report=report)
     name = check_text(
         node["name"], line=node.line_of("name"), what=f"{what} name",
         report=report, languages=languages,
     ) if "name" in node else {}
     regions = _check_regions(node, what=what, report=report, languages=languages)
-    return Country(id=cid, name=name, regions=tuple(regions))
+    spoken = node.get("languages", [])
+    if not isinstance(spoken, list) or not all(
+        isinstance(code, str) and LANGUAGE_CODE.fullmatch(code) for code in spoken
+    ):
+        report.add(node.line_of("languages") if "languages" in node else node.line,
+                   f"{what}: 'languages' must be a list of language codes, like [pt]")
+        spoken = []
+    return Country(id=cid, name=name, regions=tuple(regions), languages=tuple(spoken))
+
+
+def country_for_language(countries: Sequence[Country], language: str | None) -> str | None:
+    """The first country that lists `language` (or its base: pt-br → pt) among its
+    `languages`, or None."""
+    if not language:
+        return None
+    base = re.split(r"[-_]", language, maxsplit=1)[0]
+    for country in countries:
+        if language in country.languages or base in country.languages:
+            return country.id
+    return None
 
 
 def _check_regions(

@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from ...core import help as help_service
+from ...core import regions
 from ...core.help import emergency
 from ...core.help.directory import Service
 from ...i18n import _, ngettext, speaking
@@ -32,9 +33,15 @@ async def lines_for(turn: Turn, country: str | None, *, topic: str | None = None
     """The lines to show for `country` (never empty). Once the person's messages are queued,
     call `warn_if_fallback` so staff learn when these were shown although all suspended."""
     return await help_service.emergency_lines(
-        turn.session, turn.deps.content.services, country=country, today=turn.today,
-        topic=topic,
+        turn.session, turn.deps.content.services,
+        country=country or spoken_country(turn), today=turn.today, topic=topic,
     )
+
+
+def spoken_country(turn: Turn) -> str | None:
+    """For someone who has not said their country: the country regions.yaml gives for their
+    language (Brazil for Portuguese), else None (then Peru's lines)."""
+    return regions.country_for_language(turn.deps.content.countries, turn.language)
 
 
 async def warn_if_fallback(turn: Turn, lines: emergency.Lines) -> None:

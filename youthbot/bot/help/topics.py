@@ -146,11 +146,12 @@ async def _show_nothing_found(
 
 
 def _default_country(turn: Turn) -> str | None:
-    """The person's stored country, else the first in regions.yaml (Peru)."""
+    """The person's stored country, else the one of their language (regions.yaml's
+    `languages`: Brazil for Portuguese), else the first in regions.yaml (Peru)."""
     if turn.user is not None and turn.user.country:
         return turn.user.country
     countries = turn.deps.content.countries
-    return countries[0].id if countries else None
+    return emergency.spoken_country(turn) or (countries[0].id if countries else None)
 
 
 def _known_topic(topic: int) -> bool:

@@ -16,7 +16,7 @@ from ..yamlsource import ContentInvalid, LineDict, LineList, Problem, load_yaml
 from .danger import CATEGORIES, DangerMatcher, Section, normalize
 from .danger_patterns import PatternError, compile_pattern
 
-LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 SECTION_KEYS = ("spelling", "words", "disclosure", "likely", "ambiguous", "harmless", "asking",
                 "programme", "about", "joking", "ordinary")
 DEFAULT_WINDOW = 4
@@ -64,7 +64,8 @@ def check_danger_words(
     for lang, item in languages.items():
         line = languages.line_of(lang)
         if not isinstance(lang, str) or not LANGUAGE_CODE.match(lang):
-            report.add(line, f"language {lang!r} must be a two-letter code such as es, en, pt")
+            report.add(line, f"language {lang!r} must be a two-letter code such as es, en, pt "
+                             "(or three letters, such as quz)")
             continue
         if not isinstance(item, LineDict):
             report.add(line, f"language {lang}: its section must be a mapping")
