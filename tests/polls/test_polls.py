@@ -159,7 +159,10 @@ async def test_results_hide_small_cells_and_are_shared_back_when_closed(bot, lan
     shown = texts(calls)[0]
     assert f"1. {OPTIONS[0][lang]}: <5\n   Puno ({'Perú' if lang == 'es' else 'Peru'}): <5" \
         in shown  # fmt: skip
-    assert f"2. {OPTIONS[1][lang]}: 7\n" in shown
+    # 9 in all with one option under 5: the other is hidden too, or 9 - 7 would give it away
+    assert f"2. {OPTIONS[1][lang]}: –\n" in shown and ": 7" not in shown
+    assert {"es": "«–» oculta una cifra que revelaría otra más pequeña.",
+            "en": "“–” hides a count that would give a smaller one away."}[lang] in shown
     assert [c.method for c in calls if c.method == "sendPhoto"] == ["sendPhoto"]
     calls = await admin.press({"es": "🔒 Cerrar y compartir", "en": "🔒 Close and share"}[lang])
     assert {"es": "Sus resultados van a las <5 personas que respondieron.",
@@ -167,11 +170,13 @@ async def test_results_hide_small_cells_and_are_shared_back_when_closed(bot, lan
     await sender(bot).run(until_idle=True)
     shared_es = ("📊 ¿Qué tema llevamos a la municipalidad?\n"
                  "Esto respondieron 9 jóvenes en Puno:\n• Seguridad en internet: <5\n"
-                 "• Trabajo digno: 78 % (7)\n"
+                 "• Trabajo digno: –\n"
+                 "«–» oculta una cifra que revelaría otra más pequeña.\n"
                  "Gracias por dar tu opinión. La llevamos a quienes toman las decisiones.")
     shared_en = ("📊 Which topic do we take to the council?\n"
                  "This is what 9 young people in Puno answered:\n• Online safety: <5\n"
-                 "• Decent work: 78 % (7)\n"
+                 "• Decent work: –\n"
+                 "“–” hides a count that would give a smaller one away.\n"
                  "Thank you for giving your opinion. We take it to the people who decide.")
     assert received(bot, shared_es) == {YOUNG.id: 1}  # FRIEND was asked but did not answer
     assert received(bot, shared_en) == {YOUNG_EN.id: 1}
@@ -229,10 +234,10 @@ def test_the_command_line_creates_a_targeted_poll_and_writes_csv_and_chart(
     assert csv_file.read_text(encoding="utf-8").splitlines() == [
         "poll,option,option_text,region,age_band,count",
         "1,1,Seguridad en internet,PE:puno,14-17,<5",
-        "1,2,Trabajo digno,PE:puno,14-17,12",
+        "1,2,Trabajo digno,PE:puno,14-17,–",  # 13 - 12 would give the <5 away
         "1,2,Trabajo digno,PE:puno,18-25,<5",
         "1,1,Seguridad en internet,all,all,<5",
-        "1,2,Trabajo digno,all,all,13",
+        "1,2,Trabajo digno,all,all,–",  # the total of answers minus 13 would too
     ]
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert main(["poll", "close", "1"]) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ...core.polls.results import Results, shown
+from ...core.polls.results import HIDDEN, Results, guarded, hidden_note, shown
 from ...core.regions import text_in
 from ...db.models.polls import OPEN, Poll
 from ...i18n import _, ngettext, pgettext
@@ -49,18 +49,25 @@ def render_results(deps: Deps, poll: Poll, results: Results, language: str, numb
             count=shown(results.total, number)
         ),
     ]  # fmt: skip
+    totals = guarded(results.by_option(), number)
     for index, option in enumerate(poll.options):
         regions, ages = Counter(), Counter()
         for chosen, region, age, count in results.rows:
             if chosen == index:
                 regions[region] += count
                 ages[age] += count
-        total = sum(regions.values())
-        lines.append(f"\n{index + 1}. {text_in(option, language)}: {shown(total, number)}")
-        for region, count in sorted(regions.items()):
+        lines.append(f"\n{index + 1}. {text_in(option, language)}: {totals[index]}")
+        if totals[index] == HIDDEN:
+            continue  # its parts would add up to what is hidden
+        places = sorted(regions.items())
+        for (region, _count), text in zip(places, guarded([c for _r, c in places], number),
+                                          strict=True):
             name = place_label(deps, region) if region != "-" else _("region not given")
-            lines.append(f"   {name}: {shown(count, number)}")
-        for age, count in sorted(ages.items()):
+            lines.append(f"   {name}: {text}")
+        bands = sorted(ages.items())
+        for (age, _count), text in zip(bands, guarded([c for _a, c in bands], number),
+                                       strict=True):
             name = age_label(age) if age != "-" else _("age not given")
-            lines.append(f"   {name}: {shown(count, number)}")
+            lines.append(f"   {name}: {text}")
+    lines += hidden_note(lines)
     return "\n".join(lines)

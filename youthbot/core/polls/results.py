@@ -17,8 +17,29 @@ from ..regions import Country, text_in
 SMALL = 5
 
 
+HIDDEN = "–"
+
+
 def shown(count: int, number: Callable[[int], str] = str) -> str:
     return "<5" if 0 < count < SMALL else number(count)
+
+
+def guarded(counts: Sequence[int], number: Callable[[int], str] = str) -> list[str]:
+    """Cells whose total is shown: 1 to 4 read "<5", and when only one cell is that small the
+    smallest other cell reads "–" too, or the total minus the rest would give it away."""
+    out = [shown(count, number) for count in counts]
+    small = [i for i, count in enumerate(counts) if 0 < count < SMALL]
+    others = [i for i, count in enumerate(counts) if count >= SMALL]
+    if len(small) == 1 and others:
+        out[min(others, key=lambda i: counts[i])] = HIDDEN
+    return out
+
+
+def hidden_note(texts: Sequence[str]) -> list[str]:
+    """The line explaining "–", when one is shown."""
+    if any(HIDDEN in text for text in texts):
+        return [_("“–” hides a count that would give a smaller one away.")]
+    return []
 
 
 @dataclass(frozen=True)
@@ -73,12 +94,15 @@ def render_share_back(
             SMALL if 0 < total < SMALL else total,
         ).format(count=count)
     lines = [f"📊 {text_in(poll.question, language)}", head]
-    for index, votes in enumerate(results.by_option()):
+    by_option = results.by_option()
+    for index, (votes, text) in enumerate(zip(by_option, guarded(by_option, number),
+                                              strict=True)):
         label = text_in(poll.options[index], language)
-        if votes < SMALL or not total:
-            lines.append(f"• {label}: {shown(votes, number)}")
+        if votes < SMALL or not total or text == HIDDEN:
+            lines.append(f"• {label}: {text}")
         else:
             lines.append(f"• {label}: {round(100 * votes / total)} % ({number(votes)})")
+    lines += hidden_note(lines)
     lines.append(_("Thank you for giving your opinion. We take it to the people who decide."))
     return "\n".join(lines)
 
@@ -88,12 +112,16 @@ def results_csv(poll: Poll, results: Results, *, language: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["poll", "option", "option_text", "region", "age_band", "count"])
-    for option, region, age, count in results.rows:
+    for option in range(results.options):
         label = text_in(poll.options[option], language)
-        writer.writerow([poll.id, option + 1, label, region, age, shown(count)])
-    for option, count in enumerate(results.by_option()):
+        rows = [row for row in results.rows if row[0] == option]
+        for (_option, region, age, _count), text in zip(
+            rows, guarded([row[3] for row in rows]), strict=True
+        ):
+            writer.writerow([poll.id, option + 1, label, region, age, text])
+    for option, text in enumerate(guarded(results.by_option())):
         label = text_in(poll.options[option], language)
-        writer.writerow([poll.id, option + 1, label, "all", "all", shown(count)])
+        writer.writerow([poll.id, option + 1, label, "all", "all", text])
     return out.getvalue()
 
 
