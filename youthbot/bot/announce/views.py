@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from ...core.announce.audience import TARGET_AGE_BANDS, Audience
+from ...core.figures import guarded, hidden_note
 from ...i18n import Translator, _, current, language_label, ngettext, pgettext
 from ..runtime.callbacks import Action
 from ..runtime.turn import Deps, button, keyboard
@@ -71,7 +72,9 @@ def render_counts(
     """One line per language ("Inglés: <5 personas"), then the total; 1–4 shown as "<5"."""
     default = language_label(languages[0])
     lines = []
-    for language in languages:
+    # the total is shown too: a lone "<5" hides the smallest other count as well ("–")
+    texts = guarded([counts.get(language, 0) for language in languages], number)
+    for language, text in zip(languages, texts, strict=True):
         count = counts.get(language, 0)
         if with_text is None or language in with_text:
             line = ngettext(
@@ -83,9 +86,7 @@ def render_counts(
                 "{language}: {count} people (get the {default} text)",
                 plural_of(count),
             )
-        line = line.format(
-            language=language_label(language), count=shown_count(count, number), default=default
-        )
+        line = line.format(language=language_label(language), count=text, default=default)
         lines.append(line[:1].upper() + line[1:])  # "Inglés: 3 personas" starts the line
     return "\n".join(lines)
 
@@ -104,7 +105,8 @@ def render_audience(
         + "\n"
         + _("Chosen: {audience}").format(audience=describe_audience(deps, audience))
         + "\n\n"
-        + render_counts(languages, counts, number, with_text=with_text)
+        + "\n".join([lines := render_counts(languages, counts, number, with_text=with_text),
+                     *hidden_note([lines])])
         + "\n\n"
         + ngettext("In all: {count} person.", "In all: {count} people.", plural_of(total)).format(
             count=shown_count(total, number)

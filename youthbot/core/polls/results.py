@@ -12,34 +12,14 @@ from dataclasses import dataclass
 from ...db.models.polls import Poll
 from ...i18n import _, ngettext
 from ..announce.audience import Audience
+from ..figures import HIDDEN, guarded, hidden_note
 from ..regions import Country, text_in
 
 SMALL = 5
 
 
-HIDDEN = "–"
-
-
 def shown(count: int, number: Callable[[int], str] = str) -> str:
     return "<5" if 0 < count < SMALL else number(count)
-
-
-def guarded(counts: Sequence[int], number: Callable[[int], str] = str) -> list[str]:
-    """Cells whose total is shown: 1 to 4 read "<5", and when only one cell is that small the
-    smallest other cell reads "–" too, or the total minus the rest would give it away."""
-    out = [shown(count, number) for count in counts]
-    small = [i for i, count in enumerate(counts) if 0 < count < SMALL]
-    others = [i for i, count in enumerate(counts) if count >= SMALL]
-    if len(small) == 1 and others:
-        out[min(others, key=lambda i: counts[i])] = HIDDEN
-    return out
-
-
-def hidden_note(texts: Sequence[str]) -> list[str]:
-    """The line explaining "–", when one is shown."""
-    if any(HIDDEN in text for text in texts):
-        return [_("“–” hides a count that would give a smaller one away.")]
-    return []
 
 
 @dataclass(frozen=True)
