@@ -345,3 +345,39 @@ async def test_detached_replies_keep_each_chats_order_and_not_other_chats_waitin
     first_may_go.set()
     await queue.drain()
     assert done == ["b1", "a1", "a2"]
+
+
+@PERSONAS
+async def test_the_alert_of_a_case_opened_urgent_survives_a_crash(
+    bot, clock, settings, monkeypatch, persona
+):
+    """Danger, then "talk to a person": an urgent case. The process dies after the commit, before
+    the case's topic and card were made: the alert to the team still arrives, once, with its
+    mention of the moderator on duty, and is remembered to be deleted with the case's texts."""
+    bot.api.forum_chats.add(STAFF_CHAT_ID)
+    await bot.grant(MODERATOR, Role.MODERATOR)
+    await bot.person(MODERATOR).send("/cases", chat_id=STAFF_CHAT_ID)  # on duty in the group
+    person = bot.person(persona)
+    await person.onboard()
+    await person.send("/help")
+    await person.press(action="help.danger")
+    with monkeypatch.context() as patch:
+        patch.setattr(Turn, "flush", died_after_commit)
+        calls = await person.press(action="help.person")
+    assert texts(calls, STAFF_CHAT_ID) == []
+    async with bot.db.session() as session:
+        case = (await session.scalars(select(Case))).one()
+    assert case.urgent
+    again = await restart_and_sweep(bot, settings)
+    try:
+        staff = [c for c in again.api.calls if c.chat_id == STAFF_CHAT_ID]
+        alerts = [c for c in staff if c.text.startswith(f"🚨 URGENTE: {case.number} ")]
+        assert len(alerts) == 1
+        assert "105" in alerts[0].text  # the lines the person was shown
+        assert persona.first_name not in alerts[0].text
+        assert await pending(again.db) == []
+        again.api.calls.clear()
+        await OutboxSweeper(again.deps, again.app.bot).sweep()
+        assert again.api.calls == []  # once
+    finally:
+        await finish_restart(bot, again)

@@ -22,7 +22,6 @@ from .notify import (
     notifier_for,
     post_later,
     refresh_card_later,
-    remember_post,
     tell_person_later,
 )
 from .views import (
@@ -113,11 +112,13 @@ async def announce_case_later(turn: Turn, case: Case, *, danger: str | None = No
                 thread_id=place.thread_id,
                 message_id=place.message_id,
             )
-        if urgent:
-            posted = await notifier.post(place, alert, None, entities)
-            await remember_post(deps, case_id, place, posted)
 
     turn.later(send)
+    if urgent:
+        # At least once, even across a crash (the outbox): in the team's chat itself, since
+        # the case's topic is only made after the commit; remembered, and deleted with the
+        # case's texts like every post outside a topic.
+        post_later(turn, case, alert, None, entities, durable=True)
 
 
 def render_urgent(
