@@ -169,7 +169,7 @@ class Person:
     async def onboard(self, age_band: str = "14-17") -> None:
         """/start, keep the offered language, agree, pick an age band: ready at the menu."""
         await self.send("/start")
-        lang = self.language_code if self.language_code in ("es", "en") else "es"
+        lang = self.language_code if self.language_code in ("es", "en", "pt") else "es"
         message, _data = self.find_button(action="lang.first")
         await self.press_data(callbacks.pack("lang.first", lang), message)
         message, _data = self.find_button(action="consent")

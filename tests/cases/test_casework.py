@@ -36,6 +36,7 @@ from youthbot.db.models import (
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 10:00 in Lima, staff at work
 PERSONAS = pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN], ids=["es", "en"])
+YOUNG_PT = Persona(111119, "Iara", "iara_secret_handle", "pt")
 COLLEAGUE = Persona(333334, "Rosaura", "rosa_mod_handle", "es")
 T = {
     "es": {
@@ -53,6 +54,10 @@ T = {
         "not_fault": "We want you to know something important: what happened to you is not",
         "refer": "We think this service can help you.",
         "open": "💬 You are now in touch with our team.",
+    },
+    "pt": {
+        "team": "💬 Nossa equipe: ",
+        "not_fault": "Queremos que você saiba uma coisa importante: o que aconteceu com você não",
     },
 }
 
@@ -261,7 +266,7 @@ def test_content_check_names_the_line_of_a_bad_canned_reply(tmp_path: Path):
     assert any(s.startswith("canned_replies.yaml:15: status 'done'") for s in shown)
 
 
-@PERSONAS
+@pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN, YOUNG_PT], ids=["es", "en", "pt"])
 async def test_a_claimant_sends_a_canned_reply_in_the_persons_language(bot, moderator, persona):
     lang = persona.language_code
     person, case = await open_case(bot, persona)
@@ -339,7 +344,7 @@ async def test_an_admin_rewords_a_canned_reply_from_telegram(bot, moderator):
             ] == ["en"]
     calls = await admin.send("/canned")
     listed = texts(calls, ADMIN.id)[0]
-    assert "• wait-soon · es, en* · una organización aliada debe revisarla" in listed
+    assert "• wait-soon · es, en*, pt · una organización aliada debe revisarla" in listed
     # the new wording is what an English-speaking person receives
     person, case = await open_case(bot, YOUNG_EN)
     await moderator.press("✋ Tomar", chat_id=STAFF_CHAT_ID)
