@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 from harness import MODERATOR, STAFF_CHAT_ID, YOUNG, YOUNG_EN, labels, texts
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from youthbot.bot.runtime import callbacks
 from youthbot.core.people.roles import Role
-from youthbot.db.models import Case, CaseMessage
+from youthbot.db.models import Case, CaseMessage, OpenCase
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 10:00 in Lima, staff at work
 PERSONAS = pytest.mark.parametrize("persona", [YOUNG, YOUNG_EN], ids=["es", "en"])
@@ -315,3 +315,41 @@ async def test_two_presses_at_once_send_the_card_once(bot, at_work, moderator):
             await session.scalars(select(CaseMessage).where(CaseMessage.kind == "referred"))
         ).all()
     assert len(referred) == 1
+
+
+ENDED = {
+    "es": "Tu conversación con nuestro equipo ({number}) terminó, así que este mensaje no "
+          "llegó al equipo. Para volver a hablar con el equipo, reábrela (hasta el {date}) o "
+          "toca “Pedir ayuda”.",
+    "en": "Your conversation with our team ({number}) has ended, so this message was not passed "
+          "on to them. To talk to them again, reopen it (until {date}) or press “Get help”.",
+}
+REOPEN_BY = {"es": "30 de noviembre de 2026", "en": "November 30, 2026"}
+
+
+@PERSONAS
+async def test_writing_after_a_conversation_ended_shows_the_way_back(bot, at_work, persona):
+    """Not "I did not understand": the case is named, nothing reaches the team, and Reopen is
+    one press away; once the reopening window has passed, the ordinary hint again."""
+    lang = persona.language_code
+    person, case = await open_case(bot, persona)
+    await person.press(T[lang]["end"])
+    await person.press(action="help.end")  # the confirmation, where one is asked
+    async with bot.db.session() as session:
+        case = await session.get(Case, case.id)
+    assert case.status != "open" and case.reopen_until is not None
+    calls = await person.send("gracias, ya estoy mejor")
+    assert texts(calls, person.id) == [
+        ENDED[lang].format(number=case.number, date=REOPEN_BY[lang])
+    ]
+    assert texts(calls, STAFF_CHAT_ID) == []
+    calls = await person.press(action="help.reopen")
+    async with bot.db.session() as session:
+        assert (await session.get(Case, case.id)).status == "open"
+    bot.deps.clock = lambda: datetime(2026, 12, 20, 15, 0, tzinfo=UTC)
+    async with bot.db.session() as session:
+        again = await session.get(Case, case.id)
+        again.status, again.reopen_until = "closed", datetime(2026, 12, 1, tzinfo=UTC)
+        await session.execute(delete(OpenCase))
+    calls = await person.send("hola?? alguien")
+    assert not any(f"({case.number})" in t for t in texts(calls, person.id))

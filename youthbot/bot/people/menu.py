@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
+from ...core import cases as case_service
 from ...core.errors import InviteInvalid
 from ...core.people import users
 from ...core.people.roles import Role
 from ...core.people.users import AgeBand
-from ...i18n import _, pgettext
+from ...i18n import _, current, pgettext
 from ..activities import views as activity_views
 from ..activities.actions import MENU as ACTIVITIES_MENU
+from ..cases.actions import REOPEN as CASE_REOPEN
 from ..privacy.views import notice_button, render_short_notice
 from ..quiz.actions import LIST as QUIZ_LIST
 from ..runtime.callbacks import Action
@@ -330,7 +332,20 @@ async def form_left(turn: Turn) -> None:
 
 
 async def unknown(turn: Turn) -> None:
-    """Text or a command the bot does not know: a kind hint and the menu."""
+    """Text or a command the bot does not know: a kind hint and the menu; right after a help
+    conversation ended, the way back to it instead (nothing is passed on to the team)."""
+    if turn.is_private and turn.user is not None:
+        case = await case_service.reopenable_case(turn.session, turn.user_id, now=turn.now)
+        if case is not None:
+            until = current().format_date(case.reopen_until.date(), "long")
+            turn.reply(
+                _("Your conversation with our team ({number}) has ended, so this message was "
+                  "not passed on to them. To talk to them again, reopen it (until {date}) or "
+                  "press “Get help”.").format(number=case.number, date=until),
+                keyboard(button(pgettext("button", "🔁 Reopen"), CASE_REOPEN(case.id)),
+                         [menu_button(), help_button()]),
+            )
+            return
     turn.reply(
         _(
             "Sorry, I did not understand that. Please use the buttons below. If you need "

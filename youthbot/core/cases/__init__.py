@@ -233,6 +233,16 @@ async def withdraw_case(session: AsyncSession, *, case: Case, now: datetime) -> 
     add_event(session, case, "withdrawn", now=now)
 
 
+async def reopenable_case(session: AsyncSession, user_id: int, *, now: datetime) -> Case | None:
+    """This person's closed case that can still be reopened (the latest), if any."""
+    return await session.scalar(
+        select(Case)
+        .where(Case.user_id == user_id, Case.reopen_until.is_not(None), Case.reopen_until >= now)
+        .order_by(Case.id.desc())
+        .limit(1)
+    )
+
+
 async def reopen_case(
     session: AsyncSession, *, case_id: int, user_id: int, now: datetime, realert: timedelta
 ) -> Case:
