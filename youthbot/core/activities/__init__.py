@@ -153,22 +153,22 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
+def within(value: str, kind: str, minimum: int, maximum: int) -> str:
+    """`value` when its length is from `minimum` to `maximum`, else InvalidInput(`kind`_short
+    or `kind`_long)."""
+    if len(value) < minimum:
+        raise InvalidInput(f"{kind}_short", minimum=minimum)
+    if len(value) > maximum:
+        raise InvalidInput(f"{kind}_long", maximum=maximum, length=len(value))
+    return value
+
+
 def clean_title(text: str) -> str:
-    title = _one_line(text)
-    if len(title) < TITLE_MIN:
-        raise InvalidInput("title_short", minimum=TITLE_MIN)
-    if len(title) > TITLE_MAX:
-        raise InvalidInput("title_long", maximum=TITLE_MAX, length=len(title))
-    return title
+    return within(_one_line(text), "title", TITLE_MIN, TITLE_MAX)
 
 
 def clean_district(text: str) -> str:
-    district = _one_line(text)
-    if len(district) < 2:
-        raise InvalidInput("district_short")
-    if len(district) > DISTRICT_MAX:
-        raise InvalidInput("district_long", maximum=DISTRICT_MAX, length=len(district))
-    return district
+    return within(_one_line(text), "district", 2, DISTRICT_MAX)
 
 
 # 1.000, 1,000, 1 000 (a space, a no-break or a thin space): how people write thousands.
@@ -203,12 +203,7 @@ def parse_expected(text: str) -> int:
 
 
 def clean_venue(text: str) -> str:
-    venue = _one_line(text)
-    if len(venue) < VENUE_MIN:
-        raise InvalidInput("venue_short", minimum=VENUE_MIN)
-    if len(venue) > VENUE_MAX:
-        raise InvalidInput("venue_long", maximum=VENUE_MAX, length=len(venue))
-    return venue
+    return within(_one_line(text), "venue", VENUE_MIN, VENUE_MAX)
 
 
 def clean_link(text: str) -> str:
@@ -229,21 +224,11 @@ def clean_link(text: str) -> str:
 
 
 def clean_about(text: str) -> str:
-    about = (text or "").strip()
-    if len(about) < ABOUT_MIN:
-        raise InvalidInput("about_short", minimum=ABOUT_MIN)
-    if len(about) > ABOUT_MAX:
-        raise InvalidInput("about_long", maximum=ABOUT_MAX, length=len(about))
-    return about
+    return within((text or "").strip(), "about", ABOUT_MIN, ABOUT_MAX)
 
 
 def clean_group(text: str) -> str:
-    group = _one_line(text)
-    if len(group) < GROUP_MIN:
-        raise InvalidInput("group_short", minimum=GROUP_MIN)
-    if len(group) > GROUP_MAX:
-        raise InvalidInput("group_long", maximum=GROUP_MAX, length=len(group))
-    return group
+    return within(_one_line(text), "group", GROUP_MIN, GROUP_MAX)
 
 
 def check_end(activity: Activity, ends_at: datetime) -> datetime:
@@ -263,12 +248,7 @@ def move_start(activity: Activity, starts_at: datetime) -> None:
 
 
 def clean_reason(text: str) -> str:
-    reason = (text or "").strip()
-    if len(reason) < REASON_MIN:
-        raise InvalidInput("reason_short", minimum=REASON_MIN)
-    if len(reason) > REASON_MAX:
-        raise InvalidInput("reason_long", maximum=REASON_MAX, length=len(reason))
-    return reason
+    return within((text or "").strip(), "reason", REASON_MIN, REASON_MAX)
 
 
 # Steps ----------------------------------------------------------------------------------------

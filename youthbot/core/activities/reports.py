@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ...db.models import Activity, ActivityReport
 from ...i18n import N_
 from ..errors import DomainError
-from . import REASON_MAX, REASON_MIN, InvalidInput, Status, without_thousands
+from . import REASON_MAX, REASON_MIN, InvalidInput, Status, within, without_thousands
 from .joins import Reminder, load_reminders
 
 COUNT_MAX = 5000
@@ -89,12 +89,7 @@ def parse_counts(text: str) -> tuple[int, int, int]:
 
 
 def clean_description(text: str) -> str:
-    description = (text or "").strip()
-    if len(description) < DESCRIPTION_MIN:
-        raise InvalidInput("description_short", minimum=DESCRIPTION_MIN)
-    if len(description) > DESCRIPTION_MAX:
-        raise InvalidInput("description_long", maximum=DESCRIPTION_MAX, length=len(description))
-    return description
+    return within((text or "").strip(), "description", DESCRIPTION_MIN, DESCRIPTION_MAX)
 
 
 def can_report(activity: Activity, now: datetime) -> bool:
