@@ -73,11 +73,17 @@ async def flag_account(turn: Turn, case_id: int, reason: FlagReason) -> None:
         _card_keyboard(turn, case))  # the case's buttons at hand again
 
 
+def _admin(turn: Turn) -> bool:
+    """Whether the person pressing may block; if not, they are told to flag instead."""
+    if turn.holds({Role.ADMIN}):
+        return True
+    turn.answer(_("Only an admin can block an account. Flag it with 🚩 instead."), alert=True)
+    return False
+
+
 async def ask_block_reason(turn: Turn, case_id: int) -> None:
     """⛔ Block: admins only; why? (the next press blocks)"""
-    if turn.role is not Role.ADMIN:
-        turn.answer(_("Only an admin can block an account. Flag it with 🚩 instead."),
-                    alert=True)
+    if not _admin(turn):
         return
     case = await case_of(turn, case_id)
     if case is None:
@@ -93,9 +99,7 @@ async def ask_block_reason(turn: Turn, case_id: int) -> None:
 
 async def block_account(turn: Turn, case_id: int, reason: FlagReason) -> None:
     """An admin chose why: the account is blocked (audited), the person told calmly."""
-    if turn.role is not Role.ADMIN:  # checked again: a button can be pressed by anyone there
-        turn.answer(_("Only an admin can block an account. Flag it with 🚩 instead."),
-                    alert=True)
+    if not _admin(turn):  # checked again: a button can be pressed by anyone there
         return
     case = await case_of(turn, case_id)
     if case is None:
