@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ...core.polls.results import HIDDEN, Results, guarded, hidden_note, shown
+from ...core.figures import HIDDEN, guarded, hidden_note, shown
+from ...core.polls.results import Results
 from ...core.regions import text_in
 from ...db.models.polls import OPEN, Poll
 from ...i18n import _, ngettext, pgettext

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...db.models import Activity, Campaign
-from ..cases.stats import shown, suppressed
+from ..figures import guarded, shown
 
 # `/start` payloads are at most 64 characters of A-Z, a-z, 0-9, _ and - (Bot API).
 PAYLOAD_PREFIX = "c_"
@@ -178,19 +178,12 @@ async def figures(session: AsyncSession) -> list[Figure]:
     return [figure_of(c) for c in rows]
 
 
-HIDDEN = "–"
-
-
 def figure_of(campaign: Campaign) -> Figure:
-    """The counts as they may be shown: 1 to 4 read "<5", and when only one of the two parts
-    is small, the other part is hidden ("–") too, or the total would give the small one away."""
-    new, back = campaign.arrivals_new, campaign.arrivals_back
-    new_text, back_text = shown(new), shown(back)
-    if suppressed(new) and not suppressed(back) and back:
-        back_text = HIDDEN
-    elif suppressed(back) and not suppressed(new) and new:
-        new_text = HIDDEN
+    """The counts as they may be shown (core/figures.py): 1 to 4 read "<5", and when only one
+    of the two parts is small, the other part reads "–" too, or the total would give it away."""
+    new, back = guarded([campaign.arrivals_new, campaign.arrivals_back])
     return Figure(
         code=campaign.code, name=campaign.name, target=campaign.target,
-        created_at=campaign.created_at, new=new_text, back=back_text, total=shown(new + back),
+        created_at=campaign.created_at, new=new, back=back,
+        total=shown(campaign.arrivals_new + campaign.arrivals_back),
     )

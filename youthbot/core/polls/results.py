@@ -6,20 +6,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ...db.models.polls import Poll
 from ...i18n import _, ngettext
 from ..announce.audience import Audience
-from ..figures import HIDDEN, guarded, hidden_note
+from ..figures import HIDDEN, SMALL, guarded, hidden_note, shown
 from ..regions import Country, text_in
-
-SMALL = 5
-
-
-def shown(count: int, number: Callable[[int], str] = str) -> str:
-    return "<5" if 0 < count < SMALL else number(count)
 
 
 @dataclass(frozen=True)
