@@ -72,8 +72,9 @@ async def test_the_whole_bot_in_portuguese(bot):
     answered = texts(calls)[0]
     assert "✅ Certo!" in answered and "É crime e uma violação grave de direitos." in answered
 
-    # Get help: Brazil's numbers first, though the person never said their country.
-    calls = await person.send("/help")
+    # Get help: Brazil's numbers first, though the person never said their country; /ajuda
+    # is /help in Portuguese.
+    calls = await person.send("/ajuda")
     first = texts(calls)[0]
     assert "Você fez certo em pedir" in first and "190" in first and "105" not in first
     calls = await person.press(action="help.danger")

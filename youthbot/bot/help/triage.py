@@ -194,7 +194,7 @@ async def show_country_emergency(turn: Turn, country: str) -> None:
 
 def register(router: Router) -> None:
     """Register the help triage; the case conversation is in `register_conversation`."""
-    router.command("help", "ayuda", chats=ANY)(help_command)
+    router.command("help", "ayuda", "ajuda", chats=ANY)(help_command)
     router.button(HELP_ENTRY)(press_help)
     router.button(DANGER)(answer_danger)
     router.button(EMERGENCY_COUNTRIES)(choose_emergency_country)
